@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/database.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <sqlite3.h>
+
+namespace sb {
+
+Q_LOGGING_CATEGORY(lcStore, "sessionbook.store")
+
+namespace {
+
+constexpr QByteArrayView plaintextSqliteHeader("SQLite format 3\0", 16);
+
+StoreError::Kind kindFor(int code, const char *message)
+{
+    switch (code & 0xFF) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return StoreError::Kind::Corrupt;
+    case SQLITE_CONSTRAINT:
+        // Triggers that guard signed records raise "immutable: ..." (see schema.cpp).
+        if (message && std::string_view(message).starts_with("immutable")) {
+            return StoreError::Kind::Immutable;
+        }
+        return StoreError::Kind::Constraint;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return StoreError::Kind::Busy;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+        return StoreError::Kind::Io;
+    default:
+        return StoreError::Kind::Internal;
+    }
+}
+
+/// Keys the connection with raw key material: x'<64 hex>' is SQLCipher's raw-key syntax, which
+/// skips PBKDF2 entirely.
+int applyRawKey(sqlite3 *db, const DatabaseKey &key)
+{
+    QByteArray spec = "x'" + key.toHex() + "'";
+    const int rc = sqlite3_key(db, spec.constData(), static_cast<int>(spec.size()));
+    secureWipe(spec);
+    return rc;
+}
+
+} // namespace
+
+QString StoreError::kindName() const
+{
+    switch (kind) {
+    case Kind::WrongKey: return QStringLiteral("wrong key");
+    case Kind::Corrupt: return QStringLiteral("corrupt");
+    case Kind::TooNew: return QStringLiteral("schema too new");
+    case Kind::NotFound: return QStringLiteral("not found");
+    case Kind::Constraint: return QStringLiteral("constraint");
+    case Kind::Immutable: return QStringLiteral("immutable");
+    case Kind::Busy: return QStringLiteral("busy");
+    case Kind::Io: return QStringLiteral("i/o");
+    case Kind::InvalidArgument: return QStringLiteral("invalid argument");
+    case Kind::Internal: return QStringLiteral("internal");
+    }
+    return {};
+}
+
+// ---- Statement -------------------------------------------------------------------------
+
+Statement::Statement(Database &db, sqlite3_stmt *stmt, bool cached)
+    : m_db(&db), m_stmt(stmt), m_cached(cached)
+{
+}
+
+Statement::Statement(Statement &&other) noexcept
+    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_cached(other.m_cached)
+{
+}
+
+Statement::~Statement()
+{
+    if (m_stmt) {
+        m_db->release(m_stmt, m_cached);
+    }
+}
+
+Statement &Statement::bind(int index, std::nullopt_t)
+{
+    sqlite3_bind_null(m_stmt, index);
+    return *this;
+}
+
+Statement &Statement::bind(int index, std::int64_t value)
+{
+    sqlite3_bind_int64(m_stmt, index, value);
+    return *this;
+}
+
+Statement &Statement::bind(int index, double value)
+{
+    sqlite3_bind_double(m_stmt, index, value);
+    return *this;
+}
+
+Statement &Statement::bind(int index, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    sqlite3_bind_text64(m_stmt, index, utf8.constData(), static_cast<sqlite3_uint64>(utf8.size()),
+                        SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+
+Statement &Statement::bind(int index, const QByteArray &blob)
+{
+    // A null QByteArray has no data pointer; bind an empty blob rather than NULL.
+    sqlite3_bind_blob64(m_stmt, index, blob.isNull() ? "" : blob.constData(),
+                        static_cast<sqlite3_uint64>(blob.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement &Statement::bind(int index, const QDate &date)
+{
+    return date.isValid() ? bind(index, date.toString(Qt::ISODate)) : bind(index, std::nullopt);
+}
+
+Statement &Statement::bind(int index, const QDateTime &time)
+{
+    return time.isValid() ? bind(index, std::int64_t{time.toMSecsSinceEpoch()})
+                          : bind(index, std::nullopt);
+}
+
+StoreResult<bool> Statement::step()
+{
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) {
+        return true;
+    }
+    if (rc == SQLITE_DONE) {
+        return false;
+    }
+    return unexpected(m_db->lastError("step", rc));
+}
+
+StoreResult<void> Statement::run()
+{
+    for (;;) {
+        auto row = step();
+        if (!row) {
+            return unexpected(row.error());
+        }
+        if (!*row) {
+            return {};
+        }
+    }
+}
+
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::int64(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
+
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(m_stmt, column);
+}
+
+QString Statement::text(int column) const
+{
+    const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return data ? QString::fromUtf8(data, size) : QString();
+}
+
+QByteArray Statement::blob(int column) const
+{
+    const auto *data = static_cast<const char *>(sqlite3_column_blob(m_stmt, column));
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return data ? QByteArray(data, size) : QByteArray();
+}
+
+QDate Statement::date(int column) const
+{
+    return isNull(column) ? QDate() : QDate::fromString(text(column), Qt::ISODate);
+}
+
+QDateTime Statement::dateTime(int column) const
+{
+    return isNull(column) ? QDateTime() : QDateTime::fromMSecsSinceEpoch(int64(column), Qt::UTC);
+}
+
+int Statement::changes() const
+{
+    return sqlite3_changes(m_db->handle());
+}
+
+// ---- Transaction -----------------------------------------------------------------------
+
+Transaction::Transaction(Transaction &&other) noexcept
+    : m_db(other.m_db), m_depth(other.m_depth), m_done(std::exchange(other.m_done, true))
+{
+}
+
+Transaction::~Transaction()
+{
+    if (!m_done) {
+        rollback();
+    }
+}
+
+StoreResult<void> Transaction::commit()
+{
+    if (m_done) {
+        return storeError(StoreError::Kind::Internal, QStringLiteral("transaction already ended"));
+    }
+    const std::string sql = m_depth == 0 ? std::string("COMMIT")
+                                         : "RELEASE sp" + std::to_string(m_depth);
+    const int rc = sqlite3_exec(m_db->handle(), sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        StoreError error = m_db->lastError("commit", rc);
+        rollback();
+        return unexpected(std::move(error));
+    }
+    m_done = true;
+    m_db->m_transactionDepth = m_depth;
+    return {};
+}
+
+void Transaction::rollback()
+{
+    if (m_done) {
+        return;
+    }
+    m_done = true;
+    if (m_depth == 0) {
+        // After a failed COMMIT SQLite may already have rolled back; ignore "no transaction".
+        sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    } else {
+        const std::string name = "sp" + std::to_string(m_depth);
+        const std::string sql = "ROLLBACK TO " + name + "; RELEASE " + name;
+        sqlite3_exec(m_db->handle(), sql.c_str(), nullptr, nullptr, nullptr);
+    }
+    m_db->m_transactionDepth = m_depth;
+}
+
+// ---- Database --------------------------------------------------------------------------
+
+StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const DatabaseKey &key,
+                                                      std::span<const MigrationStep> schema,
+                                                      const Options &options)
+{
+    using Kind = StoreError::Kind;
+    const QFileInfo info(path);
+    const bool existed = info.exists() && info.size() > 0;
+    if (!info.exists() && !options.create) {
+        return storeError(Kind::Io, QStringLiteral("database file does not exist"));
+    }
+    if (existed) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            return storeError(Kind::Io, QStringLiteral("cannot read database file: ") +
+                                            file.errorString());
+        }
+        const QByteArray head = file.read(16);
+        if (head == plaintextSqliteHeader) {
+            return storeError(Kind::Corrupt,
+                              QStringLiteral("file is a plaintext SQLite database, not SQLCipher"));
+        }
+        if (info.size() < 512) {
+            return storeError(Kind::Corrupt, QStringLiteral("file is too short to be a database"));
+        }
+    }
+
+    sqlite3 *raw = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) |
+                      SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, flags, nullptr);
+    std::unique_ptr<Database> db(new Database(raw, path));
+    if (rc != SQLITE_OK) {
+        return unexpected(db->lastError("open", rc));
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    if (applyRawKey(raw, key) != SQLITE_OK) {
+        return storeError(Kind::Internal, QStringLiteral("this SQLite build cannot take a key"));
+    }
+    // The first read decrypts page 1: a wrong key fails here, before anything is written.
+    rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    if ((rc & 0xFF) == SQLITE_NOTADB) {
+        // SQLCipher cannot tell a wrong key from a damaged first page: both fail the page HMAC.
+        // The plaintext-header and size checks above catch the other causes.
+        return storeError(existed ? Kind::WrongKey : Kind::Corrupt,
+                          existed ? QStringLiteral("the key does not open this database")
+                                  : QStringLiteral("file is not a database"),
+                          rc);
+    }
+    if (rc != SQLITE_OK) {
+        return unexpected(db->lastError("first read", rc));
+    }
+    sqlite3_busy_timeout(raw, options.busyTimeoutMs);
+
+    const char *pragmas = options.fullSync
+                              ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                              : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    if (auto ok = db->execLiteral(pragmas); !ok) {
+        return unexpected(ok.error());
+    }
+    const int target = options.targetVersion < 0
+                           ? (schema.empty() ? 0 : schema.back().version)
+                           : options.targetVersion;
+    if (auto ok = db->migrate(schema, target); !ok) {
+        return unexpected(ok.error());
+    }
+    return db;
+}
+
+Database::~Database()
+{
+    for (auto &[sql, cached] : m_cache) {
+        sqlite3_finalize(cached.stmt);
+    }
+    sqlite3_close_v2(m_db);
+}
+
+StoreError Database::lastError(const char *what, int code) const
+{
+    const char *message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
+    // SQLite's messages name tables and constraints, never bound values, so they carry no PHI.
+    return StoreError{kindFor(code, message),
+                      QString::fromLatin1(what) + QStringLiteral(": ") +
+                          QString::fromUtf8(message),
+                      code};
+}
+
+StoreResult<Statement> Database::prepare(std::string_view sql)
+{
+    const std::string key(sql);
+    auto it = m_cache.find(key);
+    if (it != m_cache.end() && !it->second.inUse) {
+        it->second.inUse = true;
+        return Statement(*this, it->second.stmt, true);
+    }
+    sqlite3_stmt *stmt = nullptr;
+    const bool cache = it == m_cache.end();
+    const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
+                                      cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        return unexpected(lastError("prepare", rc));
+    }
+    if (cache) {
+        m_cache.emplace(key, CachedStatement{stmt, true});
+    }
+    return Statement(*this, stmt, cache);
+}
+
+void Database::release(sqlite3_stmt *stmt, bool cached)
+{
+    if (!cached) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    for (auto &[sql, entry] : m_cache) {
+        if (entry.stmt == stmt) {
+            entry.inUse = false;
+            return;
+        }
+    }
+}
+
+StoreResult<void> Database::execLiteral(const char *sql)
+{
+    const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        return unexpected(lastError("exec", rc));
+    }
+    return {};
+}
+
+StoreResult<Transaction> Database::begin()
+{
+    const int depth = m_transactionDepth;
+    const std::string sql = depth == 0 ? std::string("BEGIN IMMEDIATE")
+                                       : "SAVEPOINT sp" + std::to_string(depth);
+    const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        return unexpected(lastError("begin", rc));
+    }
+    m_transactionDepth = depth + 1;
+    return Transaction(*this, depth);
+}
+
+int Database::schemaVersion()
+{
+    auto stmt = prepare("PRAGMA user_version");
+    if (!stmt || !stmt->step().valueOr(false)) {
+        return -1;
+    }
+    return stmt->int32(0);
+}
+
+StoreResult<void> Database::migrate(std::span<const MigrationStep> schema, int targetVersion)
+{
+    const int current = schemaVersion();
+    const int newest = schema.empty() ? 0 : schema.back().version;
+    if (current > newest) {
+        return storeError(StoreError::Kind::TooNew,
+                          QStringLiteral("database schema version %1 is newer than this "
+                                         "program understands (%2)")
+                              .arg(current)
+                              .arg(newest));
+    }
+    for (const MigrationStep &step : schema) {
+        if (step.version <= current || step.version > targetVersion) {
+            continue;
+        }
+        auto tx = begin();
+        if (!tx) {
+            return unexpected(tx.error());
+        }
+        if (auto ok = execLiteral(step.sql); !ok) {
+            return unexpected(ok.error());
+        }
+        // PRAGMA takes no bound parameters; the version is an integer from the step table.
+        const std::string setVersion = "PRAGMA user_version = " + std::to_string(step.version);
+        if (auto ok = execLiteral(setVersion.c_str()); !ok) {
+            return unexpected(ok.error());
+        }
+        if (auto ok = tx->commit(); !ok) {
+            return unexpected(ok.error());
+        }
+        qCInfo(lcStore) << "migrated schema to version" << step.version;
+    }
+    return {};
+}
+
+StoreResult<void> Database::checkIntegrity()
+{
+    for (const char *pragma : {"PRAGMA integrity_check", "PRAGMA cipher_integrity_check"}) {
+        auto stmt = prepare(pragma);
+        if (!stmt) {
+            return unexpected(stmt.error());
+        }
+        const bool cipher = std::string_view(pragma).find("cipher") != std::string_view::npos;
+        for (;;) {
+            auto row = stmt->step();
+            if (!row) {
+                return unexpected(row.error());
+            }
+            if (!*row) {
+                break;
+            }
+            const QString result = stmt->text(0);
+            // integrity_check answers "ok"; cipher_integrity_check answers nothing when clean.
+            if (!cipher && result == QLatin1String("ok")) {
+                continue;
+            }
+            return storeError(StoreError::Kind::Corrupt,
+                              QString::fromLatin1(pragma) + QStringLiteral(": ") + result);
+        }
+    }
+    return {};
+}
+
+StoreResult<void> Database::checkpoint()
+{
+    return execLiteral("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+} // namespace sb

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "domain/ids.h"
+#include "store/databasekey.h"
+#include "store/storeerror.h"
+
+#include <QByteArray>
+#include <QDate>
+#include <QDateTime>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace sb {
+
+/// One step of a table-driven schema migration: applying `sql` takes the schema to `version`.
+struct MigrationStep {
+    int version;
+    const char *sql;
+};
+
+class Database;
+
+/**
+ * A prepared statement borrowed from the database's cache; reset and unbound when it goes
+ * out of scope. Values are always bound, never spliced into SQL. Column and parameter
+ * indexes are 0-based for columns and 1-based for parameters, as in SQLite.
+ */
+class Statement {
+public:
+    Statement(Statement &&other) noexcept;
+    Statement &operator=(Statement &&) = delete;
+    Statement(const Statement &) = delete;
+    ~Statement();
+
+    Statement &bind(int index, std::nullopt_t);
+    Statement &bind(int index, std::int64_t value);
+    Statement &bind(int index, int value) { return bind(index, std::int64_t{value}); }
+    Statement &bind(int index, bool value) { return bind(index, std::int64_t{value ? 1 : 0}); }
+    Statement &bind(int index, double value);
+    Statement &bind(int index, const QString &text);   ///< UTF-8 text; embedded NULs kept.
+    Statement &bind(int index, const QByteArray &blob); ///< BLOB.
+    Statement &bind(int index, const QDate &date);      ///< ISO "YYYY-MM-DD", NULL if invalid.
+    Statement &bind(int index, const QDateTime &time);  ///< ms since epoch UTC, NULL if invalid.
+    template<typename Tag>
+    Statement &bind(int index, const Id<Tag> &id) ///< 16-byte big-endian BLOB (sorts by time).
+    {
+        return id.isNull() ? bind(index, std::nullopt) : bind(index, id.uuid().toRfc4122());
+    }
+    template<typename T>
+    Statement &bind(int index, const std::optional<T> &value)
+    {
+        return value ? bind(index, *value) : bind(index, std::nullopt);
+    }
+
+    /// Advances: true when a row is available, false when done.
+    StoreResult<bool> step();
+    /// Runs a statement that returns no rows (or ignores them).
+    StoreResult<void> run();
+
+    [[nodiscard]] bool isNull(int column) const;
+    [[nodiscard]] std::int64_t int64(int column) const;
+    [[nodiscard]] int int32(int column) const { return static_cast<int>(int64(column)); }
+    [[nodiscard]] bool boolean(int column) const { return int64(column) != 0; }
+    [[nodiscard]] double real(int column) const;
+    [[nodiscard]] QString text(int column) const;
+    [[nodiscard]] QByteArray blob(int column) const;
+    [[nodiscard]] QDate date(int column) const;
+    [[nodiscard]] QDateTime dateTime(int column) const;
+    template<typename IdType>
+    [[nodiscard]] IdType id(int column) const
+    {
+        return isNull(column) ? IdType() : IdType(QUuid::fromRfc4122(blob(column)));
+    }
+    template<typename IdType>
+    [[nodiscard]] std::optional<IdType> optionalId(int column) const
+    {
+        return isNull(column) ? std::nullopt : std::optional<IdType>(id<IdType>(column));
+    }
+
+    /// Rows changed by the last run (INSERT/UPDATE/DELETE).
+    [[nodiscard]] int changes() const;
+
+private:
+    friend class Database;
+    Statement(Database &db, sqlite3_stmt *stmt, bool cached);
+    Database *m_db;
+    sqlite3_stmt *m_stmt;
+    bool m_cached;
+};
+
+/**
+ * A transaction scope: BEGIN IMMEDIATE at the outermost level, a SAVEPOINT when nested, so
+ * repository calls compose inside a caller's transaction. Rolled back when destroyed
+ * without commit().
+ */
+class Transaction {
+public:
+    Transaction(Transaction &&other) noexcept;
+    Transaction &operator=(Transaction &&) = delete;
+    Transaction(const Transaction &) = delete;
+    ~Transaction();
+    StoreResult<void> commit();
+    void rollback();
+
+private:
+    friend class Database;
+    Transaction(Database &db, int depth) : m_db(&db), m_depth(depth) {}
+    Database *m_db;
+    int m_depth;
+    bool m_done = false;
+};
+
+/**
+ * One SQLCipher database file, opened with a raw 256-bit key: WAL, synchronous=FULL (a
+ * saved note survives power loss), foreign keys on, temporary data in memory only, and the
+ * schema migrated by a table of steps. Owned and used by one thread; not thread-safe.
+ *
+ * A key that does not open the file is reported as StoreError::WrongKey and nothing on disk
+ * is changed or deleted.
+ */
+class Database {
+public:
+    struct Options {
+        bool create = true;               ///< Create the file when it does not exist.
+        int busyTimeoutMs = 5000;
+        int targetVersion = -1;           ///< Migrate to this version (-1: the last step).
+        bool fullSync = true;             ///< synchronous=FULL; NORMAL for re-downloadable caches.
+    };
+
+    static StoreResult<std::unique_ptr<Database>> open(const QString &path, const DatabaseKey &key,
+                                                       std::span<const MigrationStep> schema,
+                                                       const Options &options);
+    static StoreResult<std::unique_ptr<Database>> open(const QString &path, const DatabaseKey &key,
+                                                       std::span<const MigrationStep> schema)
+    {
+        return open(path, key, schema, Options{});
+    }
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    /// Prepares (or takes from the cache) a statement. `sql` must be a literal; values go
+    /// through bind().
+    StoreResult<Statement> prepare(std::string_view sql);
+    /// Runs literal SQL with no parameters (DDL, PRAGMA). Never pass data through here.
+    StoreResult<void> execLiteral(const char *sql);
+    StoreResult<Transaction> begin();
+
+    [[nodiscard]] int schemaVersion();
+    /// PRAGMA integrity_check and PRAGMA cipher_integrity_check; an error names which failed.
+    StoreResult<void> checkIntegrity();
+    /// Folds the WAL into the main file (PRAGMA wal_checkpoint(TRUNCATE)).
+    StoreResult<void> checkpoint();
+    [[nodiscard]] const QString &path() const { return m_path; }
+    [[nodiscard]] sqlite3 *handle() const { return m_db; }
+
+    /// The typed error for the last failure on this connection, prefixed by `what`.
+    [[nodiscard]] StoreError lastError(const char *what, int code) const;
+
+private:
+    friend class Statement;
+    friend class Transaction;
+    explicit Database(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)) {}
+    StoreResult<void> migrate(std::span<const MigrationStep> schema, int targetVersion);
+    void release(sqlite3_stmt *stmt, bool cached);
+
+    struct CachedStatement {
+        sqlite3_stmt *stmt = nullptr;
+        bool inUse = false;
+    };
+    sqlite3 *m_db;
+    QString m_path;
+    std::unordered_map<std::string, CachedStatement> m_cache;
+    int m_transactionDepth = 0;
+};
+
+} // namespace sb
