@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "audit/auditlog.h"
+#include "domain/session.h"
+#include "store/storeerror.h"
+
+#include <QList>
+
+namespace sb {
+
+class Database;
+class Statement;
+
+/**
+ * Sessions with their timing events, participants, diagnoses, note, signature, addenda and
+ * status trail. A signed session is immutable: saveDraft() refuses it (and triggers in the
+ * schema refuse it too); changes after signing are signed addenda.
+ * Every read and write is audited.
+ */
+class SessionRepository {
+public:
+    SessionRepository(Database &db, AuditLog &audit) : m_db(db), m_audit(audit) {}
+
+    /// Creates or replaces an unsigned session. A new session starts its status trail with
+    /// "captured" when the caller gave none.
+    StoreResult<void> saveDraft(const Actor &actor, const Session &session);
+    /// Signs the session as it is stored; the signature's hash is computed here.
+    StoreResult<Signature> sign(const Actor &actor, const SessionId &id, const UserId &signer,
+                                const QDateTime &at);
+    StoreResult<void> addAddendum(const Actor &actor, const SessionId &id,
+                                  const Addendum &addendum);
+    StoreResult<void> appendStatus(const Actor &actor, const SessionId &id,
+                                   const StatusEntry &entry);
+
+    StoreResult<Session> session(const Actor &actor, const SessionId &id);
+    /// A provider's sessions with a date of service in [from, to], oldest first.
+    StoreResult<QList<Session>> sessionsForProvider(const Actor &actor, const ProviderId &provider,
+                                                    const QDate &from, const QDate &to);
+    StoreResult<QList<Session>> sessionsForPatient(const Actor &actor, const PatientId &patient);
+
+private:
+    StoreResult<Session> load(const SessionId &id);
+    StoreResult<QList<Session>> loadMany(Statement &ids);
+    Database &m_db;
+    AuditLog &m_audit;
+};
+
+/// SHA-256 over a canonical encoding of what a signature covers: who, when, what service,
+/// the timing, participants, diagnoses and the note. Independent of storage order or form.
+QByteArray sessionContentHash(const Session &session);
+/// The same for an addendum's text and author.
+QByteArray addendumContentHash(const SessionId &session, const Addendum &addendum);
+
+} // namespace sb

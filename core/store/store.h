@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "audit/auditlog.h"
+#include "store/database.h"
+#include "store/patientrepository.h"
+#include "store/practicerepository.h"
+#include "store/sessionrepository.h"
+#include "util/uuid7.h"
+
+#include <memory>
+
+namespace sb {
+
+class Clock;
+
+/**
+ * An open Sessionbook store: the encrypted database at the current schema, its audit log,
+ * the repositories over it and the id generator. Owned by one thread (the store thread on
+ * the device, the request thread on the office).
+ */
+class Store {
+public:
+    static StoreResult<std::unique_ptr<Store>> open(const QString &path, const DatabaseKey &key,
+                                                    const Clock &clock,
+                                                    const Database::Options &options);
+    static StoreResult<std::unique_ptr<Store>> open(const QString &path, const DatabaseKey &key,
+                                                    const Clock &clock)
+    {
+        return open(path, key, clock, Database::Options{});
+    }
+
+    [[nodiscard]] Database &database() { return *m_db; }
+    [[nodiscard]] AuditLog &audit() { return m_audit; }
+    [[nodiscard]] PracticeRepository &practice() { return m_practice; }
+    [[nodiscard]] PatientRepository &patients() { return m_patients; }
+    [[nodiscard]] SessionRepository &sessions() { return m_sessions; }
+    [[nodiscard]] Uuid7Generator &ids() { return m_ids; }
+    [[nodiscard]] const Clock &clock() const { return m_clock; }
+
+private:
+    Store(std::unique_ptr<Database> db, const Clock &clock);
+    std::unique_ptr<Database> m_db;
+    const Clock &m_clock;
+    AuditLog m_audit;
+    PracticeRepository m_practice;
+    PatientRepository m_patients;
+    SessionRepository m_sessions;
+    Uuid7Generator m_ids;
+};
+
+} // namespace sb
