@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.h"
+
+#include <array>
+
+namespace sb::office {
+
+std::span<const OfficeCommand> officeCommands()
+{
+    static const std::array<OfficeCommand, 5> commands{{
+        {"keygen", "print a new random 256-bit store key (hex) for --key-file", runKeygen},
+        {"init", "create an empty encrypted office store", runInit},
+        {"demo-seed", "add a fictional demo practice to a store", runDemoSeed},
+        {"show", "summarize what a store holds", runShow},
+        {"verify", "check the store's integrity and its audit chain", runVerify},
+    }};
+    return commands;
+}
+
+} // namespace sb::office
