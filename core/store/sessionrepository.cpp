@@ -196,7 +196,7 @@ StoreResult<void> SessionRepository::saveDraft(const Actor &actor, const Session
             trail.append(StatusEntry{SessionStatus::Captured, s.updatedAt, QString()});
         }
         for (const StatusEntry &entry : trail) {
-            SB_TRY(appendStatus(actor, s.id, entry));
+            SB_TRY(insertStatus(s.id, entry));
         }
     }
     SB_TRY(m_audit.append(actor, existed ? AuditAction::Update : AuditAction::Create, sessionType,
@@ -251,16 +251,21 @@ StoreResult<void> SessionRepository::addAddendum(const Actor &actor, const Sessi
     return tx.commit();
 }
 
-StoreResult<void> SessionRepository::appendStatus(const Actor &actor, const SessionId &id,
-                                                  const StatusEntry &entry)
+StoreResult<void> SessionRepository::insertStatus(const SessionId &id, const StatusEntry &entry)
 {
-    SB_TRY_ASSIGN(tx, m_db.begin());
     SB_TRY_ASSIGN(insert, m_db.prepare(
         "INSERT INTO session_status (session_id, seq, status, at, detail) VALUES (?, "
         "(SELECT coalesce(max(seq), -1) + 1 FROM session_status WHERE session_id = ?), ?, ?, ?)"));
     insert.bind(1, id).bind(2, id).bind(3, toName(entry.status)).bind(4, entry.at)
         .bind(5, entry.detail);
-    SB_TRY(insert.run());
+    return insert.run();
+}
+
+StoreResult<void> SessionRepository::appendStatus(const Actor &actor, const SessionId &id,
+                                                  const StatusEntry &entry)
+{
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    SB_TRY(insertStatus(id, entry));
     SB_TRY(m_audit.append(actor, AuditAction::Status, sessionType, id.uuid()));
     return tx.commit();
 }

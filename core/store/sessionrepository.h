@@ -41,6 +41,7 @@ public:
 
 private:
     StoreResult<Session> load(const SessionId &id);
+    StoreResult<void> insertStatus(const SessionId &id, const StatusEntry &entry);
     StoreResult<QList<Session>> loadMany(Statement &ids);
     Database &m_db;
     AuditLog &m_audit;
