@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: Apache-2.0
+# Store tests: repository round trips, signed-record immutability, schema migrations,
+# hostile text, the audit chain and session timing. All run against the real SQLCipher store
+# in temporary directories.
+sessionbook_add_test(core_store_repository_test LABEL core
+    SOURCES store_repository_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)
