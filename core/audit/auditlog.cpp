@@ -160,6 +160,25 @@ AuditEntry readEntry(const Statement &row)
     return entry;
 }
 
+/// The hash covers parsed values; reject stored forms that parse to the same values but are
+/// not what append() writes (an unknown action name, an id that is not 16 non-zero bytes).
+bool storedFormIsCanonical(const Statement &row)
+{
+    if (!actionFromName(row.text(4))) {
+        return false;
+    }
+    for (int column : {2, 3, 6}) {
+        if (row.isNull(column)) {
+            continue;
+        }
+        const QByteArray id = row.blob(column);
+        if (id.size() != 16 || id == QByteArray(16, '\0')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 constexpr const char *selectColumns =
     "SELECT seq, at, user_id, device_id, action, record_type, record_id, outcome, prev_hash, "
     "hash FROM audit_log ";
@@ -190,6 +209,9 @@ AuditVerification AuditLog::verify()
         }
         const AuditEntry entry = readEntry(*rows);
         ++result.rowsChecked;
+        if (!storedFormIsCanonical(*rows)) {
+            return fail(entry.seq, QStringLiteral("row %1 was changed").arg(entry.seq));
+        }
         if (entry.seq != expectedSeq) {
             return fail(expectedSeq, QStringLiteral("row %1 is missing").arg(expectedSeq));
         }
@@ -197,7 +219,7 @@ AuditVerification AuditLog::verify()
             return fail(entry.seq,
                         QStringLiteral("row %1 does not follow the row before it").arg(entry.seq));
         }
-        if (chainHash(entry) != entry.hash || actionFromName(toName(entry.action)) == std::nullopt) {
+        if (chainHash(entry) != entry.hash) {
             return fail(entry.seq, QStringLiteral("row %1 was changed").arg(entry.seq));
         }
         expectedPrev = entry.hash;
@@ -209,15 +231,28 @@ AuditVerification AuditLog::verify()
     }
     auto headRow = head->step();
     const std::int64_t lastSeq = expectedSeq - 1;
-    if (headRow && *headRow) {
-        if (head->int64(0) != lastSeq || head->blob(1) != expectedPrev) {
-            return fail(lastSeq + 1, QStringLiteral("the newest rows were removed (chain head is "
-                                                    "at row %1, log ends at row %2)")
-                                         .arg(head->int64(0))
-                                         .arg(lastSeq));
+    if (!headRow) {
+        return fail(lastSeq > 0 ? lastSeq : 1, headRow.error().message);
+    }
+    if (!*headRow) {
+        if (lastSeq > 0) {
+            return fail(lastSeq, QStringLiteral("the chain head is missing"));
         }
-    } else if (lastSeq > 0) {
-        return fail(0, QStringLiteral("the chain head is missing"));
+        return result;
+    }
+    const std::int64_t headSeq = head->int64(0);
+    if (headSeq > lastSeq) {
+        return fail(lastSeq + 1, QStringLiteral("the newest rows were removed (chain head is at "
+                                                "row %1, log ends at row %2)")
+                                     .arg(headSeq)
+                                     .arg(lastSeq));
+    }
+    if (headSeq < lastSeq) {
+        return fail(headSeq + 1,
+                    QStringLiteral("rows after %1 are not covered by the chain head").arg(headSeq));
+    }
+    if (head->blob(1) != expectedPrev) {
+        return fail(lastSeq, QStringLiteral("the chain head does not match row %1").arg(lastSeq));
     }
     return result;
 }

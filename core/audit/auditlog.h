@@ -42,7 +42,7 @@ struct AuditEntry {
 struct AuditVerification {
     bool intact = true;
     std::int64_t rowsChecked = 0;
-    std::int64_t firstBadSeq = 0; ///< 0 when intact.
+    std::int64_t firstBadSeq = 0; ///< 0 when intact (or when the log could not be read).
     QString problem;              ///< Plain description, no PHI.
 };
 

@@ -371,6 +371,8 @@ StoreResult<QList<Session>> SessionRepository::sessionsForProvider(const Actor &
         SB_TRY_ASSIGN(loaded, loadMany(ids));
         sessions = std::move(loaded);
     }
+    // One row for the query itself (so an empty answer is audited too), one per session read.
+    SB_TRY(m_audit.append(actor, AuditAction::List, sessionType, provider.uuid()));
     for (const Session &s : sessions) {
         SB_TRY(m_audit.append(actor, AuditAction::Read, sessionType, s.id.uuid()));
     }
@@ -390,6 +392,8 @@ StoreResult<QList<Session>> SessionRepository::sessionsForPatient(const Actor &a
         SB_TRY_ASSIGN(loaded, loadMany(ids));
         sessions = std::move(loaded);
     }
+    // One row for the query itself (so an empty answer is audited too), one per session read.
+    SB_TRY(m_audit.append(actor, AuditAction::List, sessionType, patient.uuid()));
     for (const Session &s : sessions) {
         SB_TRY(m_audit.append(actor, AuditAction::Read, sessionType, s.id.uuid()));
     }

@@ -34,9 +34,11 @@ public:
                                    const StatusEntry &entry);
 
     StoreResult<Session> session(const Actor &actor, const SessionId &id);
-    /// A provider's sessions with a date of service in [from, to], oldest first.
+    /// A provider's sessions with a date of service in [from, to], oldest first. Audited as one
+    /// List row for the query and one Read row per session returned.
     StoreResult<QList<Session>> sessionsForProvider(const Actor &actor, const ProviderId &provider,
                                                     const QDate &from, const QDate &to);
+    /// A patient's sessions, oldest first; audited like sessionsForProvider().
     StoreResult<QList<Session>> sessionsForPatient(const Actor &actor, const PatientId &patient);
 
 private:
