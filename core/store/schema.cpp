@@ -218,6 +218,7 @@ BEGIN SELECT RAISE(ABORT, 'immutable: audit log is append-only'); END;
 CREATE TRIGGER sessions_signed_immutable BEFORE UPDATE ON sessions
 WHEN OLD.signed_at IS NOT NULL AND (
     NEW.note IS NOT OLD.note OR NEW.note_template IS NOT OLD.note_template
+    OR NEW.organization_id IS NOT OLD.organization_id OR NEW.payer_id IS NOT OLD.payer_id
     OR NEW.service IS NOT OLD.service OR NEW.modality IS NOT OLD.modality
     OR NEW.patient_location IS NOT OLD.patient_location
     OR NEW.patient_id IS NOT OLD.patient_id OR NEW.provider_id IS NOT OLD.provider_id
@@ -235,6 +236,18 @@ WHEN (SELECT signed_at FROM sessions WHERE id = NEW.session_id) IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
 CREATE TRIGGER timing_signed_delete BEFORE DELETE ON session_timing
 WHEN (SELECT signed_at FROM sessions WHERE id = OLD.session_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
+CREATE TRIGGER timing_signed_update BEFORE UPDATE ON session_timing
+WHEN (SELECT signed_at FROM sessions WHERE id = OLD.session_id) IS NOT NULL
+  OR (SELECT signed_at FROM sessions WHERE id = NEW.session_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
+CREATE TRIGGER diagnoses_signed_update BEFORE UPDATE ON session_diagnoses
+WHEN (SELECT signed_at FROM sessions WHERE id = OLD.session_id) IS NOT NULL
+  OR (SELECT signed_at FROM sessions WHERE id = NEW.session_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
+CREATE TRIGGER participants_signed_update BEFORE UPDATE ON session_participants
+WHEN (SELECT signed_at FROM sessions WHERE id = OLD.session_id) IS NOT NULL
+  OR (SELECT signed_at FROM sessions WHERE id = NEW.session_id) IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
 CREATE TRIGGER diagnoses_signed_insert BEFORE INSERT ON session_diagnoses
 WHEN (SELECT signed_at FROM sessions WHERE id = NEW.session_id) IS NOT NULL
