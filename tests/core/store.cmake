@@ -5,3 +5,9 @@
 sessionbook_add_test(core_store_repository_test LABEL core
     SOURCES store_repository_test.cpp
     LINKS Sessionbook::core Sessionbook::test_support)
+sessionbook_add_test(core_store_session_test LABEL core
+    SOURCES store_session_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)
+sessionbook_add_test(core_store_immutability_test LABEL core
+    SOURCES store_immutability_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)

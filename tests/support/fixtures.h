@@ -41,6 +41,33 @@ StoreResult<std::unique_ptr<Store>> tryOpenStore(const QString &path, const Cloc
 /// Rows in a table, by literal name (tests only; `table` is never data).
 [[nodiscard]] std::int64_t rowCount(Database &db, const char *table);
 
+/// The error kind of a failed result; nullopt when it succeeded.
+template<typename T>
+[[nodiscard]] std::optional<StoreError::Kind> errorKind(const StoreResult<T> &result)
+{
+    return result ? std::nullopt : std::optional<StoreError::Kind>(result.error().kind);
+}
+
+/**
+ * A fresh store in its own temporary directory on a ManualClock: the usual start of a store
+ * test. `store` is null when opening failed (REQUIRE it); reopen() closes and opens the same
+ * file again.
+ */
+struct TestStore {
+    TempDir dir;
+    ManualClock clock;
+    std::unique_ptr<Store> store;
+
+    TestStore() : store(openStore(dir, clock)) {}
+    /// Closes the store and opens the same file again (null on failure).
+    Store *reopen()
+    {
+        store.reset();
+        store = openStore(dir, clock);
+        return store.get();
+    }
+};
+
 // Fictional records of every domain type. Each call makes a new id; every field is filled
 // (dates and instants at millisecond precision, as the store keeps them) so that a round
 // trip through the store can be compared with == against the original.

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: Apache-2.0
+// Sessions through the SessionRepository: drafts with their children, replacing saves, the
+// status trail, signing (the stored hash is the content hash) and addenda after signing;
+// and Session::elapsedMs() over timing events.
+#include "catchqt.h"
+#include "fixtures.h"
+
+#include "store/sessionrepository.h"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
+
+using namespace sb;
+using namespace sb::test;
+using Kind = StoreError::Kind;
+
+namespace {
+
+constexpr std::int64_t minuteMs = 60'000;
+
+/// A fresh store with Fixtures saved in it. Not movable: the store holds its clock by reference.
+struct Practice {
+    TestStore t;
+    Fixtures f;
+    Practice()
+    {
+        REQUIRE(t.store);
+        auto created = Fixtures::create(*t.store);
+        REQUIRE(created.hasValue());
+        f = std::move(*created);
+    }
+    Store &store() { return *t.store; }
+    SessionRepository &sessions() { return t.store->sessions(); }
+    Uuid7Generator &ids() { return t.store->ids(); }
+    QDateTime now() const { return t.clock.nowUtc(); }
+    Session load(const SessionId &id)
+    {
+        auto session = sessions().session(f.actor, id);
+        REQUIRE(session.hasValue());
+        return *session;
+    }
+};
+
+TimingEvent tap(TimingEventKind kind, std::int64_t wallMs, std::int64_t monotonicMs,
+                std::int64_t bootId = 1)
+{
+    return TimingEvent{kind, QDateTime::fromMSecsSinceEpoch(wallMs, Qt::UTC), monotonicMs,
+                       bootId, 0};
+}
+
+} // namespace
+
+TEST_CASE("A draft session round-trips with timing, participants, diagnoses and note")
+{
+    Practice p;
+    CHECK(p.load(p.f.draft.id) == p.f.draft);
+
+    Session group = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                     p.f.patient.id, p.f.provider.id);
+    Patient member = makePatient(p.ids(), p.f.organization.id, p.f.provider.id);
+    REQUIRE(p.store().patients().save(p.f.actor, member));
+    group.service = ServiceKind::Group;
+    group.modality = Modality::InPerson;
+    group.patientLocation = PatientLocation::Office;
+    group.interactiveComplexity = true;
+    group.participants = {
+        Participant{ParticipantRole::Patient, p.f.patient.id, QString(), true},
+        Participant{ParticipantRole::GroupMember, member.id, QString(), false},
+        Participant{ParticipantRole::Interpreter, std::nullopt, QStringLiteral("Interpreter A"),
+                    true},
+        Participant{ParticipantRole::FamilyMember, std::nullopt, QStringLiteral("Parent"), true}};
+    group.diagnoses = {Diagnosis{QStringLiteral("F331")}, Diagnosis{QStringLiteral("F4310")},
+                       Diagnosis{QStringLiteral("Z634")}};
+    group.noteTemplate = QStringLiteral("BIRP");
+    group.statusTrail = {StatusEntry{SessionStatus::Captured, p.now(), QString()},
+                         StatusEntry{SessionStatus::OnDevice, p.now().addMSecs(1),
+                                     QStringLiteral("queued")}};
+    REQUIRE(p.sessions().saveDraft(p.f.actor, group));
+    CHECK(p.load(group.id) == group);
+
+    SECTION("a session without payer, timing or diagnoses")
+    {
+        Session bare = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                        p.f.patient.id, p.f.provider.id);
+        bare.timing.clear();
+        bare.diagnoses.clear();
+        bare.participants.clear();
+        bare.note.clear();
+        bare.noteTemplate.clear();
+        bare.statusTrail = {StatusEntry{SessionStatus::Captured, bare.updatedAt, QString()}};
+        REQUIRE(p.sessions().saveDraft(p.f.actor, bare));
+        CHECK(p.load(bare.id) == bare);
+    }
+}
+
+TEST_CASE("A new draft without a status trail starts it with 'captured' at its update time")
+{
+    Practice p;
+    Session s = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id, p.f.patient.id,
+                                 p.f.provider.id, p.f.payer.id);
+    REQUIRE(s.statusTrail.isEmpty());
+    REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+    CHECK(p.load(s.id).statusTrail ==
+          QList<StatusEntry>{StatusEntry{SessionStatus::Captured, s.updatedAt, QString()}});
+}
+
+TEST_CASE("Saving a draft again replaces its children and keeps its status trail")
+{
+    Practice p;
+    Session s = p.f.draft;
+    p.t.clock.advanceMs(5 * minuteMs);
+    s.timing.removeLast();
+    s.timing.append(tap(TimingEventKind::Stop, p.t.clock.nowMsSinceEpoch(),
+                        p.t.clock.monotonicMs()));
+    s.diagnoses = {Diagnosis{QStringLiteral("F432")}};
+    s.participants.append(
+        Participant{ParticipantRole::FamilyMember, std::nullopt, QStringLiteral("Spouse"), true});
+    s.modality = Modality::AudioOnly;
+    s.note = QStringLiteral("Edited fictional note.");
+    s.updatedAt = p.now();
+    s.statusTrail.append(StatusEntry{SessionStatus::OnDevice, p.now(), QString()}); // ignored
+    REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+
+    Session expected = s;
+    expected.statusTrail = p.f.draft.statusTrail;
+    CHECK(p.load(s.id) == expected);
+    CHECK(rowCount(p.store().database(), "session_diagnoses") == 1);
+    CHECK(rowCount(p.store().database(), "session_timing") == s.timing.size());
+    CHECK(rowCount(p.store().database(), "session_participants") == 2);
+
+    s.timing.clear();
+    s.diagnoses.clear();
+    s.participants.clear();
+    REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+    expected = s;
+    expected.statusTrail = p.f.draft.statusTrail;
+    CHECK(p.load(s.id) == expected);
+    CHECK(rowCount(p.store().database(), "session_diagnoses") == 0);
+    CHECK(rowCount(p.store().database(), "session_timing") == 0);
+}
+
+TEST_CASE("The status trail is appended in order, before and after signing")
+{
+    Practice p;
+    QList<StatusEntry> trail = p.f.draft.statusTrail;
+    const StatusEntry onDevice{SessionStatus::OnDevice, p.now().addSecs(60), QString()};
+    REQUIRE(p.sessions().appendStatus(p.f.actor, p.f.draft.id, onDevice));
+    trail.append(onDevice);
+    REQUIRE(p.sessions().sign(p.f.actor, p.f.draft.id, p.f.clinician.id, p.now().addSecs(90)));
+    for (const auto &[status, detail] :
+         std::initializer_list<std::pair<SessionStatus, QString>>{
+             {SessionStatus::Received, QString()},
+             {SessionStatus::Coded, QStringLiteral("90837")},
+             {SessionStatus::Claimed, QStringLiteral("CLM-000123")},
+             {SessionStatus::Denied, QStringLiteral("CO-197")},
+             {SessionStatus::Paid, QStringLiteral("EFT-77")}}) {
+        const StatusEntry entry{status, p.now().addSecs(120 + trail.size()), detail};
+        REQUIRE(p.sessions().appendStatus(p.f.actor, p.f.draft.id, entry));
+        trail.append(entry);
+    }
+    CHECK(p.load(p.f.draft.id).statusTrail == trail);
+}
+
+TEST_CASE("Signing stores a signature whose hash is the session's content hash")
+{
+    Practice p;
+    const Session before = p.load(p.f.draft.id);
+    const QDateTime signedAt = p.now().addSecs(3600);
+    auto signature = p.sessions().sign(p.f.actor, p.f.draft.id, p.f.clinician.id, signedAt);
+    REQUIRE(signature);
+    CHECK(signature->signedBy == p.f.clinician.id);
+    CHECK(signature->signedAt == signedAt);
+    CHECK(signature->contentHash == sessionContentHash(before));
+    CHECK(signature->contentHash.size() == 32);
+
+    const Session after = p.load(p.f.draft.id);
+    REQUIRE(after.isSigned());
+    CHECK(*after.signature == *signature);
+    CHECK(sessionContentHash(after) == after.signature->contentHash);
+    Session expected = before;
+    expected.signature = *signature;
+    CHECK(after == expected);
+
+    SECTION("signing again is refused and the first signature stays")
+    {
+        CHECK(errorKind(p.sessions().sign(p.f.actor, p.f.draft.id, p.f.clinician.id,
+                                          signedAt.addSecs(60))) == Kind::Immutable);
+        CHECK(p.load(p.f.draft.id).signature == signature.value());
+    }
+    SECTION("signing an unknown session is not found")
+    {
+        CHECK(errorKind(p.sessions().sign(p.f.actor, SessionId(p.ids().next()),
+                                          p.f.clinician.id, signedAt)) == Kind::NotFound);
+    }
+}
+
+TEST_CASE("The content hash covers every signed field and nothing else")
+{
+    Practice p;
+    const Session base = p.f.draft;
+    const QByteArray baseHash = sessionContentHash(base);
+    CHECK(sessionContentHash(base) == baseHash); // deterministic
+
+    struct Change {
+        const char *name;
+        void (*apply)(Session &);
+    };
+    const auto change = GENERATE(values<Change>({
+        {"note", [](Session &s) { s.note += u'.'; }},
+        {"note template", [](Session &s) { s.noteTemplate = QStringLiteral("SOAP"); }},
+        {"service", [](Session &s) { s.service = ServiceKind::Crisis; }},
+        {"modality", [](Session &s) { s.modality = Modality::InPerson; }},
+        {"patient location", [](Session &s) { s.patientLocation = PatientLocation::Other; }},
+        {"interactive complexity", [](Session &s) { s.interactiveComplexity = true; }},
+        {"date of service", [](Session &s) { s.dateOfService = s.dateOfService.addDays(-1); }},
+        {"payer", [](Session &s) { s.payerId.reset(); }},
+        {"a timing event", [](Session &s) { s.timing[1].monotonicMs += 1; }},
+        {"timing order", [](Session &s) { s.timing.swapItemsAt(1, 2); }},
+        {"a diagnosis", [](Session &s) { s.diagnoses[1].code = QStringLiteral("Z630"); }},
+        {"diagnosis order", [](Session &s) { s.diagnoses.swapItemsAt(0, 1); }},
+        {"participant presence", [](Session &s) { s.participants[0].present = false; }},
+        {"text moved between note and template",
+         [](Session &s) {
+             s.noteTemplate += s.note.left(1);
+             s.note.remove(0, 1);
+         }},
+    }));
+    CAPTURE(change.name);
+    Session changed = base;
+    change.apply(changed);
+    CHECK(sessionContentHash(changed) != baseHash);
+
+    Session unsignedFields = base;
+    unsignedFields.updatedAt = unsignedFields.updatedAt.addDays(3);
+    unsignedFields.statusTrail.append(StatusEntry{SessionStatus::Paid, p.now(), QString()});
+    CHECK(sessionContentHash(unsignedFields) == baseHash);
+}
+
+TEST_CASE("Addenda follow a signed session and round-trip, signed or not")
+{
+    Practice p;
+    REQUIRE(p.sessions().sign(p.f.actor, p.f.draft.id, p.f.clinician.id, p.now()));
+    Session expected = p.load(p.f.draft.id);
+
+    p.t.clock.advanceMs(24 * 60 * minuteMs);
+    const Addendum plain = makeAddendum(p.ids(), p.f.clinician.id, p.now(),
+                                        QStringLiteral("Late entry: fictional clarification."));
+    REQUIRE(p.sessions().addAddendum(p.f.actor, p.f.draft.id, plain));
+
+    p.t.clock.advanceMs(minuteMs);
+    Addendum signedOne = makeAddendum(p.ids(), p.f.clinician.id, p.now(),
+                                      QStringLiteral("Requested by payer: time documented."));
+    signedOne.signature = Signature{p.f.clinician.id, p.now().addSecs(5), QByteArray("ignored")};
+    REQUIRE(p.sessions().addAddendum(p.f.actor, p.f.draft.id, signedOne));
+
+    // The store computes the addendum's hash itself; a caller-supplied one is not trusted.
+    Addendum storedSigned = signedOne;
+    storedSigned.signature->contentHash = addendumContentHash(p.f.draft.id, signedOne);
+    expected.addenda = {plain, storedSigned};
+    const Session loaded = p.load(p.f.draft.id);
+    CHECK(loaded == expected);
+    CHECK(loaded.signature == expected.signature); // the session's own signature is untouched
+    CHECK(addendumContentHash(p.f.draft.id, signedOne) !=
+          addendumContentHash(SessionId(p.ids().next()), signedOne));
+}
+
+TEST_CASE("Addenda need a signed session")
+{
+    Practice p;
+    const Addendum addendum =
+        makeAddendum(p.ids(), p.f.clinician.id, p.now(), QStringLiteral("Too early."));
+    CHECK(errorKind(p.sessions().addAddendum(p.f.actor, p.f.draft.id, addendum)) ==
+          Kind::InvalidArgument);
+    CHECK(errorKind(p.sessions().addAddendum(p.f.actor, SessionId(p.ids().next()), addendum)) ==
+          Kind::NotFound);
+    CHECK(rowCount(p.store().database(), "session_addenda") == 0);
+}
+
+TEST_CASE("A draft cannot carry a signature")
+{
+    Practice p;
+    Session s = p.f.draft;
+    s.signature = Signature{p.f.clinician.id, p.now(), QByteArray(32, 'x')};
+    CHECK(errorKind(p.sessions().saveDraft(p.f.actor, s)) == Kind::InvalidArgument);
+    CHECK_FALSE(p.load(s.id).isSigned());
+}
+
+TEST_CASE("Sessions list by provider and date range, and by patient, oldest first")
+{
+    Practice p;
+    const QDate today = p.f.draft.dateOfService;
+    QList<Session> made;
+    for (int daysAgo : {10, 3, 30}) {
+        Session s = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                     p.f.patient.id, p.f.provider.id, p.f.payer.id);
+        s.dateOfService = today.addDays(-daysAgo);
+        s.statusTrail = {StatusEntry{SessionStatus::Captured, s.updatedAt, QString()}};
+        REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+        made.append(s);
+    }
+    Provider other = makeProvider(p.ids(), p.f.organization.id);
+    REQUIRE(p.store().practice().save(p.f.actor, other));
+    Session elsewhere = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                         p.f.patient.id, other.id);
+    elsewhere.statusTrail = {StatusEntry{SessionStatus::Captured, elsewhere.updatedAt, QString()}};
+    REQUIRE(p.sessions().saveDraft(p.f.actor, elsewhere));
+
+    auto ranged = p.sessions().sessionsForProvider(p.f.actor, p.f.provider.id,
+                                                   today.addDays(-10), today.addDays(-3));
+    REQUIRE(ranged);
+    CHECK(*ranged == QList<Session>{made[0], made[1]});
+    auto everything = p.sessions().sessionsForProvider(p.f.actor, p.f.provider.id,
+                                                       today.addDays(-365), today);
+    REQUIRE(everything);
+    CHECK(*everything == QList<Session>{made[2], made[0], made[1], p.f.draft});
+    CHECK(p.sessions()
+              .sessionsForProvider(p.f.actor, other.id, today.addDays(-1), today.addDays(-1))
+              ->isEmpty());
+
+    auto forPatient = p.sessions().sessionsForPatient(p.f.actor, p.f.patient.id);
+    REQUIRE(forPatient);
+    REQUIRE(forPatient->size() == 5);
+    CHECK(forPatient->first() == made[2]);
+}
+
+TEST_CASE("elapsedMs counts running time and excludes pauses")
+{
+    const std::int64_t t0 = 1'767'225'600'000;
+    struct Case {
+        const char *name;
+        QList<TimingEvent> timing;
+        std::int64_t expectedMs;
+    };
+    using K = TimingEventKind;
+    const auto c = GENERATE_COPY(values<Case>({
+        {"no events", {}, 0},
+        {"start only (still running)", {tap(K::Start, t0, 1000)}, 0},
+        {"start, stop", {tap(K::Start, t0, 1000), tap(K::Stop, t0 + 53 * minuteMs,
+                                                       1000 + 53 * minuteMs)}, 53 * minuteMs},
+        {"one pause",
+         {tap(K::Start, t0, 0), tap(K::Pause, t0 + 20 * minuteMs, 20 * minuteMs),
+          tap(K::Resume, t0 + 25 * minuteMs, 25 * minuteMs),
+          tap(K::Stop, t0 + 55 * minuteMs, 55 * minuteMs)},
+         50 * minuteMs},
+        {"two pauses",
+         {tap(K::Start, t0, 0), tap(K::Pause, t0 + 10 * minuteMs, 10 * minuteMs),
+          tap(K::Resume, t0 + 40 * minuteMs, 40 * minuteMs),
+          tap(K::Pause, t0 + 50 * minuteMs, 50 * minuteMs),
+          tap(K::Resume, t0 + 51 * minuteMs, 51 * minuteMs),
+          tap(K::Stop, t0 + 60 * minuteMs, 60 * minuteMs)},
+         29 * minuteMs},
+        {"stopped while paused",
+         {tap(K::Start, t0, 0), tap(K::Pause, t0 + 16 * minuteMs, 16 * minuteMs),
+          tap(K::Stop, t0 + 90 * minuteMs, 90 * minuteMs)},
+         16 * minuteMs},
+        {"duplicate taps are idempotent",
+         {tap(K::Start, t0, 0), tap(K::Start, t0 + minuteMs, minuteMs),
+          tap(K::Pause, t0 + 10 * minuteMs, 10 * minuteMs),
+          tap(K::Pause, t0 + 12 * minuteMs, 12 * minuteMs),
+          tap(K::Resume, t0 + 15 * minuteMs, 15 * minuteMs),
+          tap(K::Stop, t0 + 20 * minuteMs, 20 * minuteMs)},
+         15 * minuteMs},
+        {"wall clock jumps back an hour mid-session (monotonic wins)",
+         {tap(K::Start, t0, 0), tap(K::Stop, t0 - 60 * minuteMs + 38 * minuteMs, 38 * minuteMs)},
+         38 * minuteMs},
+        {"reboot between pause and resume",
+         {tap(K::Start, t0, 500'000, 1), tap(K::Pause, t0 + 20 * minuteMs,
+                                              500'000 + 20 * minuteMs, 1),
+          tap(K::Resume, t0 + 30 * minuteMs, 2'000, 2),
+          tap(K::Stop, t0 + 45 * minuteMs, 2'000 + 15 * minuteMs, 2)},
+         35 * minuteMs},
+        {"reboot while running falls back to the wall clock",
+         {tap(K::Start, t0, 900'000, 7), tap(K::Stop, t0 + 42 * minuteMs, 3'000, 8)},
+         42 * minuteMs},
+        {"reboot while running, resumed on the new boot",
+         {tap(K::Start, t0, 900'000, 7), tap(K::Pause, t0 + 30 * minuteMs, 1'000, 8),
+          tap(K::Resume, t0 + 40 * minuteMs, 1'000 + 10 * minuteMs, 8),
+          tap(K::Stop, t0 + 45 * minuteMs, 1'000 + 15 * minuteMs, 8)},
+         35 * minuteMs},
+        {"reboot with the wall clock gone backwards never counts negative time",
+         {tap(K::Start, t0, 900'000, 7), tap(K::Stop, t0 - minuteMs, 3'000, 8)}, 0},
+    }));
+    CAPTURE(c.name);
+    Session s;
+    s.timing = c.timing;
+    CHECK(s.elapsedMs() == c.expectedMs);
+}
+
+TEST_CASE("elapsedMs is the same after the timing events round-trip through the store")
+{
+    Practice p;
+    const Session loaded = p.load(p.f.draft.id);
+    CHECK(loaded.elapsedMs() == 50 * minuteMs);
+    CHECK(loaded.elapsedMs() == p.f.draft.elapsedMs());
+}
