@@ -45,10 +45,17 @@ StoreError::Kind kindFor(int code, const char *message)
 /// skips PBKDF2 entirely.
 int applyRawKey(sqlite3 *db, const DatabaseKey &key)
 {
+#ifdef SQLITE_HAS_CODEC
     QByteArray spec = "x'" + key.toHex() + "'";
     const int rc = sqlite3_key(db, spec.constData(), static_cast<int>(spec.size()));
     secureWipe(spec);
     return rc;
+#else
+    // Plain-SQLite build of the same sources, only for bench/store's baseline: no encryption.
+    Q_UNUSED(db);
+    Q_UNUSED(key);
+    return SQLITE_OK;
+#endif
 }
 
 } // namespace
@@ -289,9 +296,17 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
         return unexpected(db->lastError("open", rc));
     }
     sqlite3_extended_result_codes(raw, 1);
+    // Until page 1 has decrypted, closing must not checkpoint: a connection with a wrong key
+    // would otherwise fold a hot WAL into the main file and delete the WAL.
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     if (applyRawKey(raw, key) != SQLITE_OK) {
         return storeError(Kind::Internal, QStringLiteral("this SQLite build cannot take a key"));
     }
+#ifdef SQLITE_HAS_CODEC
+    // SQLCipher logs every failed page HMAC (a wrong key) to stderr; the typed error already
+    // says it. The level is process-wide and only sticks once keying has activated SQLCipher.
+    sqlite3_exec(raw, "PRAGMA cipher_log_level = NONE", nullptr, nullptr, nullptr);
+#endif
     // The first read decrypts page 1: a wrong key fails here, before anything is written.
     rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
     if ((rc & 0xFF) == SQLITE_NOTADB) {
@@ -305,6 +320,7 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
     if (rc != SQLITE_OK) {
         return unexpected(db->lastError("first read", rc));
     }
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     sqlite3_busy_timeout(raw, options.busyTimeoutMs);
 
     const char *pragmas = options.fullSync
@@ -447,7 +463,13 @@ StoreResult<void> Database::migrate(std::span<const MigrationStep> schema, int t
 
 StoreResult<void> Database::checkIntegrity()
 {
-    for (const char *pragma : {"PRAGMA integrity_check", "PRAGMA cipher_integrity_check"}) {
+    static constexpr const char *pragmas[] = {
+        "PRAGMA integrity_check",
+#ifdef SQLITE_HAS_CODEC
+        "PRAGMA cipher_integrity_check",
+#endif
+    };
+    for (const char *pragma : pragmas) {
         auto stmt = prepare(pragma);
         if (!stmt) {
             return unexpected(stmt.error());
