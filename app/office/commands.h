@@ -24,4 +24,7 @@ int runDemoSeed(const QStringList &arguments);
 int runShow(const QStringList &arguments);
 int runVerify(const QStringList &arguments);
 
+// Implemented in codecommand.cpp.
+int runCode(const QStringList &arguments);
+
 } // namespace sb::office

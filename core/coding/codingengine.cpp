@@ -20,7 +20,10 @@ bool inSorted(const std::vector<ProcedureCode> &codes, ProcedureCode code)
 class Run {
 public:
     Run(const RuleTables &tables, const SessionFacts &facts, CodingDecision &out)
-        : m_t(tables), m_facts(facts), m_out(out), m_day(facts.dateOfService.toJulianDay())
+        : m_t(tables)
+        , m_facts(facts)
+        , m_out(out)
+        , m_day(facts.dateOfService.toJulianDay())
     {
     }
 
@@ -202,7 +205,8 @@ bool Run::proposeLines(ServiceKind service, int depth)
     const int prolongedMinutes = rule->prolonged ? minutes : m_facts.totalEmMinutes;
     if ((rule->prolonged || hasEmLine) && prolongedMinutes >= 0) {
         for (const auto &prolonged : m_t.prolonged) {
-            if (prolonged.base != prolongedBase || !prolonged.when.matches(m_facts, service, m_day)) {
+            if (prolonged.base != prolongedBase
+                || !prolonged.when.matches(m_facts, service, m_day)) {
                 continue;
             }
             const int units = prolonged.units.unitsFor(prolongedMinutes);
@@ -306,8 +310,8 @@ void Run::applyUnitLimits()
             }
         }
         if (limit) {
-            const int reported = int(std::count(m_facts.sameDateCodes.begin(),
-                                                 m_facts.sameDateCodes.end(), line.code));
+            const int reported = int(
+                std::count(m_facts.sameDateCodes.begin(), m_facts.sameDateCodes.end(), line.code));
             const int remaining = limit->units - reported;
             if (remaining <= 0) {
                 refuse(line.code, limit->rule);
@@ -336,9 +340,9 @@ void Run::checkAddOnPrimaries()
             if (found == m_t.addOns.end() || found->code != code) {
                 continue;
             }
-            bool hasPrimary = std::any_of(
-                m_facts.sameDateCodes.begin(), m_facts.sameDateCodes.end(),
-                [&](ProcedureCode c) { return inSorted(found->primaries, c); });
+            bool hasPrimary =
+                std::any_of(m_facts.sameDateCodes.begin(), m_facts.sameDateCodes.end(),
+                            [&](ProcedureCode c) { return inSorted(found->primaries, c); });
             for (std::size_t j = 0; j < m_out.lines.size() && !hasPrimary; ++j) {
                 hasPrimary = j != i && inSorted(found->primaries, m_out.lines[j].code);
             }
@@ -467,7 +471,10 @@ bool Run::applyPlaceAndModifiers()
 
 } // namespace
 
-CodingEngine::CodingEngine(std::shared_ptr<const RuleSet> rules) : m_rules(std::move(rules)) {}
+CodingEngine::CodingEngine(std::shared_ptr<const RuleSet> rules)
+    : m_rules(std::move(rules))
+{
+}
 
 CodingDecision CodingEngine::code(const SessionFacts &facts) const
 {

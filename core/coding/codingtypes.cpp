@@ -22,8 +22,7 @@ constexpr std::array<std::pair<AdministeredBy, const char *>, 3> administeredNam
     {AdministeredBy::Technician, "technician"},
 }};
 
-template<typename Table, typename Enum>
-QString nameOf(const Table &table, Enum value)
+template<typename Table, typename Enum> QString nameOf(const Table &table, Enum value)
 {
     for (const auto &[candidate, name] : table) {
         if (candidate == value) {

@@ -18,8 +18,7 @@ namespace sb::coding {
  * A short fixed-width code (CPT/HCPCS procedure, modifier, place of service, state) kept
  * inline, so that coding a session never allocates. Only [0-9A-Z] is accepted.
  */
-template<std::size_t N>
-class FixedCode {
+template<std::size_t N> class FixedCode {
 public:
     constexpr FixedCode() = default;
 
@@ -73,8 +72,7 @@ using PlaceOfService = FixedCode<2>;
 using StateCode = FixedCode<2>; ///< USPS state abbreviation.
 
 /// A vector with inline capacity N and no heap use; push_back on a full list is refused.
-template<typename T, std::size_t N>
-class InlineList {
+template<typename T, std::size_t N> class InlineList {
 public:
     bool push_back(const T &value)
     {
@@ -145,15 +143,15 @@ struct SessionFacts {
     PayerKind payer = PayerKind::Commercial;
     ProviderCredential provider = ProviderCredential::Psychologist;
     bool interactiveComplexity = false;
-    ProcedureCode emCode;          ///< Null when no E/M was reported with this session.
-    int totalEmMinutes = -1;       ///< Clinician's total time on the date; -1 when not given.
+    ProcedureCode emCode;    ///< Null when no E/M was reported with this session.
+    int totalEmMinutes = -1; ///< Clinician's total time on the date; -1 when not given.
     AdministeredBy administeredBy = AdministeredBy::Unspecified;
     QDate dateOfService;
-    StateCode state;               ///< Null when unknown.
-    QString payerProfile;          ///< Empty: the payer kind's defaults.
+    StateCode state;      ///< Null when unknown.
+    QString payerProfile; ///< Empty: the payer kind's defaults.
     BillingEntity billingEntity = BillingEntity::Practice;
     InlineList<Modifier, 4> requestedModifiers;
-    QString primaryDiagnosis;      ///< ICD-10-CM without the dot; empty when not given.
+    QString primaryDiagnosis; ///< ICD-10-CM without the dot; empty when not given.
     InlineList<ProcedureCode, 8> sameDateCodes; ///< Already reported: same patient, date, provider.
 };
 

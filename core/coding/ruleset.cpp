@@ -21,8 +21,9 @@ const char *const kBuiltinFiles[] = {"base", "telehealth", "ncci", "mue", "medic
 
 const char *const kKeyedSections[] = {"groups", "code_groups", "messages", "descriptions",
                                       "settings"};
-const char *const kListSections[] = {"services", "prolonged", "addons", "telehealth", "notices",
-                                     "credential_modifiers", "code_modifiers", "pairs", "mue"};
+const char *const kListSections[] = {"services",       "prolonged", "addons",
+                                     "telehealth",     "notices",   "credential_modifiers",
+                                     "code_modifiers", "pairs",     "mue"};
 
 /// One entry of a list section after merging all documents.
 struct MergedEntry {
@@ -41,8 +42,7 @@ struct Merged {
     std::map<QString, MergedSection> lists;
 };
 
-template<typename Enum>
-std::uint32_t maskFromNames(const QJsonValue &value, bool &ok)
+template<typename Enum> std::uint32_t maskFromNames(const QJsonValue &value, bool &ok)
 {
     std::uint32_t mask = 0;
     const QJsonArray items = value.isArray() ? value.toArray() : QJsonArray{value};
@@ -60,7 +60,10 @@ std::uint32_t maskFromNames(const QJsonValue &value, bool &ok)
 /// Turns merged JSON into RuleTables; stops at the first problem and keeps its description.
 class Compiler {
 public:
-    explicit Compiler(RuleTables &tables) : m_tables(tables) {}
+    explicit Compiler(RuleTables &tables)
+        : m_tables(tables)
+    {
+    }
 
     bool compile(const Merged &merged);
     [[nodiscard]] const QString &error() const { return m_error; }
@@ -79,8 +82,7 @@ private:
     bool checkKeys(const QJsonObject &object, std::initializer_list<const char *> allowed);
     bool code(const QJsonValue &value, ProcedureCode &out);
     bool codes(const QJsonValue &value, std::vector<ProcedureCode> &out);
-    template<std::size_t N>
-    bool modifiers(const QJsonValue &value, InlineList<Modifier, N> &out);
+    template<std::size_t N> bool modifiers(const QJsonValue &value, InlineList<Modifier, N> &out);
     bool selector(const QJsonValue &value, int loadOrder, Selector &out);
     bool date(const QJsonValue &value, qint64 &day);
 
@@ -233,7 +235,9 @@ bool Compiler::selector(const QJsonValue &value, int loadOrder, Selector &out)
         return false;
     }
     bool ok = true;
-    auto field = [&when](const char *key) { return when.value(QLatin1String(key)); };
+    auto field = [&when](const char *key) {
+        return when.value(QLatin1String(key));
+    };
     if (!field("service").isUndefined()) {
         out.services = maskFromNames<ServiceKind>(field("service"), ok);
         out.specificity += 1;
@@ -354,8 +358,8 @@ bool Compiler::compileService(const MergedEntry &entry)
             if (compiled.minMinutes < 0) {
                 return fail(QStringLiteral("band 'min' must be a minute count"));
             }
-            if (!rule.bands.empty() && rule.bands[rule.bands.size() - 1].minMinutes
-                                           >= compiled.minMinutes) {
+            if (!rule.bands.empty()
+                && rule.bands[rule.bands.size() - 1].minMinutes >= compiled.minMinutes) {
                 return fail(QStringLiteral("bands must ascend by 'min'"));
             }
             compiled.rule = text(band.value(u"id").toString(), band.value(u"reason").toString());
@@ -449,8 +453,9 @@ bool Compiler::compileProlonged(const MergedEntry &entry)
         return false;
     }
     ProlongedRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when) || !code(o.value(u"base"), rule.base)
-        || !code(o.value(u"cpt"), rule.units.code) || !checkDescribed(rule.units.code)) {
+    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)
+        || !code(o.value(u"base"), rule.base) || !code(o.value(u"cpt"), rule.units.code)
+        || !checkDescribed(rule.units.code)) {
         return false;
     }
     rule.units.firstAt = o.value(u"first_at").toInt(-1);
@@ -626,7 +631,8 @@ bool Compiler::compileMue(const MergedEntry &entry)
         return false;
     }
     MueRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when) || !code(o.value(u"cpt"), rule.code)) {
+    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)
+        || !code(o.value(u"cpt"), rule.code)) {
         return false;
     }
     rule.units = o.value(u"units").toInt(-1);
@@ -634,8 +640,8 @@ bool Compiler::compileMue(const MergedEntry &entry)
     if (rule.units < 0 || rule.adjudicationIndicator < 1 || rule.adjudicationIndicator > 3) {
         return fail(QStringLiteral("units must be >= 0 and mai 1, 2 or 3"));
     }
-    const QString reason = o.contains(u"reason") ? o.value(u"reason").toString()
-                                                 : m_tables.messages.mueOver->reason;
+    const QString reason =
+        o.contains(u"reason") ? o.value(u"reason").toString() : m_tables.messages.mueOver->reason;
     rule.rule = text(o.value(u"id").toString(), reason);
     if (!rule.rule) {
         return false;
@@ -710,7 +716,8 @@ bool Compiler::compile(const Merged &merged)
     for (const auto &[id, slot] : required) {
         const auto found = m_tables.textById.find(QLatin1String(id));
         if (found == m_tables.textById.end()) {
-            return fail(QStringLiteral("message ") + QLatin1String(id) + QStringLiteral(" is missing"));
+            return fail(QStringLiteral("message ") + QLatin1String(id)
+                        + QStringLiteral(" is missing"));
         }
         *slot = found->second;
     }
@@ -719,8 +726,7 @@ bool Compiler::compile(const Merged &merged)
     const QJsonObject settings = keyed("settings");
     if (!checkKeys(settings, {"interactive_complexity_code", "ncci_bypass_modifiers",
                               "telehealth_modifiers", "max_modifiers_per_line"})
-        || !code(settings.value(u"interactive_complexity_code"),
-                 m_tables.interactiveComplexityCode)
+        || !code(settings.value(u"interactive_complexity_code"), m_tables.interactiveComplexityCode)
         || !modifiers(settings.value(u"ncci_bypass_modifiers"), m_tables.bypassModifiers)
         || !modifiers(settings.value(u"telehealth_modifiers"), m_tables.telehealthModifiers)) {
         return false;
@@ -760,9 +766,10 @@ bool Compiler::compile(const Merged &merged)
             return false;
         }
     }
-    if (!eachEntry("credential_modifiers", [this](const MergedEntry &e) {
-            return compileModifierRule(e, m_tables.credentialModifiers);
-        })
+    if (!eachEntry("credential_modifiers",
+                   [this](const MergedEntry &e) {
+                       return compileModifierRule(e, m_tables.credentialModifiers);
+                   })
         || !eachEntry("code_modifiers", [this](const MergedEntry &e) {
                return compileModifierRule(e, m_tables.codeModifiers);
            })) {
@@ -774,7 +781,8 @@ bool Compiler::compile(const Merged &merged)
         std::any_of(m_tables.telehealth.begin(), m_tables.telehealth.end(),
                     [](const TelehealthRule &r) { return r.when.specificity == 0; });
     if (!hasDefaultTelehealth) {
-        return fail(QStringLiteral("a telehealth entry with an empty 'when' (the default) is required"));
+        return fail(
+            QStringLiteral("a telehealth entry with an empty 'when' (the default) is required"));
     }
 
     auto bySpecificity = [](const auto &a, const auto &b) {
@@ -884,7 +892,10 @@ bool Selector::matches(const SessionFacts &facts, ServiceKind service, qint64 da
            && (payerProfile.isEmpty() || payerProfile == facts.payerProfile);
 }
 
-RuleSet::RuleSet() : m_tables(std::make_unique<RuleTables>()) {}
+RuleSet::RuleSet()
+    : m_tables(std::make_unique<RuleTables>())
+{
+}
 RuleSet::~RuleSet() = default;
 
 QList<RuleSource> RuleSet::builtinSources()
@@ -931,7 +942,8 @@ RuleSet::builtin(const QString &overridePath)
     if (!overridePath.isEmpty()) {
         QFile file(overridePath);
         if (!file.open(QIODevice::ReadOnly)) {
-            return unexpected(RuleLoadError{QStringLiteral("cannot read rules file ") + overridePath});
+            return unexpected(
+                RuleLoadError{QStringLiteral("cannot read rules file ") + overridePath});
         }
         sources.append(RuleSource{overridePath, file.readAll()});
     }

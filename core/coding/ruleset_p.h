@@ -40,8 +40,7 @@ struct Selector {
     }
 };
 
-template<typename Enum>
-constexpr std::uint32_t bit(Enum value)
+template<typename Enum> constexpr std::uint32_t bit(Enum value)
 {
     return std::uint32_t(1) << static_cast<unsigned>(value);
 }

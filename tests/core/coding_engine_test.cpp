@@ -3,7 +3,6 @@
 #include "coding_testhelpers.h"
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <functional>
 
 using namespace sb;
@@ -119,7 +118,9 @@ TEST_CASE("Family, group and diagnostic evaluation")
 
 TEST_CASE("Psychotherapy add-ons with E/M: bands, prescribers only, and the E/M primary")
 {
-    auto withEm = [](SessionFacts &f) { f.emCode = cpt("99214"); };
+    auto withEm = [](SessionFacts &f) {
+        f.emCode = cpt("99214");
+    };
     checkRows({{SK::PsychotherapyWithEm, 15, "99214", "", PC::Psychiatrist},
                {SK::PsychotherapyWithEm, 16, "99214,90833", "", PC::Psychiatrist},
                {SK::PsychotherapyWithEm, 37, "99214,90833", "", PC::PsychiatricNursePractitioner},
@@ -129,8 +130,7 @@ TEST_CASE("Psychotherapy add-ons with E/M: bands, prescribers only, and the E/M 
                {SK::PsychotherapyWithEm, 40, "-", "PT-EM-PRESCRIBER", PC::Psychologist},
                {SK::PsychotherapyWithEm, 40, "-", "PT-EM-PRESCRIBER", PC::ClinicalSocialWorker},
                {SK::PsychotherapyWithEm, 40, "-", "PT-EM-PRESCRIBER", PC::ProfessionalCounselor},
-               {SK::PsychotherapyWithEm, 40, "-", "PT-EM-PRESCRIBER",
-                PC::MarriageFamilyTherapist}},
+               {SK::PsychotherapyWithEm, 40, "-", "PT-EM-PRESCRIBER", PC::MarriageFamilyTherapist}},
               withEm);
 
     SessionFacts f = facts(SK::PsychotherapyWithEm, 16);
@@ -140,7 +140,8 @@ TEST_CASE("Psychotherapy add-ons with E/M: bands, prescribers only, and the E/M 
         g.emCode = cpt("99214");
         g.minutes = 15;
         return g;
-    }()), "PT-EM-UNDER-16"));
+    }()),
+                     "PT-EM-UNDER-16"));
     CHECK(ruleOf(builtinEngine().code(f)) == "EM-CODE-MISSING");
     f.sameDateCodes.push_back(cpt("99213")); // the E/M is already on the claim
     CHECK(linesOf(builtinEngine().code(f)) == "90833");
@@ -228,7 +229,9 @@ TEST_CASE("Prolonged time: 99417 for CPT payers, G2212 for Medicare, none with a
 TEST_CASE("Psychological testing: evaluation and administration units, professional vs technician")
 {
     auto by = [](AdministeredBy who) {
-        return [who](SessionFacts &f) { f.administeredBy = who; };
+        return [who](SessionFacts &f) {
+            f.administeredBy = who;
+        };
     };
     checkRows({{SK::PsychTestingEval, 30, "-", "TEST-EVAL-UNDER-31"},
                {SK::PsychTestingEval, 31, "96130", ""},
@@ -238,14 +241,15 @@ TEST_CASE("Psychological testing: evaluation and administration units, professio
                {SK::PsychTestingEval, 151, "96130,96131x2", ""},
                {SK::PsychTestingEval, 60, "-", "TEST-EVAL-CREDENTIAL", PC::ClinicalSocialWorker},
                {SK::PsychTestingAdmin, 60, "-", "TEST-ADMIN-WHO"}});
-    checkRows({{SK::PsychTestingAdmin, 15, "-", "TEST-ADMIN-UNDER-16"},
-               {SK::PsychTestingAdmin, 16, "96136", ""},
-               {SK::PsychTestingAdmin, 45, "96136", ""},
-               {SK::PsychTestingAdmin, 46, "96136,96137", ""},
-               {SK::PsychTestingAdmin, 75, "96136,96137", ""},
-               {SK::PsychTestingAdmin, 76, "96136,96137x2", ""},
-               {SK::PsychTestingAdmin, 60, "-", "TEST-ADMIN-CREDENTIAL", PC::ProfessionalCounselor}},
-              by(AdministeredBy::Professional));
+    checkRows(
+        {{SK::PsychTestingAdmin, 15, "-", "TEST-ADMIN-UNDER-16"},
+         {SK::PsychTestingAdmin, 16, "96136", ""},
+         {SK::PsychTestingAdmin, 45, "96136", ""},
+         {SK::PsychTestingAdmin, 46, "96136,96137", ""},
+         {SK::PsychTestingAdmin, 75, "96136,96137", ""},
+         {SK::PsychTestingAdmin, 76, "96136,96137x2", ""},
+         {SK::PsychTestingAdmin, 60, "-", "TEST-ADMIN-CREDENTIAL", PC::ProfessionalCounselor}},
+        by(AdministeredBy::Professional));
     checkRows({{SK::PsychTestingAdmin, 15, "-", "TEST-ADMIN-UNDER-16"},
                {SK::PsychTestingAdmin, 16, "96138", ""},
                {SK::PsychTestingAdmin, 46, "96138,96139", ""},
@@ -255,7 +259,9 @@ TEST_CASE("Psychological testing: evaluation and administration units, professio
 
 TEST_CASE("Health behavior intervention: units, physical primary diagnosis, prescriber notice")
 {
-    auto physicalDx = [](SessionFacts &f) { f.primaryDiagnosis = QStringLiteral("E119"); };
+    auto physicalDx = [](SessionFacts &f) {
+        f.primaryDiagnosis = QStringLiteral("E119");
+    };
     checkRows({{SK::HealthBehaviorIndividual, 15, "-", "HBAI-UNDER-16"},
                {SK::HealthBehaviorIndividual, 16, "96158", ""},
                {SK::HealthBehaviorIndividual, 37, "96158", ""},
@@ -317,10 +323,10 @@ TEST_CASE("Interactive complexity 90785: with the codes it may accompany, refuse
 TEST_CASE("Every proposed code has the project's own description")
 {
     const auto rules = loadBuiltin();
-    for (const char *code : {"90785", "90791", "90792", "90832", "90833", "90834", "90836",
-                             "90837", "90838", "90839", "90840", "90846", "90847", "90849",
-                             "90853", "96130", "96131", "96136", "96137", "96138", "96139",
-                             "96158", "96159", "99202", "99215", "99417", "G2212"}) {
+    for (const char *code :
+         {"90785", "90791", "90792", "90832", "90833", "90834", "90836", "90837", "90838",
+          "90839", "90840", "90846", "90847", "90849", "90853", "96130", "96131", "96136",
+          "96137", "96138", "96139", "96158", "96159", "99202", "99215", "99417", "G2212"}) {
         CAPTURE(code);
         CHECK_FALSE(rules->description(*ProcedureCode::parse(QString::fromLatin1(code))).isEmpty());
     }

@@ -67,10 +67,10 @@ TEST_CASE("Same-day pairs: modifier indicator 0 refuses, 1 needs 59 or X{EPSU} o
         {withSameDate(SK::DiagnosticEval, 60, {cpt("99214")}), "-", "PAIR-DIAG-EM"},
         // MI 1: the individual code is column 2 of the family code.
         {withSameDate(SK::IndividualPsychotherapy, 45, {cpt("90846")}), "-", "PAIR-FAM-PT"},
-        {withSameDate(SK::IndividualPsychotherapy, 45, {cpt("90846")}, {mod("59")}),
-         "90834[59]", "-"},
-        {withSameDate(SK::IndividualPsychotherapy, 45, {cpt("90847")}, {mod("XU")}),
-         "90834[XU]", "-"},
+        {withSameDate(SK::IndividualPsychotherapy, 45, {cpt("90846")}, {mod("59")}), "90834[59]",
+         "-"},
+        {withSameDate(SK::IndividualPsychotherapy, 45, {cpt("90847")}, {mod("XU")}), "90834[XU]",
+         "-"},
         // MI 0 cannot be bypassed.
         {withSameDate(SK::IndividualPsychotherapy, 45, {cpt("99213")}, {mod("59")}), "-",
          "PAIR-EM-PT"},

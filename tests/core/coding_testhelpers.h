@@ -7,7 +7,6 @@
 #include "domain/enums.h"
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <string>
 
 namespace sb::coding::testing {
