@@ -123,7 +123,8 @@ StoreResult<void> AuditLog::append(const Actor &actor, AuditAction action, QStri
         .bind(4, entry.device)
         .bind(5, toName(action))
         .bind(6, entry.recordType)
-        .bind(7, recordId.isNull() ? QByteArray() : recordId.toRfc4122())
+        .bind(7, recordId.isNull() ? std::optional<QByteArray>() // NULL, as verify() expects
+                                   : std::optional<QByteArray>(recordId.toRfc4122()))
         .bind(8, entry.outcome)
         .bind(9, entry.prevHash)
         .bind(10, entry.hash);
