@@ -11,3 +11,12 @@ sessionbook_add_test(core_store_session_test LABEL core
 sessionbook_add_test(core_store_immutability_test LABEL core
     SOURCES store_immutability_test.cpp
     LINKS Sessionbook::core Sessionbook::test_support)
+sessionbook_add_test(core_store_migration_test LABEL core
+    SOURCES store_migration_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)
+sessionbook_add_test(core_store_hostile_text_test LABEL core
+    SOURCES store_hostile_text_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)
+sessionbook_add_test(core_audit_test LABEL core
+    SOURCES audit_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)
