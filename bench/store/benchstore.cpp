@@ -2,14 +2,15 @@
 // bench-store / bench-store-plain: durable save latency and batched insert rate of the real
 // Store (schema, pragmas, audit rows) over SQLCipher and over plain SQLite.
 //
-// One source, two binaries: SESSIONBOOK_BENCH_SQLCIPHER selects which store library this
-// copy was linked against. bench-store (SQLCipher) runs the comparison: it runs its own
-// workload and bench-store-plain as a child process with the same parameters, reads the
-// child's JSON line and prints the table with the budget verdicts.
+// One source, three binaries; SESSIONBOOK_BENCH_VARIANT names the store library linked in:
+// "sqlcipher" (bench-store, the real core), "sqlite" (bench-store-plain: core's sources over
+// Debian's libsqlite3) and "unkeyed" (bench-store-unkeyed: core's sources over libsqlcipher,
+// never keyed, a control that separates encryption from SQLite version differences).
+// bench-store runs the comparison: its own workload in-process, the others as child
+// processes with the same parameters (reading their JSON line), then the table and verdicts.
 //
 // Fairness on a shared, noisy 2-core machine: the comparison runs in rounds (--rounds,
-// default 3) and alternates which variant goes first (SQLCipher first in even rounds, plain
-// first in odd ones), so page-cache warmth, disk write-back and neighbours' load do not
+// default 3) and rotates which variant goes first (round r starts with variant r mod n), so page-cache warmth, disk write-back and neighbours' load do not
 // always favour the same side. Each run uses a fresh database file in a fresh directory on
 // the same file system; a few unmeasured warm-up saves and one warm-up batch fill the
 // statement cache before timing. Ratios are computed per round and reported as the median
@@ -44,8 +45,8 @@
 
 #include <time.h>
 
-#ifndef SESSIONBOOK_BENCH_SQLCIPHER
-#error "SESSIONBOOK_BENCH_SQLCIPHER must be 0 or 1"
+#ifndef SESSIONBOOK_BENCH_VARIANT
+#error "SESSIONBOOK_BENCH_VARIANT must name the store library: sqlcipher, sqlite or unkeyed"
 #endif
 
 namespace {
@@ -53,7 +54,8 @@ namespace {
 using namespace sb;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr bool isSqlCipher = SESSIONBOOK_BENCH_SQLCIPHER != 0;
+constexpr std::string_view variantName = SESSIONBOOK_BENCH_VARIANT;
+constexpr bool isSqlCipher = variantName == "sqlcipher";
 constexpr int batchSize = 1000;
 const QString jsonPrefix = QStringLiteral("BENCH_STORE_JSON ");
 
@@ -266,8 +268,7 @@ StoreResult<QJsonObject> runWorkload(const Params &params)
     SystemClock clock;
     const DatabaseKey key = DatabaseKey::generate();
     QJsonObject result;
-    result[QStringLiteral("variant")] = isSqlCipher ? QStringLiteral("sqlcipher")
-                                                    : QStringLiteral("sqlite");
+    result[QStringLiteral("variant")] = QString::fromLatin1(variantName);
 
     // ---- 1. durable single saves: one transaction (and fsyncs) per saveDraft ----------
     {
@@ -421,11 +422,10 @@ void printRun(const QJsonObject &r)
           << Qt::endl;
 }
 
-/// Runs bench-store-plain (next to this binary) and returns its JSON result.
-std::optional<QJsonObject> runPlainChild(const Params &params)
+/// Runs a sibling binary (bench-store-plain, bench-store-unkeyed) and returns its JSON result.
+std::optional<QJsonObject> runChild(const QString &binary, const Params &params)
 {
-    const QString program =
-        QCoreApplication::applicationDirPath() + QStringLiteral("/bench-store-plain");
+    const QString program = QCoreApplication::applicationDirPath() + u'/' + binary;
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     child.start(program, {QStringLiteral("--child"), QStringLiteral("--saves"),
@@ -489,7 +489,7 @@ QString spread(const std::vector<double> &values, int decimals)
         .arg(*hi, 0, 'f', decimals);
 }
 
-int runComparison(const Params &params, int rounds)
+int runComparison(const Params &params, int rounds, bool withControl)
 {
     const QStorageInfo storage(params.dir);
     out() << "bench-store: durable saves and batched inserts through Store/SessionRepository\n"
@@ -500,7 +500,7 @@ int runComparison(const Params &params, int rounds)
           << "  workload:   " << params.saves << " durable saves (2 KiB note, 2 timing events, "
           << "1 diagnosis, 1 status row, 1 audit row each); " << params.batches << " x "
           << batchSize << " saves per transaction; " << rounds
-          << " rounds, order alternating\n"
+          << " rounds, order rotating\n"
           << "  load avg:   " << loadAverage() << " (at start)\n";
     if (!params.cipherPragmas.isEmpty()) {
         out() << "  SQLCipher settings for this run: " << params.cipherPragmas.join(u"; ")
@@ -508,31 +508,37 @@ int runComparison(const Params &params, int rounds)
     }
     out().flush();
 
-    std::vector<QJsonObject> cipherRuns;
-    std::vector<QJsonObject> plainRuns;
+    struct Leg {
+        QString binary; ///< Empty: this process.
+        std::vector<QJsonObject> runs;
+    };
+    std::vector<Leg> legs{{QString(), {}}, {QStringLiteral("bench-store-plain"), {}}};
+    if (withControl) {
+        legs.push_back({QStringLiteral("bench-store-unkeyed"), {}});
+    }
     for (int round = 0; round < rounds; ++round) {
-        const bool cipherFirst = round % 2 == 0;
-        out() << "round " << (round + 1) << " (" << (cipherFirst ? "SQLCipher" : "SQLite")
-              << " first)" << Qt::endl;
-        for (int leg = 0; leg < 2; ++leg) {
-            if ((leg == 0) == cipherFirst) {
+        out() << "round " << (round + 1) << Qt::endl;
+        for (std::size_t i = 0; i < legs.size(); ++i) {
+            Leg &leg = legs[(std::size_t(round) + i) % legs.size()];
+            if (leg.binary.isEmpty()) {
                 auto result = runWorkload(params);
                 if (!result) {
                     err() << "error: " << describe(result.error()) << Qt::endl;
                     return 1;
                 }
-                printRun(*result);
-                cipherRuns.push_back(*result);
+                leg.runs.push_back(*result);
             } else {
-                auto result = runPlainChild(params);
+                auto result = runChild(leg.binary, params);
                 if (!result) {
                     return 1;
                 }
-                printRun(*result);
-                plainRuns.push_back(*result);
+                leg.runs.push_back(*result);
             }
+            printRun(leg.runs.back());
         }
     }
+    const std::vector<QJsonObject> &cipherRuns = legs[0].runs;
+    const std::vector<QJsonObject> &plainRuns = legs[1].runs;
 
     const QJsonObject &c0 = cipherRuns.front();
     const QJsonObject &p0 = plainRuns.front();
@@ -576,9 +582,9 @@ int runComparison(const Params &params, int rounds)
     };
     // Cost ratio: SQLCipher/SQLite for latencies, SQLite/SQLCipher for rates, so that > 1
     // always means SQLCipher is slower and the 1.25 budget reads the same way on every row.
-    auto costRatios = [&](const Row &row) {
+    auto costRatios = [&](const Row &row, const std::vector<QJsonObject> &baseline) {
         const std::vector<double> c = values(cipherRuns, row);
-        const std::vector<double> p = values(plainRuns, row);
+        const std::vector<double> p = values(baseline, row);
         std::vector<double> ratio;
         for (std::size_t i = 0; i < c.size() && i < p.size(); ++i) {
             const double num = row.higherIsBetter ? p[i] : c[i];
@@ -589,25 +595,37 @@ int runComparison(const Params &params, int rounds)
     };
 
     out() << "median over rounds [min-max]; cost x = SQLCipher/SQLite time (rates inverted)\n";
-    out() << QStringLiteral("%1 %2 %3 %4\n")
-                 .arg(QStringLiteral("metric"), -24)
-                 .arg(QStringLiteral("SQLCipher"), -26)
-                 .arg(QStringLiteral("SQLite"), -26)
-                 .arg(QStringLiteral("cost x"));
+    QString header = QStringLiteral("%1 %2 %3 %4")
+                         .arg(QStringLiteral("metric"), -24)
+                         .arg(QStringLiteral("SQLCipher"), -26)
+                         .arg(QStringLiteral("SQLite"), -26)
+                         .arg(QStringLiteral("cost x"), -18);
+    if (withControl) {
+        header += QStringLiteral(" %1 %2")
+                      .arg(QStringLiteral("unkeyed SQLCipher"), -26)
+                      .arg(QStringLiteral("cost x vs unkeyed"));
+    }
+    out() << header << '\n';
     for (const Row &row : rows) {
-        out() << QStringLiteral("%1 %2 %3 %4\n")
-                     .arg(row.label, -24)
-                     .arg(spread(values(cipherRuns, row), row.decimals), -26)
-                     .arg(spread(values(plainRuns, row), row.decimals), -26)
-                     .arg(spread(costRatios(row), 2));
+        QString line = QStringLiteral("%1 %2 %3 %4")
+                           .arg(row.label, -24)
+                           .arg(spread(values(cipherRuns, row), row.decimals), -26)
+                           .arg(spread(values(plainRuns, row), row.decimals), -26)
+                           .arg(spread(costRatios(row, plainRuns), 2), -18);
+        if (withControl) {
+            line += QStringLiteral(" %1 %2")
+                        .arg(spread(values(legs[2].runs, row), row.decimals), -26)
+                        .arg(spread(costRatios(row, legs[2].runs), 2));
+        }
+        out() << line << '\n';
     }
 
     const double p99 = median(values(cipherRuns, rows[2]));
-    const double p99Ratio = median(costRatios(rows[2]));
-    const double p50Ratio = median(costRatios(rows[0]));
-    const double batchRatio = median(costRatios(rows[5]));
-    const double cpuRatio = median(costRatios(rows[6]));
-    const double batchCpuRatio = median(costRatios(rows[7]));
+    const double p99Ratio = median(costRatios(rows[2], plainRuns));
+    const double p50Ratio = median(costRatios(rows[0], plainRuns));
+    const double batchRatio = median(costRatios(rows[5], plainRuns));
+    const double cpuRatio = median(costRatios(rows[6], plainRuns));
+    const double batchCpuRatio = median(costRatios(rows[7], plainRuns));
     auto verdict = [](bool ok) { return ok ? QStringLiteral("PASS") : QStringLiteral("FAIL"); };
     out() << "\nbudgets (medians over rounds)\n"
           << QStringLiteral("  SQLCipher durable save p99 <= 3 ms:      %1 ms   %2\n")
@@ -628,16 +646,13 @@ int runComparison(const Params &params, int rounds)
           << "  load avg at end: " << loadAverage() << '\n';
 
     QJsonObject summary;
-    QJsonArray cipherArray;
-    QJsonArray plainArray;
-    for (const QJsonObject &r : cipherRuns) {
-        cipherArray.append(r);
+    for (const Leg &leg : legs) {
+        QJsonArray runs;
+        for (const QJsonObject &r : leg.runs) {
+            runs.append(r);
+        }
+        summary[leg.runs.front()[QStringLiteral("variant")].toString()] = runs;
     }
-    for (const QJsonObject &r : plainRuns) {
-        plainArray.append(r);
-    }
-    summary[QStringLiteral("sqlcipher")] = cipherArray;
-    summary[QStringLiteral("sqlite")] = plainArray;
     out() << '\n' << jsonPrefix
           << QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact)) << Qt::endl;
     return 0;
@@ -650,16 +665,16 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     // Each run creates fresh databases; the per-step migration notices would bury the table.
     QLoggingCategory::setFilterRules(QStringLiteral("sessionbook.store.info=false"));
-    QCoreApplication::setApplicationName(isSqlCipher ? QStringLiteral("bench-store")
-                                                     : QStringLiteral("bench-store-plain"));
+    QCoreApplication::setApplicationName(QFileInfo(QCoreApplication::applicationFilePath())
+                                             .fileName());
     QCommandLineParser parser;
     parser.setApplicationDescription(
         isSqlCipher
             ? QStringLiteral("Durable save latency and batched insert rate of the SQLCipher "
                              "store, compared with the same code over plain SQLite "
                              "(bench-store-plain, run as a child process).")
-            : QStringLiteral("The plain-SQLite baseline of bench-store: same store code, "
-                             "schema and pragmas, no encryption."));
+            : QStringLiteral("A baseline of bench-store: the same store code, schema and "
+                             "pragmas, never keyed (no encryption)."));
     parser.addHelpOption();
     const QCommandLineOption savesOption(QStringLiteral("saves"),
                                          QStringLiteral("Durable single saves (default 2000)."),
@@ -681,11 +696,16 @@ int main(int argc, char *argv[])
         QStringLiteral("Investigation: a global SQLCipher PRAGMA (cipher_default_*, "
                        "cipher_memory_security) applied before the store opens. Repeatable."),
         QStringLiteral("SQL"));
+    const QCommandLineOption controlOption(
+        QStringLiteral("control"),
+        QStringLiteral("Also run bench-store-unkeyed: SQLCipher's own SQLite with no key, to "
+                       "separate encryption cost from SQLite version differences."));
     const QCommandLineOption childOption(QStringLiteral("child"),
                                          QStringLiteral("Run one workload and print one JSON "
                                                         "line (used by bench-store)."));
     parser.addOptions(
-        {savesOption, batchesOption, dirOption, roundsOption, pragmaOption, childOption});
+        {savesOption, batchesOption, dirOption, roundsOption, pragmaOption, controlOption,
+         childOption});
     parser.process(app);
 
     Params params;
@@ -734,5 +754,5 @@ int main(int argc, char *argv[])
         }
         return 0;
     }
-    return runComparison(params, rounds);
+    return runComparison(params, rounds, parser.isSet(controlOption));
 }
