@@ -122,7 +122,12 @@ bool parseFacts(const QJsonObject &o, const QDate &today, SessionFacts &facts, I
             return it.key() == QLatin1String(k);
         });
         if (!isKnown) {
-            error.message = QStringLiteral("unknown field '") + it.key().left(32) + u'\'';
+            const bool nameLike =
+                it.key().size() <= 32 && std::all_of(it.key().begin(), it.key().end(), [](QChar c) {
+                    return (c >= u'a' && c <= u'z') || c == u'_';
+                });
+            error.message = nameLike ? QStringLiteral("unknown field '") + it.key() + u'\''
+                                     : QStringLiteral("unknown field");
             return false;
         }
     }

@@ -206,3 +206,17 @@ TEST_CASE("code --rules FILE overrides the built-in rules; a bad file stops with
     CHECK(failed.lines.isEmpty());
     CHECK(failed.stderrText.contains("mue[M]"));
 }
+
+TEST_CASE("code: unknown fields are errors that never echo input values")
+{
+    const QByteArray input = session({{"patient_nmae", "Jane Doe"}})
+                             + session({{"Jane Doe 1970-01-01", true}})
+                             + session({{"primary_dx", "not a code Jane"}});
+    const Result result = runCode(input);
+    REQUIRE(result.lines.size() == 3);
+    CHECK(parse(result.lines[0]).value(u"error").toString() == u"unknown field 'patient_nmae'");
+    CHECK(parse(result.lines[1]).value(u"error").toString() == u"unknown field");
+    const QString dx = parse(result.lines[2]).value(u"error").toString();
+    CHECK(dx.contains(u"primary_dx"));
+    CHECK_FALSE(dx.contains(u"Jane"));
+}
