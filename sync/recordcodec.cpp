@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "recordcodec.h"
+
+#include "domain/enums.h"
+
+namespace sb::sync {
+
+namespace {
+
+QString fromWireText(const std::string &text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+std::string toWireText(const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    return {utf8.constData(), static_cast<std::size_t>(utf8.size())};
+}
+
+std::string toWireDate(const QDate &date)
+{
+    return date.isValid() ? toWireText(date.toString(Qt::ISODate)) : std::string();
+}
+
+qint64 toWireMs(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromWireMs(qint64 ms)
+{
+    return ms == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+Unexpected<DecodeError> invalid(const char *field, const char *message)
+{
+    return {DecodeError{QString::fromLatin1(field), QString::fromLatin1(message)}};
+}
+
+template<typename IdType>
+DecodeResult<IdType> requiredId(const std::string &bytes, const char *field)
+{
+    const auto uuid = fromWireId(bytes);
+    if (!uuid || uuid->isNull()) {
+        return invalid(field, "must be a 16-byte id");
+    }
+    return IdType(*uuid);
+}
+
+template<typename IdType>
+DecodeResult<std::optional<IdType>> optionalId(const std::string &bytes, const char *field)
+{
+    const auto uuid = fromWireId(bytes);
+    if (!uuid) {
+        return invalid(field, "must be empty or a 16-byte id");
+    }
+    return uuid->isNull() ? std::optional<IdType>() : std::optional<IdType>(IdType(*uuid));
+}
+
+template<typename Enum>
+DecodeResult<Enum> requiredEnum(const std::string &name, const char *field)
+{
+    const auto value = fromName<Enum>(fromWireText(name));
+    if (!value) {
+        return invalid(field, "unknown value");
+    }
+    return *value;
+}
+
+DecodeResult<std::optional<Signature>> decodeSignature(const pb::Signature &wire,
+                                                       bool present, const char *field)
+{
+    if (!present) {
+        return std::optional<Signature>();
+    }
+    auto signer = requiredId<UserId>(wire.signed_by(), field);
+    if (!signer) {
+        return unexpected(signer.error());
+    }
+    if (wire.content_hash().size() != 32 || wire.signed_at_ms() <= 0) {
+        return invalid(field, "needs a signing time and a 32-byte content hash");
+    }
+    return std::optional<Signature>(Signature{
+        *signer, fromWireMs(wire.signed_at_ms()),
+        QByteArray(wire.content_hash().data(), static_cast<qsizetype>(wire.content_hash().size()))});
+}
+
+void encodeSignature(const Signature &signature, pb::Signature &wire)
+{
+    wire.set_signed_by(toWireId(signature.signedBy));
+    wire.set_signed_at_ms(toWireMs(signature.signedAt));
+    wire.set_content_hash(signature.contentHash.toStdString());
+}
+
+} // namespace
+
+std::string toWireId(const QUuid &uuid)
+{
+    return uuid.isNull() ? std::string() : uuid.toRfc4122().toStdString();
+}
+
+std::optional<QUuid> fromWireId(const std::string &bytes)
+{
+    if (bytes.empty()) {
+        return QUuid();
+    }
+    if (bytes.size() != 16) {
+        return std::nullopt;
+    }
+    return QUuid::fromRfc4122(QByteArrayView(bytes.data(), 16));
+}
+
+void encodeSession(const Session &s, pb::SessionRecord &r)
+{
+    r.Clear();
+    r.set_id(toWireId(s.id));
+    r.set_organization_id(toWireId(s.organizationId));
+    r.set_patient_id(toWireId(s.patientId));
+    r.set_provider_id(toWireId(s.providerId));
+    if (s.payerId) {
+        r.set_payer_id(toWireId(*s.payerId));
+    }
+    r.set_date_of_service(toWireDate(s.dateOfService));
+    r.set_service(toWireText(toName(s.service)));
+    r.set_modality(toWireText(toName(s.modality)));
+    r.set_patient_location(toWireText(toName(s.patientLocation)));
+    r.set_interactive_complexity(s.interactiveComplexity);
+    for (const Participant &p : s.participants) {
+        auto *w = r.add_participants();
+        w->set_role(toWireText(toName(p.role)));
+        if (p.patientId) {
+            w->set_patient_id(toWireId(*p.patientId));
+        }
+        w->set_display_name(toWireText(p.displayName));
+        w->set_present(p.present);
+    }
+    for (const TimingEvent &e : s.timing) {
+        auto *w = r.add_timing();
+        w->set_kind(toWireText(toName(e.kind)));
+        w->set_wall_ms(toWireMs(e.wallClockUtc));
+        w->set_monotonic_ms(e.monotonicMs);
+        w->set_boot_id(e.bootId);
+        w->set_server_offset_ms(e.serverOffsetMs);
+    }
+    for (const Diagnosis &d : s.diagnoses) {
+        r.add_diagnoses(toWireText(d.code));
+    }
+    r.set_note_template(toWireText(s.noteTemplate));
+    r.set_note(toWireText(s.note));
+    if (s.signature) {
+        encodeSignature(*s.signature, *r.mutable_signature());
+    }
+    r.set_updated_at_ms(toWireMs(s.updatedAt));
+}
+
+DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
+{
+    Session s;
+#define SB_DECODE(target, expr)                                                                \
+    do {                                                                                       \
+        auto decoded_ = (expr);                                                                \
+        if (!decoded_) {                                                                       \
+            return unexpected(decoded_.error());                                               \
+        }                                                                                      \
+        target = std::move(*decoded_);                                                         \
+    } while (false)
+    SB_DECODE(s.id, requiredId<SessionId>(r.id(), "session.id"));
+    SB_DECODE(s.organizationId, requiredId<OrganizationId>(r.organization_id(),
+                                                           "session.organization_id"));
+    SB_DECODE(s.patientId, requiredId<PatientId>(r.patient_id(), "session.patient_id"));
+    SB_DECODE(s.providerId, requiredId<ProviderId>(r.provider_id(), "session.provider_id"));
+    SB_DECODE(s.payerId, optionalId<PayerId>(r.payer_id(), "session.payer_id"));
+    s.dateOfService = QDate::fromString(fromWireText(r.date_of_service()), Qt::ISODate);
+    if (!s.dateOfService.isValid()) {
+        return invalid("session.date_of_service", "must be a date YYYY-MM-DD");
+    }
+    SB_DECODE(s.service, requiredEnum<ServiceKind>(r.service(), "session.service"));
+    SB_DECODE(s.modality, requiredEnum<Modality>(r.modality(), "session.modality"));
+    SB_DECODE(s.patientLocation,
+              requiredEnum<PatientLocation>(r.patient_location(), "session.patient_location"));
+    s.interactiveComplexity = r.interactive_complexity();
+    for (const auto &w : r.participants()) {
+        Participant p;
+        SB_DECODE(p.role, requiredEnum<ParticipantRole>(w.role(), "session.participants.role"));
+        SB_DECODE(p.patientId,
+                  optionalId<PatientId>(w.patient_id(), "session.participants.patient_id"));
+        p.displayName = fromWireText(w.display_name());
+        p.present = w.present();
+        s.participants.append(p);
+    }
+    for (const auto &w : r.timing()) {
+        TimingEvent e;
+        SB_DECODE(e.kind, requiredEnum<TimingEventKind>(w.kind(), "session.timing.kind"));
+        e.wallClockUtc = fromWireMs(w.wall_ms());
+        e.monotonicMs = w.monotonic_ms();
+        e.bootId = w.boot_id();
+        e.serverOffsetMs = w.server_offset_ms();
+        s.timing.append(e);
+    }
+    for (const auto &code : r.diagnoses()) {
+        s.diagnoses.append(Diagnosis{fromWireText(code)});
+    }
+    s.noteTemplate = fromWireText(r.note_template());
+    s.note = fromWireText(r.note());
+    SB_DECODE(s.signature, decodeSignature(r.signature(), r.has_signature(), "session.signature"));
+    s.updatedAt = fromWireMs(r.updated_at_ms());
+#undef SB_DECODE
+    return s;
+}
+
+void encodeAddendum(const SessionId &session, const Addendum &a, pb::AddendumRecord &r)
+{
+    r.Clear();
+    r.set_id(toWireId(a.id));
+    r.set_session_id(toWireId(session));
+    r.set_author_id(toWireId(a.authorId));
+    r.set_created_at_ms(toWireMs(a.createdAt));
+    r.set_text(toWireText(a.text));
+    if (a.signature) {
+        encodeSignature(*a.signature, *r.mutable_signature());
+    }
+}
+
+DecodeResult<DecodedAddendum> decodeAddendum(const pb::AddendumRecord &r)
+{
+    DecodedAddendum out;
+    auto session = requiredId<SessionId>(r.session_id(), "addendum.session_id");
+    if (!session) {
+        return unexpected(session.error());
+    }
+    out.sessionId = *session;
+    auto id = requiredId<AddendumId>(r.id(), "addendum.id");
+    if (!id) {
+        return unexpected(id.error());
+    }
+    out.addendum.id = *id;
+    auto author = requiredId<UserId>(r.author_id(), "addendum.author_id");
+    if (!author) {
+        return unexpected(author.error());
+    }
+    out.addendum.authorId = *author;
+    out.addendum.createdAt = fromWireMs(r.created_at_ms());
+    out.addendum.text = fromWireText(r.text());
+    auto signature = decodeSignature(r.signature(), r.has_signature(), "addendum.signature");
+    if (!signature) {
+        return unexpected(signature.error());
+    }
+    out.addendum.signature = *signature;
+    return out;
+}
+
+} // namespace sb::sync
