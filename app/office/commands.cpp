@@ -7,13 +7,14 @@ namespace sb::office {
 
 std::span<const OfficeCommand> officeCommands()
 {
-    static const std::array<OfficeCommand, 6> commands{{
+    static const std::array<OfficeCommand, 7> commands{{
         {"keygen", "print a new random 256-bit store key (hex) for --key-file", runKeygen},
         {"init", "create an empty encrypted office store", runInit},
         {"demo-seed", "add a fictional demo practice to a store", runDemoSeed},
         {"show", "summarize what a store holds", runShow},
         {"verify", "check the store's integrity and its audit chain", runVerify},
         {"code", "code sessions: JSON lines on stdin, one decision per line out", runCode},
+        {"codeset", "ICD-10-CM code sets: import a CMS release, list, search, check", runCodeset},
     }};
     return commands;
 }

@@ -27,4 +27,7 @@ int runVerify(const QStringList &arguments);
 // Implemented in codecommand.cpp.
 int runCode(const QStringList &arguments);
 
+// Implemented in codesetcommand.cpp.
+int runCodeset(const QStringList &arguments);
+
 } // namespace sb::office

@@ -279,7 +279,193 @@ ALTER TABLE coverages ADD COLUMN elig_carve_out_payer_id TEXT NOT NULL DEFAULT '
 ALTER TABLE coverages ADD COLUMN elig_carve_out_phone TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<MigrationStep, 3> steps{{{1, v1}, {2, v2}, {3, v3}}};
+// v4: ICD-10-CM code sets, one release per fiscal year (1 October - 30 September). Public
+// data, not PHI. Keyed by fiscal year first: an import appends one contiguous key range (an
+// interleaved key made the second year's import rewrite every page), and a code prefix
+// within a year is a range scan. A release's rows are replaced as a whole on re-import.
+constexpr const char *v4 = R"sql(
+CREATE TABLE icd10_releases (
+    fiscal_year INTEGER PRIMARY KEY NOT NULL,
+    id BLOB NOT NULL UNIQUE,
+    layout TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    source_sha256 BLOB NOT NULL,
+    imported_at INTEGER NOT NULL,
+    billable_count INTEGER NOT NULL,
+    header_count INTEGER NOT NULL,
+    headers_derived INTEGER NOT NULL
+);
+
+CREATE TABLE icd10_codes (
+    code TEXT NOT NULL,
+    fiscal_year INTEGER NOT NULL REFERENCES icd10_releases(fiscal_year),
+    billable INTEGER NOT NULL,
+    short_description TEXT NOT NULL,
+    long_description TEXT NOT NULL,
+    PRIMARY KEY (fiscal_year, code)
+) WITHOUT ROWID;
+)sql";
+
+// v5: the back office's sync tables (unused on devices). Device tokens and enrollment codes
+// are kept only as SHA-256 hashes. The ledger applies each pushed change exactly once
+// (change_id -> content hash, outcome, server sequence); conflicts keep the losing payload
+// for review and are never applied. The pull feed carries a per-organization, server-issued
+// sequence; each item is addressed to one clinician's caseload (provider_id) or, when NULL,
+// to the whole organization.
+constexpr const char *v5 = R"sql(
+CREATE TABLE office_devices (
+    id BLOB PRIMARY KEY NOT NULL,
+    user_id BLOB NOT NULL REFERENCES users(id),
+    name TEXT NOT NULL DEFAULT '',
+    platform TEXT NOT NULL DEFAULT '',
+    token_hash BLOB NOT NULL UNIQUE,
+    enrolled_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_seen_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX office_devices_by_user ON office_devices(user_id);
+
+CREATE TABLE office_enrollment_codes (
+    code_hash BLOB PRIMARY KEY NOT NULL,
+    user_id BLOB NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    device_id BLOB
+) WITHOUT ROWID;
+
+CREATE TABLE office_sync_sequence (
+    organization_id BLOB PRIMARY KEY NOT NULL REFERENCES organizations(id),
+    last_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE office_sync_ledger (
+    change_id BLOB PRIMARY KEY NOT NULL,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    device_id BLOB NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    outcome TEXT NOT NULL,
+    server_seq INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX office_sync_ledger_by_record ON office_sync_ledger(record_id);
+
+CREATE TABLE office_sync_conflicts (
+    id INTEGER PRIMARY KEY,
+    change_id BLOB NOT NULL,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    device_id BLOB NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    UNIQUE (change_id, content_hash)
+);
+
+CREATE TABLE office_pull_feed (
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    seq INTEGER NOT NULL,
+    provider_id BLOB,
+    kind TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    payload BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE office_tasks (
+    id BLOB PRIMARY KEY NOT NULL,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    session_id BLOB NOT NULL REFERENCES sessions(id),
+    provider_id BLOB NOT NULL REFERENCES providers(id),
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    done_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX office_tasks_by_provider ON office_tasks(provider_id, done_at);
+)sql";
+
+// v6: the device's sync tables (unused on the office). The outbox holds each signed record's
+// encoded change from the transaction that signed it until the server acknowledges it; its
+// order is a local counter, never the device clock. The shadow holds the last value the server
+// sent for each mutable field (the base of a three-way merge); a conflict keeps the losing value.
+constexpr const char *v6 = R"sql(
+CREATE TABLE sync_outbox (
+    change_id BLOB PRIMARY KEY NOT NULL,
+    seq INTEGER NOT NULL UNIQUE,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    payload BLOB NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER,
+    last_error TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX sync_outbox_by_record ON sync_outbox(record_type, record_id);
+CREATE INDEX sync_outbox_by_state ON sync_outbox(state, seq);
+
+CREATE TABLE sync_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    device_id BLOB,
+    user_id BLOB,
+    organization_id BLOB,
+    provider_id BLOB,
+    server_url TEXT NOT NULL DEFAULT '',
+    pinned_sha256 BLOB,
+    pull_cursor INTEGER NOT NULL DEFAULT 0,
+    server_offset_ms INTEGER NOT NULL DEFAULT 0,
+    offset_measured_at INTEGER,
+    last_success_at INTEGER,
+    last_error TEXT NOT NULL DEFAULT '',
+    last_error_at INTEGER
+);
+INSERT INTO sync_state (id) VALUES (1);
+
+CREATE TABLE sync_conflicts (
+    id BLOB PRIMARY KEY NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    field TEXT NOT NULL,
+    kept_value TEXT,
+    losing_value TEXT,
+    winner TEXT NOT NULL,
+    server_seq INTEGER,
+    at INTEGER NOT NULL,
+    resolved_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX sync_conflicts_by_record ON sync_conflicts(record_type, record_id, at);
+
+CREATE TABLE sync_shadow (
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT,
+    PRIMARY KEY (record_type, record_id, field)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_tasks (
+    id BLOB PRIMARY KEY NOT NULL,
+    session_id BLOB,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    server_seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sync_tasks_open ON sync_tasks(done, created_at);
+)sql";
+
+constexpr std::array<MigrationStep, 6> steps{
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}}};
 
 } // namespace
 
