@@ -689,7 +689,7 @@ int main(int argc, char *argv[])
         QStringLiteral("PATH"));
     const QCommandLineOption roundsOption(
         QStringLiteral("rounds"),
-        QStringLiteral("Rounds of both variants, order alternating (default 3)."),
+        QStringLiteral("Rounds of every variant, order rotating (default 3)."),
         QStringLiteral("N"), QStringLiteral("3"));
     const QCommandLineOption pragmaOption(
         QStringLiteral("cipher-pragma"),
