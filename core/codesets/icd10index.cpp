@@ -19,6 +19,7 @@ constexpr std::uint64_t allYears = ~std::uint64_t{0};
 /// Above this many postings for the rarest query word, walking entries in rank order until
 /// the limit is cheaper than intersecting posting lists.
 constexpr std::size_t denseWordPostings = 4096;
+constexpr std::size_t rankWalkBudget = 8192;
 
 std::uint64_t yearBit(int fiscalYear)
 {
@@ -353,68 +354,59 @@ QList<Icd10SearchHit> Icd10Index::search(QStringView text, const Icd10SearchOpti
                                static_cast<std::size_t>(hi - m_words.cbegin()), count});
     });
     if (wordsMatch && !ranges.empty()) {
-        ranges.resize(std::min<std::size_t>(ranges.size(), 32)); // one byte counts the passes
         std::sort(ranges.begin(), ranges.end(),
                   [](const Range &a, const Range &b) { return a.postings < b.postings; });
+        auto matchesAll = [this, &ranges](std::uint32_t index, std::size_t from) {
+            const auto first = m_entryWords.cbegin() + m_entryWordStart[index];
+            const auto last = m_entryWords.cbegin() + m_entryWordStart[index + 1];
+            return std::all_of(ranges.cbegin() + static_cast<std::ptrdiff_t>(from), ranges.cend(),
+                               [&](const Range &r) {
+                                   const auto it = std::lower_bound(first, last, r.begin);
+                                   return it != last && *it < r.end;
+                               });
+        };
+        auto rank = [this, mask](std::uint32_t index) {
+            const Entry &entry = m_entries[index];
+            return Ranked{2, static_cast<std::uint8_t>(billableFor(entry, mask) ? 0 : 1),
+                          static_cast<std::uint32_t>(entry.description.isEmpty()
+                                                         ? entry.shortDescription.size()
+                                                         : entry.description.size()),
+                          index};
+        };
+        bool done = false;
         if (ranges[0].postings > denseWordPostings) {
-            // Every word is common ("a", "dis"): walk the entries in rank order, stop at limit.
+            // Every word is common ("a", "dis"): walk the entries in rank order, so the first
+            // `limit` matches are the best ones. Matches can cluster at the end of that order
+            // (long titles like "fracture of ..."), so the walk has a budget.
+            const std::size_t keep = ranked.size();
+            const auto &order = rankOrder(mask);
+            const std::size_t budget = std::min(order.size(), rankWalkBudget);
             int found = 0;
-            for (std::uint32_t index : rankOrder(mask)) {
-                if (!taken.empty() && taken[index]) {
-                    continue;
-                }
-                const auto first = m_entryWords.cbegin() + m_entryWordStart[index];
-                const auto last = m_entryWords.cbegin() + m_entryWordStart[index + 1];
-                const bool all = std::all_of(ranges.cbegin(), ranges.cend(), [&](const Range &r) {
-                    const auto it = std::lower_bound(first, last, r.begin);
-                    return it != last && *it < r.end;
-                });
-                if (!all) {
-                    continue;
-                }
-                const Entry &entry = m_entries[index];
-                ranked.push_back(
-                    Ranked{2, static_cast<std::uint8_t>(billableFor(entry, mask) ? 0 : 1),
-                           static_cast<std::uint32_t>(entry.description.isEmpty()
-                                                          ? entry.shortDescription.size()
-                                                          : entry.description.size()),
-                           index});
-                if (++found == options.limit) {
-                    break;
+            for (std::size_t i = 0; i < budget && found < options.limit; ++i) {
+                const std::uint32_t index = order[i];
+                if ((taken.empty() || !taken[index]) && matchesAll(index, 0)) {
+                    ranked.push_back(rank(index));
+                    ++found;
                 }
             }
-        } else {
+            done = found == options.limit || budget == order.size();
+            if (!done) {
+                ranked.resize(keep);
+            }
+        }
+        if (!done) {
             std::vector<std::uint8_t> seen(m_entries.size(), 0);
-            std::vector<std::uint32_t> candidates;
             for (std::size_t w = ranges[0].begin; w < ranges[0].end; ++w) {
                 for (std::uint32_t index : m_postings[w]) {
-                    if (!seen[index] && (m_entries[index].present & mask) != 0) {
-                        seen[index] = 1;
-                        candidates.push_back(index);
+                    if (seen[index] || (m_entries[index].present & mask) == 0
+                        || (!taken.empty() && taken[index])) {
+                        continue;
+                    }
+                    seen[index] = 1;
+                    if (matchesAll(index, 1)) {
+                        ranked.push_back(rank(index));
                     }
                 }
-            }
-            for (std::size_t r = 1; r < ranges.size() && !candidates.empty(); ++r) {
-                const auto pass = static_cast<std::uint8_t>(r + 1);
-                for (std::size_t w = ranges[r].begin; w < ranges[r].end; ++w) {
-                    for (std::uint32_t index : m_postings[w]) {
-                        if (seen[index] == r) {
-                            seen[index] = pass;
-                        }
-                    }
-                }
-                std::erase_if(candidates, [&](std::uint32_t index) { return seen[index] != pass; });
-            }
-            for (std::uint32_t index : candidates) {
-                if (!taken.empty() && taken[index]) {
-                    continue;
-                }
-                const Entry &entry = m_entries[index];
-                const auto length = static_cast<std::uint32_t>(entry.description.isEmpty()
-                                                                   ? entry.shortDescription.size()
-                                                                   : entry.description.size());
-                ranked.push_back(Ranked{
-                    2, static_cast<std::uint8_t>(billableFor(entry, mask) ? 0 : 1), length, index});
             }
         }
     }
