@@ -7,7 +7,7 @@ namespace sb::office {
 
 std::span<const OfficeCommand> officeCommands()
 {
-    static const std::array<OfficeCommand, 7> commands{{
+    static const std::array<OfficeCommand, 11> commands{{
         {"keygen", "print a new random 256-bit store key (hex) for --key-file", runKeygen},
         {"init", "create an empty encrypted office store", runInit},
         {"demo-seed", "add a fictional demo practice to a store", runDemoSeed},
@@ -15,6 +15,10 @@ std::span<const OfficeCommand> officeCommands()
         {"verify", "check the store's integrity and its audit chain", runVerify},
         {"code", "code sessions: JSON lines on stdin, one decision per line out", runCode},
         {"codeset", "ICD-10-CM code sets: import a CMS release, list, search, check", runCodeset},
+        {"serve", "run the sync server (HTTPS) over the office store", runServe},
+        {"org", "organizations: create, list", runOrg},
+        {"user", "users: create (clinician, biller, admin)", runUser},
+        {"device", "devices: enroll-code, list, revoke", runDevice},
     }};
     return commands;
 }

@@ -30,4 +30,10 @@ int runCode(const QStringList &arguments);
 // Implemented in codesetcommand.cpp.
 int runCodeset(const QStringList &arguments);
 
+// Implemented in servecommand.cpp and admincommands.cpp.
+int runServe(const QStringList &arguments);
+int runOrg(const QStringList &arguments);
+int runUser(const QStringList &arguments);
+int runDevice(const QStringList &arguments);
+
 } // namespace sb::office

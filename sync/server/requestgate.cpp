@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "server/requestgate.h"
+
+#include <QPointer>
+#include <QSslSocket>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace sb::sync {
+
+namespace {
+
+constexpr const char *stateProperty = "sbGateState";
+enum class State { Inspecting, HandedOff, Answered, Refused };
+
+State stateOf(const QObject *socket)
+{
+    return static_cast<State>(socket->property(stateProperty).toInt());
+}
+
+void setState(QObject *socket, State state)
+{
+    socket->setProperty(stateProperty, static_cast<int>(state));
+}
+
+constexpr qint64 maxDrainBytes = 4 * 1024 * 1024;
+constexpr int drainMs = 300;
+constexpr int abortAfterMs = 2000;
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 426: return "Upgrade Required";
+    case 431: return "Request Header Fields Too Large";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+/// What the gate needs from a request head; nothing else of it is kept.
+struct Head {
+    QByteArray method;
+    std::optional<qint64> contentLength;
+    bool transferEncoding = false;
+};
+
+/// Parses the head (without its final blank line); nullopt when it is not HTTP/1.x.
+std::optional<Head> parseHead(const QByteArray &text)
+{
+    const QList<QByteArray> lines = text.split('\n');
+    if (lines.isEmpty()) {
+        return std::nullopt;
+    }
+    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+    if (requestLine.size() != 3 || requestLine[0].isEmpty() || !requestLine[1].startsWith('/')
+        || !requestLine[2].startsWith("HTTP/1.")) {
+        return std::nullopt;
+    }
+    Head head;
+    head.method = requestLine[0];
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines[i].endsWith('\r') ? lines[i].chopped(1) : lines[i];
+        if (line.isEmpty()) {
+            continue;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0 || line.left(colon).contains(' ') || line.left(colon).contains('\t')) {
+            return std::nullopt;
+        }
+        const QByteArray name = line.left(colon).toLower();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        if (name == "content-length") {
+            bool ok = false;
+            const qint64 length = value.toLongLong(&ok);
+            if (!ok || length < 0 || value.size() > 18 || value.startsWith('+')
+                || (head.contentLength && *head.contentLength != length)) {
+                return std::nullopt;
+            }
+            head.contentLength = length;
+        } else if (name == "transfer-encoding") {
+            head.transferEncoding = true;
+        }
+    }
+    return head;
+}
+
+} // namespace
+
+RequestGate::RequestGate(QSslConfiguration tls, GateLimits limits, QObject *parent)
+    : QTcpServer(parent), m_tls(std::move(tls)), m_limits(limits)
+{
+}
+
+void RequestGate::incomingConnection(qintptr handle)
+{
+    if (m_open >= m_limits.maxConnections) {
+        auto *excess = new QTcpSocket(this);
+        excess->setSocketDescriptor(handle);
+        excess->abort();
+        excess->deleteLater();
+        return;
+    }
+    auto *socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(handle)) {
+        delete socket;
+        return;
+    }
+    ++m_open;
+    QPointer<RequestGate> gate(this);
+    connect(socket, &QObject::destroyed, socket, [gate] {
+        if (gate) {
+            --gate->m_open;
+        }
+    });
+    setState(socket, State::Inspecting);
+    socket->setSslConfiguration(m_tls);
+    connect(socket, &QSslSocket::readyRead, this, [this, socket] { inspect(socket); });
+    connect(socket, &QSslSocket::disconnected, this, [socket] { socket->deleteLater(); });
+    connect(socket, &QSslSocket::errorOccurred, this, [socket](QAbstractSocket::SocketError) {
+        // Handshake failures and resets before hand-off: nothing to answer.
+        if (stateOf(socket) == State::Inspecting) {
+            socket->abort();
+            socket->deleteLater();
+        }
+    });
+    QTimer::singleShot(m_limits.headDeadlineMs, socket, [this, socket] {
+        if (stateOf(socket) == State::Inspecting) {
+            deadline(socket);
+        }
+    });
+    QTimer::singleShot(m_limits.requestDeadlineMs, socket, [this, socket] { deadline(socket); });
+    socket->startServerEncryption();
+}
+
+void RequestGate::inspect(QSslSocket *socket)
+{
+    if (stateOf(socket) != State::Inspecting) {
+        return;
+    }
+    const QByteArray data = socket->peek(m_limits.maxHeaderBytes + 4);
+    const qsizetype end = data.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (data.size() > m_limits.maxHeaderBytes) {
+            refuse(socket, 431);
+        }
+        return; // the rest of the head has not arrived yet
+    }
+    const auto head = parseHead(data.left(end));
+    if (!head) {
+        refuse(socket, 400);
+        return;
+    }
+    if (head->transferEncoding) {
+        refuse(socket, 411); // bodies must declare their length up front
+        return;
+    }
+    if (!head->contentLength && head->method != "GET" && head->method != "HEAD") {
+        refuse(socket, 411);
+        return;
+    }
+    if (head->contentLength && *head->contentLength > m_limits.maxBodyBytes) {
+        refuse(socket, 413);
+        return;
+    }
+    handOff(socket);
+}
+
+void RequestGate::handOff(QSslSocket *socket)
+{
+    setState(socket, State::HandedOff);
+    // From here on QHttpServer owns reading and closing; the gate keeps only its deadline.
+    disconnect(socket, nullptr, this, nullptr);
+    addPendingConnection(socket);
+    if (hasPendingConnections()) {
+        Q_EMIT newConnection();
+    }
+    // The head (and maybe the body) is already buffered; no new readyRead would come for it.
+    QTimer::singleShot(0, socket, [socket] {
+        if (socket->bytesAvailable() > 0) {
+            Q_EMIT socket->readyRead();
+        }
+    });
+}
+
+void RequestGate::deadline(QSslSocket *socket)
+{
+    const State state = stateOf(socket);
+    if (state == State::Inspecting) {
+        refuse(socket, 408);
+    } else if (state == State::HandedOff) {
+        setState(socket, State::Answered);
+        if (m_onRefused) {
+            m_onRefused(408);
+        }
+        respond(socket, 408, "text/plain", "request timeout\n");
+    }
+}
+
+void RequestGate::refuse(QSslSocket *socket, int status)
+{
+    setState(socket, State::Refused);
+    if (m_onRefused) {
+        m_onRefused(status);
+    }
+    // Read and drop what the client keeps sending for a moment, so that closing does not
+    // reset the connection before the client has read the answer; bounded in bytes and time.
+    auto drained = std::make_shared<qint64>(socket->bytesAvailable());
+    socket->readAll();
+    connect(socket, &QSslSocket::readyRead, socket, [socket, drained] {
+        *drained += socket->bytesAvailable();
+        socket->readAll();
+        if (*drained > maxDrainBytes) {
+            socket->abort();
+        }
+    });
+    const QByteArray message = reasonPhrase(status).toLower() + '\n';
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                          + "\r\nContent-Type: text/plain\r\nContent-Length: "
+                          + QByteArray::number(message.size())
+                          + "\r\nConnection: close\r\n\r\n" + message;
+    socket->write(response);
+    socket->flush();
+    QTimer::singleShot(drainMs, socket, [socket] { socket->disconnectFromHost(); });
+    QTimer::singleShot(abortAfterMs, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+}
+
+bool RequestGate::claim(QTcpSocket *socket)
+{
+    if (stateOf(socket) != State::HandedOff) {
+        return false;
+    }
+    setState(socket, State::Answered);
+    return true;
+}
+
+void RequestGate::respond(QTcpSocket *socket, int status, const QByteArray &contentType,
+                          const QByteArray &body,
+                          const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                          + "\r\nContent-Type: " + contentType
+                          + "\r\nContent-Length: " + QByteArray::number(body.size())
+                          + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+    for (const auto &[name, value] : headers) {
+        response += name + ": " + value + "\r\n";
+    }
+    response += "\r\n";
+    response += body;
+    socket->write(response);
+    socket->disconnectFromHost();
+}
+
+} // namespace sb::sync

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QSslConfiguration>
+#include <QTcpServer>
+
+#include <cstdint>
+#include <functional>
+
+class QSslSocket;
+class QTcpSocket;
+
+namespace sb::sync {
+
+/// What the gate enforces before a request reaches Qt's HTTP server.
+struct GateLimits {
+    std::int64_t maxBodyBytes = 8 * 1024 * 1024; ///< Content-Length above this: 413.
+    int maxHeaderBytes = 16 * 1024;              ///< A head longer than this: 431.
+    int headDeadlineMs = 5000;    ///< TLS handshake plus the whole head within this: else 408.
+    int requestDeadlineMs = 15000; ///< The whole request (body included) within this: else 408.
+    int maxConnections = 512;     ///< Open connections at once; more are closed at accept.
+};
+
+/**
+ * A TLS listener that looks at each request's head before Qt's HTTP server sees the
+ * connection, because Qt 6.4's QHttpServer reads whole bodies into memory with no limit
+ * (QHttpServerConfiguration's body limit arrived in 6.11).
+ *
+ * It accepts the TCP connection itself, runs the TLS handshake (TLS 1.2 or later), and
+ * peeks at the decrypted bytes without consuming them until the blank line that ends the
+ * head. A head that declares a body over the limit is answered 413 at once, before a byte
+ * of that body is read; chunked bodies and POSTs without Content-Length get 411, a head
+ * that is not HTTP/1.x gets 400, one over the header cap 431, and one that has not arrived
+ * by the deadline 408. Only then is the socket handed to QHttpServer through
+ * addPendingConnection(), untouched, so Qt parses exactly the bytes that were checked.
+ *
+ * A second deadline covers the whole request, so a Content-Length that promises more than
+ * is ever sent (or a body that trickles in) ends in 408 rather than holding the connection.
+ *
+ * Keep-alive: the server answers every request with "Connection: close" and closes, so the
+ * only request a connection ever carries is the one the gate inspected; a second request on
+ * the same connection would reach QHttpServer ungated. The cost is one TLS handshake per
+ * request (a push carries up to 500 changes, so this is per batch, not per session).
+ */
+class RequestGate : public QTcpServer {
+    Q_OBJECT
+public:
+    RequestGate(QSslConfiguration tls, GateLimits limits, QObject *parent = nullptr);
+
+    /// Called for each request the gate refuses (status 400, 408, 411, 413, 431).
+    void setRefusalHandler(std::function<void(int status)> handler)
+    {
+        m_onRefused = std::move(handler);
+    }
+
+    /// Claims a handed-off request for answering: false when its deadline already answered
+    /// it (408), true otherwise; after a claim the deadline no longer applies.
+    static bool claim(QTcpSocket *socket);
+    /// Writes a complete HTTP/1.1 response with "Connection: close" and closes after it.
+    static void respond(QTcpSocket *socket, int status, const QByteArray &contentType,
+                        const QByteArray &body,
+                        const QList<std::pair<QByteArray, QByteArray>> &headers = {});
+
+    [[nodiscard]] int openConnections() const { return m_open; }
+
+protected:
+    void incomingConnection(qintptr handle) override;
+
+private:
+    void inspect(QSslSocket *socket);
+    void refuse(QSslSocket *socket, int status);
+    void handOff(QSslSocket *socket);
+    void deadline(QSslSocket *socket);
+
+    QSslConfiguration m_tls;
+    GateLimits m_limits;
+    std::function<void(int)> m_onRefused;
+    int m_open = 0;
+};
+
+} // namespace sb::sync

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "server/officesyncrepository.h"
+#include "server/requestdecoder.h"
+
+#include "coding/codingengine.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <utility>
+
+namespace sb {
+class Store;
+struct Session;
+} // namespace sb
+
+namespace sb::sync {
+
+/// What an endpoint answers; the HTTP layer only frames it.
+struct HttpReply {
+    int status = 200;
+    QByteArray body;
+    QByteArray contentType = "application/x-protobuf";
+    QList<std::pair<QByteArray, QByteArray>> headers;
+};
+
+struct SyncServiceConfig {
+    RequestLimits limits;
+    int tokenTtlDays = 90;
+    int maxPullItems = 500; ///< Server cap on PullRequest.max_items.
+};
+
+/**
+ * The sync protocol's endpoints over the office store, independent of HTTP so that they can
+ * be tested and fuzzed without sockets: body bytes and the Authorization header in, a
+ * status and an encoded message out. Every call writes one audit row for the request (who,
+ * device, what, outcome) in the same transaction as whatever it changed; a malformed body
+ * changes nothing but that row. Runs on the store's thread and never blocks on the network.
+ *
+ * Authorization: a bearer device token names device -> user -> role and organization.
+ * Clinicians see and push only their own caseload, billers the whole organization, admins
+ * no PHI at all (403). Anything outside what the caller may see is 404, exactly as if it
+ * did not exist.
+ */
+class SyncService {
+public:
+    SyncService(Store &store, std::shared_ptr<const coding::RuleSet> rules,
+                SyncServiceConfig config);
+
+    [[nodiscard]] HttpReply health() const;
+    HttpReply enroll(QByteArrayView body);
+    HttpReply push(QByteArrayView authorization, QByteArrayView body);
+    HttpReply pull(QByteArrayView authorization, QByteArrayView body);
+    HttpReply sessionStatus(QByteArrayView authorization, QStringView sessionId);
+    HttpReply patient(QByteArrayView authorization, QStringView patientId);
+
+    /// A request the HTTP layer refused before any endpoint ran (413, 408, 404 route...):
+    /// audited without a principal. `what` is a route or "http", never request content.
+    void auditRefusal(QStringView what, int status);
+    /// An ErrorResponse reply carrying the server time.
+    [[nodiscard]] HttpReply error(int status, const QString &code, const QString &message) const;
+
+    [[nodiscard]] OfficeSyncRepository &repository() { return m_repo; }
+
+private:
+    struct Auth;
+    Auth authenticate(QByteArrayView authorization);
+    HttpReply finish(const Actor &actor, AuditAction action, QStringView what,
+                     const QUuid &recordId, HttpReply reply);
+    void fillHeader(pb::ResponseHeader &header) const;
+    HttpReply message(const google::protobuf::MessageLite &message) const;
+    HttpReply storeFailure(const StoreError &error) const;
+
+    struct ChangeOutcome;
+    StoreResult<ChangeOutcome> applyChange(const Principal &principal,
+                                           const pb::Change &change);
+    StoreResult<ChangeOutcome> applySession(const Principal &principal, const pb::Change &change);
+    StoreResult<ChangeOutcome> applyAddendum(const Principal &principal,
+                                             const pb::Change &change);
+    StoreResult<QString> codeSession(const Session &session);
+    StoreResult<void> publishStatus(const Session &session, std::uint64_t seq,
+                                    const QString &status, const QString &detail);
+    StoreResult<QList<pb::PullItem>> snapshot(const Principal &principal, std::uint64_t seq);
+
+    Store &m_store;
+    OfficeSyncRepository m_repo;
+    coding::CodingEngine m_engine;
+    SyncServiceConfig m_config;
+};
+
+} // namespace sb::sync
