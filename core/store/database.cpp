@@ -86,6 +86,7 @@ Statement::Statement(Database &db, sqlite3_stmt *stmt, bool cached)
 
 Statement::Statement(Statement &&other) noexcept
     : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_cached(other.m_cached)
+    , m_bindError(other.m_bindError)
 {
 }
 
@@ -98,35 +99,35 @@ Statement::~Statement()
 
 Statement &Statement::bind(int index, std::nullopt_t)
 {
-    sqlite3_bind_null(m_stmt, index);
+    noteBind(sqlite3_bind_null(m_stmt, index));
     return *this;
 }
 
 Statement &Statement::bind(int index, std::int64_t value)
 {
-    sqlite3_bind_int64(m_stmt, index, value);
+    noteBind(sqlite3_bind_int64(m_stmt, index, value));
     return *this;
 }
 
 Statement &Statement::bind(int index, double value)
 {
-    sqlite3_bind_double(m_stmt, index, value);
+    noteBind(sqlite3_bind_double(m_stmt, index, value));
     return *this;
 }
 
 Statement &Statement::bind(int index, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
-    sqlite3_bind_text64(m_stmt, index, utf8.constData(), static_cast<sqlite3_uint64>(utf8.size()),
-                        SQLITE_TRANSIENT, SQLITE_UTF8);
+    noteBind(sqlite3_bind_text64(m_stmt, index, utf8.constData(), static_cast<sqlite3_uint64>(utf8.size()),
+                        SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
 }
 
 Statement &Statement::bind(int index, const QByteArray &blob)
 {
     // A null QByteArray has no data pointer; bind an empty blob rather than NULL.
-    sqlite3_bind_blob64(m_stmt, index, blob.isNull() ? "" : blob.constData(),
-                        static_cast<sqlite3_uint64>(blob.size()), SQLITE_TRANSIENT);
+    noteBind(sqlite3_bind_blob64(m_stmt, index, blob.isNull() ? "" : blob.constData(),
+                        static_cast<sqlite3_uint64>(blob.size()), SQLITE_TRANSIENT));
     return *this;
 }
 
@@ -141,8 +142,20 @@ Statement &Statement::bind(int index, const QDateTime &time)
                           : bind(index, std::nullopt);
 }
 
+void Statement::noteBind(int rc)
+{
+    if (rc != SQLITE_OK && m_bindError == SQLITE_OK) {
+        m_bindError = rc;
+    }
+}
+
 StoreResult<bool> Statement::step()
 {
+    if (m_bindError != SQLITE_OK) {
+        // A failed bind (wrong index, a statement still running) would otherwise run the
+        // statement with a NULL in that place.
+        return unexpected(m_db->lastError("bind", m_bindError));
+    }
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW) {
         return true;
@@ -161,9 +174,17 @@ StoreResult<void> Statement::run()
             return unexpected(row.error());
         }
         if (!*row) {
+            // Ready to be bound and run again (sqlite3_reset keeps the bindings).
+            sqlite3_reset(m_stmt);
             return {};
         }
     }
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_stmt);
+    m_bindError = 0;
 }
 
 bool Statement::isNull(int column) const
@@ -456,7 +477,7 @@ StoreResult<void> Database::migrate(std::span<const MigrationStep> schema, int t
         if (auto ok = tx->commit(); !ok) {
             return unexpected(ok.error());
         }
-        qCInfo(lcStore) << "migrated schema to version" << step.version;
+        qCDebug(lcStore) << "migrated schema to version" << step.version;
     }
     return {};
 }

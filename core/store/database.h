@@ -65,8 +65,11 @@ public:
 
     /// Advances: true when a row is available, false when done.
     StoreResult<bool> step();
-    /// Runs a statement that returns no rows (or ignores them).
+    /// Runs a statement that returns no rows (or ignores them), then resets it so it can be
+    /// bound and run again.
     StoreResult<void> run();
+    /// Rewinds a statement that returned rows so it can be bound and stepped again.
+    void reset();
 
     [[nodiscard]] bool isNull(int column) const;
     [[nodiscard]] std::int64_t int64(int column) const;
@@ -94,9 +97,11 @@ public:
 private:
     friend class Database;
     Statement(Database &db, sqlite3_stmt *stmt, bool cached);
+    void noteBind(int rc);
     Database *m_db;
     sqlite3_stmt *m_stmt;
     bool m_cached;
+    int m_bindError = 0;
 };
 
 /**

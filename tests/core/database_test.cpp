@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "fixtures.h"
+
+#include "store/database.h"
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <array>
+
+using namespace sb;
+
+namespace {
+constexpr std::array<MigrationStep, 1> scratchSchema{
+    {{1, "CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT NOT NULL);"}}};
+}
+
+TEST_CASE("A statement runs, is bound again and runs again")
+{
+    test::TempDir dir;
+    const DatabaseKey key = test::testKey();
+    auto db = Database::open(dir.filePath(QStringLiteral("scratch.db")), key, scratchSchema);
+    REQUIRE(db.hasValue());
+    auto insert = (*db)->prepare("INSERT INTO items (id, label) VALUES (?, ?)");
+    REQUIRE(insert.hasValue());
+    for (int i = 1; i <= 3; ++i) {
+        insert->bind(1, i).bind(2, QStringLiteral("item %1").arg(i));
+        REQUIRE(insert->run().hasValue());
+    }
+    auto count = (*db)->prepare("SELECT count(*), group_concat(label, '|') FROM items");
+    REQUIRE(count.hasValue());
+    REQUIRE(count->step().valueOr(false));
+    CHECK(count->int64(0) == 3);
+    CHECK(count->text(1) == QStringLiteral("item 1|item 2|item 3"));
+}
+
+TEST_CASE("A failed bind is reported by step, not run with a NULL in its place")
+{
+    test::TempDir dir;
+    const DatabaseKey key = test::testKey();
+    auto db = Database::open(dir.filePath(QStringLiteral("scratch.db")), key, scratchSchema);
+    REQUIRE(db.hasValue());
+    auto insert = (*db)->prepare("INSERT INTO items (id, label) VALUES (?, ?)");
+    REQUIRE(insert.hasValue());
+    insert->bind(1, 1).bind(2, QStringLiteral("ok")).bind(3, QStringLiteral("no such parameter"));
+    auto ran = insert->run();
+    REQUIRE_FALSE(ran.hasValue());
+    CHECK(ran.error().kind == StoreError::Kind::Internal);
+    CHECK(test::rowCount(**db, "items") == 0);
+}
