@@ -16,6 +16,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <functional>
+#include <iterator>
 #include <map>
 
 using namespace sb;
@@ -302,10 +303,18 @@ QList<AuditEntry> appendAuditChain(Database &db, const Seed &s, const Clock &clo
     return chain;
 }
 
-/// How to fill a database left at each released version. A new schema step needs an entry
-/// for the version before it, so that every upgrade path stays tested.
+/// How each version wrote its audit log: raw rows before the chain head existed (version 1),
+/// AuditLog itself from version 2 on. Later steps that leave the audit tables alone need no
+/// entry; one that changes them adds its version here.
 const std::map<int, std::function<QList<AuditEntry>(Database &, const Seed &, const Clock &)>>
-    auditWriters{{1, insertAuditChainV1}, {2, appendAuditChain}, {3, appendAuditChain}};
+    auditWriters{{1, insertAuditChainV1}, {2, appendAuditChain}};
+
+const auto &auditWriterFor(int version)
+{
+    auto it = auditWriters.upper_bound(version);
+    REQUIRE(it != auditWriters.begin());
+    return std::prev(it)->second;
+}
 
 QByteArray fileBytes(const QString &path)
 {
@@ -332,7 +341,6 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
     for (int version = 1; version < storeSchemaVersion(); ++version) {
         DYNAMIC_SECTION("from version " << version)
         {
-            REQUIRE(auditWriters.count(version) == 1);
             TempDir dir;
             REQUIRE(dir.isValid());
             ManualClock clock;
@@ -349,7 +357,7 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
                 insertPatient(**db, seed, version);
                 insertSession(**db, seed.draft);
                 insertSession(**db, seed.signedSession);
-                chain = auditWriters.at(version)(**db, seed, clock);
+                chain = auditWriterFor(version)(**db, seed, clock);
             }
 
             clock.advanceMs(86'400'000);
