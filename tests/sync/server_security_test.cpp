@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real server against hostile callers: an authorization matrix (users x roles x
+// organizations x endpoints, plus missing, garbage, revoked and expired tokens) and hostile
+// HTTP (malformed protobuf, truncated body, lying Content-Length, oversized, slow trickle,
+// huge head, chunked). After all of it the server still answers and serves a good client.
+#include "catchqt.h"
+#include "server_harness.h"
+
+#include <QElapsedTimer>
+#include <QSslSocket>
+#include <QThread>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <map>
+
+using namespace sb;
+using namespace sb::sync;
+using sb::test::ServerHarness;
+
+namespace {
+
+const QStringList fastTimeouts{QStringLiteral("--request-timeout-ms"), QStringLiteral("1500"),
+                               QStringLiteral("--head-timeout-ms"), QStringLiteral("800"),
+                               QStringLiteral("--max-body-bytes"), QStringLiteral("1048576")};
+
+QByteArray bytesOf(const google::protobuf::MessageLite &message)
+{
+    std::string bytes;
+    message.SerializeToString(&bytes);
+    return QByteArray(bytes.data(), qsizetype(bytes.size()));
+}
+
+int statusOf(const QByteArray &response)
+{
+    // "HTTP/1.1 413 Content Too Large\r\n..."
+    return response.startsWith("HTTP/1.1 ") ? response.mid(9, 3).toInt() : 0;
+}
+
+} // namespace
+
+TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+
+    // A session of clinician A1 for the lookups.
+    const QString a1 = server.enroll(QStringLiteral("a1"));
+    REQUIRE_FALSE(a1.isEmpty());
+    pb::PushRequest seed;
+    test::fillHeader(*seed.mutable_header(), ids);
+    const pb::Change a1Session = test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
+                                                           p.providerA1, p.clinicianA1, p.payer);
+    *seed.add_changes() = a1Session;
+    REQUIRE(server.post(QStringLiteral("/v1/push"), seed, a1).status == 200);
+    const QString sessionId = QUuid::fromRfc4122(QByteArray::fromStdString(a1Session.session().id()))
+                                  .toString(QUuid::WithoutBraces);
+
+    std::map<std::string, QString> tokens{
+        {"clinician A1", a1},
+        {"clinician A2", server.enroll(QStringLiteral("a2"))},
+        {"biller A", server.enroll(QStringLiteral("biller"))},
+        {"admin A", server.enroll(QStringLiteral("admin"))},
+        {"clinician B1", server.enroll(QStringLiteral("b1"))},
+        {"missing", QString()},
+        {"garbage", QStringLiteral("not-a-token-at-all")},
+        {"revoked", server.enroll(QStringLiteral("a1"))},
+        {"expired", server.enroll(QStringLiteral("a2"))},
+    };
+    for (const auto &[who, token] : tokens) {
+        if (who != "missing") {
+            INFO(who);
+            REQUIRE_FALSE(token.isEmpty());
+        }
+    }
+    // Revoke through the admin command, expire through the clock's stand-in (the table).
+    const QByteArray devices = server.office({QStringLiteral("device"), QStringLiteral("list")});
+    const QList<QByteArray> lines = devices.split('\n');
+    REQUIRE(lines.size() == 7);
+    int exitCode = -1;
+    server.office({QStringLiteral("device"), QStringLiteral("revoke"),
+                   QString::fromLatin1(lines[5].split(' ').first())},
+                  &exitCode);
+    REQUIRE(exitCode == 0);
+    REQUIRE(server.execute("UPDATE office_devices SET expires_at = 1 WHERE id = (SELECT id "
+                           "FROM office_devices ORDER BY enrolled_at DESC, id DESC LIMIT 1)"));
+
+    const QString statusPath = QStringLiteral("/v1/sessions/") + sessionId + u"/status";
+    const QString patientPath = QStringLiteral("/v1/patients/") + p.patientA1.id.toString();
+    const QString unknownPatient = QStringLiteral("/v1/patients/") + QUuid::createUuid().toString(
+                                                                         QUuid::WithoutBraces);
+    pb::PushRequest emptyPush;
+    test::fillHeader(*emptyPush.mutable_header(), ids);
+    pb::PullRequest pullRequest;
+    test::fillHeader(*pullRequest.mutable_header(), ids);
+
+    struct Expected {
+        int push;
+        int pull;
+        int status;
+        int patient;
+        int unknown;
+    };
+    const std::map<std::string, Expected> matrix{
+        {"clinician A1", {200, 200, 200, 200, 404}},
+        {"clinician A2", {200, 200, 404, 404, 404}},
+        {"biller A", {403, 200, 200, 200, 404}},
+        {"admin A", {403, 403, 403, 403, 403}},
+        {"clinician B1", {200, 200, 404, 404, 404}},
+        {"missing", {401, 401, 401, 401, 401}},
+        {"garbage", {401, 401, 401, 401, 401}},
+        {"revoked", {401, 401, 401, 401, 401}},
+        {"expired", {401, 401, 401, 401, 401}},
+    };
+    for (const auto &[who, expected] : matrix) {
+        INFO(who);
+        const QString &token = tokens.at(who);
+        const test::Reply push = server.post(QStringLiteral("/v1/push"), emptyPush, token);
+        const test::Reply pulled = server.post(QStringLiteral("/v1/pull"), pullRequest, token);
+        const test::Reply status = server.get(statusPath, token);
+        const test::Reply patient = server.get(patientPath, token);
+        const test::Reply unknown = server.get(unknownPatient, token);
+        CHECK(push.status == expected.push);
+        CHECK(pulled.status == expected.pull);
+        CHECK(status.status == expected.status);
+        CHECK(patient.status == expected.patient);
+        CHECK(unknown.status == expected.unknown);
+        if (expected.push == 401) {
+            CHECK(push.wwwAuthenticate.startsWith("Bearer"));
+            CHECK(status.wwwAuthenticate.startsWith("Bearer"));
+        }
+    }
+
+    // The coded status is visible to the session's clinician.
+    pb::SessionStatusResponse trail;
+    const test::Reply status = server.get(statusPath, a1);
+    REQUIRE(trail.ParseFromArray(status.body.constData(), int(status.body.size())));
+    REQUIRE(trail.statuses_size() >= 2);
+    CHECK(trail.statuses(trail.statuses_size() - 2).status() == "received");
+    CHECK(trail.statuses(trail.statuses_size() - 1).status() == "coded");
+
+    // Pushing into someone else's caseload or organization is refused per change, as if the
+    // patient did not exist.
+    const auto pushAs = [&](const QString &token, const pb::Change &change) {
+        pb::PushRequest request;
+        test::fillHeader(*request.mutable_header(), ids);
+        *request.add_changes() = change;
+        pb::PushResponse response;
+        const test::Reply reply = server.post(QStringLiteral("/v1/push"), request, token);
+        REQUIRE(reply.status == 200);
+        REQUIRE(response.ParseFromArray(reply.body.constData(), int(reply.body.size())));
+        REQUIRE(response.acks_size() == 1);
+        return response.acks(0);
+    };
+    const pb::Ack otherCaseload = pushAs(
+        tokens.at("clinician A2"), test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
+                                                             p.providerA2, p.clinicianA2,
+                                                             p.payer));
+    CHECK(otherCaseload.outcome() == pb::ACK_OUTCOME_REJECTED);
+    CHECK(otherCaseload.reason() == "patient not found");
+    const pb::Ack otherOrg = pushAs(
+        tokens.at("clinician B1"), test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
+                                                             p.providerB1, p.clinicianB1,
+                                                             p.payer));
+    CHECK(otherOrg.outcome() == pb::ACK_OUTCOME_REJECTED);
+    const pb::Ack ownSession = pushAs(
+        tokens.at("clinician B1"), test::signedSessionChange(ids, clock, p.orgB, p.patientB1,
+                                                             p.providerB1, p.clinicianB1,
+                                                             p.payer));
+    CHECK(ownSession.outcome() == pb::ACK_OUTCOME_ACCEPTED);
+    CHECK(server.count("sessions") == 2);
+
+    // The billing feed of organization A holds nothing of organization B.
+    pb::PullResponse billing;
+    const test::Reply billed = server.post(QStringLiteral("/v1/pull"), pullRequest,
+                                           tokens.at("biller A"));
+    REQUIRE(billing.ParseFromArray(billed.body.constData(), int(billed.body.size())));
+    for (const auto &item : billing.items()) {
+        if (item.has_patient()) {
+            CHECK(item.patient().id() != sync::toWireId(p.patientB1.id));
+        }
+    }
+}
+
+TEST_CASE("Hostile HTTP is refused and the server keeps serving")
+{
+    ServerHarness server(fastTimeouts);
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const QString token = server.enroll(QStringLiteral("a1"));
+    REQUIRE_FALSE(token.isEmpty());
+    const std::int64_t auditBefore = server.count("audit_log");
+
+    SECTION("malformed and truncated protobuf: 400 ErrorResponse, nothing changed")
+    {
+        const test::Reply garbage = server.post(QStringLiteral("/v1/push"),
+                                                QByteArrayLiteral("\x0a\xff\xff\xff\xff\x0f"),
+                                                token);
+        CHECK(garbage.status == 400);
+        pb::ErrorResponse error;
+        REQUIRE(error.ParseFromArray(garbage.body.constData(), int(garbage.body.size())));
+        CHECK(error.code() == "malformed");
+        CHECK(error.header().server_time_ms() > 0);
+
+        pb::PushRequest push;
+        test::fillHeader(*push.mutable_header(), ids);
+        *push.add_changes() = test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
+                                                        p.providerA1, p.clinicianA1, p.payer);
+        const QByteArray whole = bytesOf(push);
+        CHECK(server.post(QStringLiteral("/v1/push"), whole.left(whole.size() / 2), token).status
+              == 400);
+        CHECK(server.count("sessions") == 0);
+        CHECK(server.count("office_sync_ledger") == 0);
+        // ... but each refusal is audited.
+        CHECK(server.count("audit_log") >= auditBefore + 2);
+    }
+
+    SECTION("oversized: 413 on the head alone, the body never sent")
+    {
+        QElapsedTimer timer;
+        timer.start();
+        const QByteArray response = server.raw(
+            "POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+            "Content-Length: 100000000\r\n\r\n");
+        CHECK(statusOf(response) == 413);
+        CHECK(timer.elapsed() < 1500);
+    }
+
+    SECTION("lying Content-Length: 408 at the deadline; others are served meanwhile")
+    {
+        QSslSocket liar;
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates({server.certificate()});
+        liar.setSslConfiguration(tls);
+        liar.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.port());
+        REQUIRE(liar.waitForEncrypted(5000));
+        QElapsedTimer timer;
+        timer.start();
+        liar.write("POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                   "Content-Length: 5000\r\n\r\nonly a few bytes");
+        liar.flush();
+        // Meanwhile another client is served.
+        CHECK(server.get(QStringLiteral("/v1/health")).status == 200);
+        QByteArray response;
+        while (timer.elapsed() < 6000 && liar.state() == QAbstractSocket::ConnectedState) {
+            liar.waitForReadyRead(100);
+            response += liar.readAll();
+        }
+        response += liar.readAll();
+        CHECK(statusOf(response) == 408);
+        CHECK(timer.elapsed() >= 1000);
+        CHECK(timer.elapsed() < 5000);
+    }
+
+    SECTION("slow trickle of the head: 408")
+    {
+        QSslSocket slow;
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates({server.certificate()});
+        slow.setSslConfiguration(tls);
+        slow.connectToHostEncrypted(QStringLiteral("127.0.0.1"), server.port());
+        REQUIRE(slow.waitForEncrypted(5000));
+        const QByteArray head = "POST /v1/pull HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n";
+        QByteArray response;
+        QElapsedTimer timer;
+        timer.start();
+        for (qsizetype i = 0; i < head.size() && slow.state() == QAbstractSocket::ConnectedState;
+             ++i) {
+            slow.write(head.mid(i, 1));
+            slow.flush();
+            slow.waitForReadyRead(100);
+            response += slow.readAll();
+            if (!response.isEmpty()) {
+                break;
+            }
+        }
+        while (response.isEmpty() && timer.elapsed() < 5000
+               && slow.state() == QAbstractSocket::ConnectedState) {
+            slow.waitForReadyRead(100);
+            response += slow.readAll();
+        }
+        CHECK(statusOf(response) == 408);
+        CHECK(timer.elapsed() < 3000);
+    }
+
+    SECTION("a huge head, chunked bodies, no length, not HTTP")
+    {
+        const QByteArray huge = "GET /v1/health HTTP/1.1\r\nX-Filler: " + QByteArray(20000, 'a')
+                                + "\r\n\r\n";
+        CHECK(statusOf(server.raw(huge)) == 431);
+        CHECK(statusOf(server.raw("POST /v1/push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                  "chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"))
+              == 411);
+        CHECK(statusOf(server.raw("POST /v1/push HTTP/1.1\r\nHost: x\r\n\r\n")) == 411);
+        CHECK(statusOf(server.raw("HELLO\r\n\r\n")) == 400);
+        CHECK(statusOf(server.raw("POST /v1/push HTTP/1.1\r\nContent-Length: 1\r\n"
+                                  "Content-Length: 2\r\n\r\nab"))
+              == 400);
+    }
+
+    // Whatever happened above, the server is up and serves a good client.
+    CHECK(server.get(QStringLiteral("/v1/health")).status == 200);
+    pb::PushRequest push;
+    test::fillHeader(*push.mutable_header(), ids);
+    *push.add_changes() = test::signedSessionChange(ids, clock, p.orgA, p.patientA1, p.providerA1,
+                                                    p.clinicianA1, p.payer);
+    const test::Reply good = server.post(QStringLiteral("/v1/push"), push, token);
+    REQUIRE(good.status == 200);
+    pb::PushResponse acks;
+    REQUIRE(acks.ParseFromArray(good.body.constData(), int(good.body.size())));
+    REQUIRE(acks.acks_size() == 1);
+    CHECK(acks.acks(0).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+}
