@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "client/syncclient.h"
+
+#include "client/tokenstore.h"
+#include "recordcodec.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslKey>
+
+#include <cstdlib>
+
+namespace sb::sync {
+
+Q_LOGGING_CATEGORY(lcSyncClient, "sessionbook.sync.client")
+
+namespace {
+
+/// Appends a protobuf varint.
+void appendVarint(std::string &out, std::uint64_t value)
+{
+    while (value >= 0x80) {
+        out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+        value >>= 7;
+    }
+    out.push_back(static_cast<char>(value));
+}
+
+void fillHeader(pb::RequestHeader &header, const QString &clientVersion, const QUuid &requestId)
+{
+    header.set_schema_version(protocolSchemaVersion);
+    header.set_client_version(clientVersion.toStdString());
+    header.set_request_id(toWireId(requestId));
+}
+
+QString errorCodeOf(const QByteArray &body)
+{
+    pb::ErrorResponse error;
+    if (error.ParseFromArray(body.constData(), static_cast<int>(body.size()))) {
+        return QString::fromStdString(error.code());
+    }
+    return {};
+}
+
+bool ignorableWithPin(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::CertificateUntrusted:
+    case QSslError::HostNameMismatch:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+SyncClient::SyncClient(Store &store, TokenStore &tokens, const Clock &clock,
+                       RandomSource &random, Options options, QObject *parent)
+    : QObject(parent),
+      m_store(store),
+      m_device(store),
+      m_tokens(tokens),
+      m_clock(clock),
+      m_options(std::move(options)),
+      m_backoff(random, m_options.retryBaseMs, m_options.retryCapMs),
+      m_network(new QNetworkAccessManager(this)),
+      m_batchLimit(m_options.maxBatchChanges)
+{
+    m_ssl = QSslConfiguration::defaultConfiguration();
+    m_ssl.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!m_options.trustedCertificates.isEmpty()) {
+        m_ssl.addCaCertificates(m_options.trustedCertificates);
+    }
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] { startCycle(false); });
+    connect(&m_periodicTimer, &QTimer::timeout, this, [this] { startCycle(false); });
+    loadState();
+    if (m_options.periodicIntervalMs > 0) {
+        m_periodicTimer.start(m_options.periodicIntervalMs);
+    }
+}
+
+SyncClient::~SyncClient()
+{
+    abandonReply();
+}
+
+void SyncClient::abandonReply()
+{
+    if (m_reply) {
+        QNetworkReply *reply = m_reply;
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void SyncClient::loadState()
+{
+    auto state = m_device.state();
+    if (!state) {
+        setError(QStringLiteral("sync state unreadable: ") + state.error().kindName());
+        return;
+    }
+    m_enrolled = state->isEnrolled() && m_tokens.token().has_value();
+    m_serverUrl = QUrl(state->serverUrl);
+    m_pin = state->pinnedSha256;
+    m_lastSuccess = state->lastSuccessAt;
+    m_lastError = state->lastError;
+    m_serverOffsetMs = state->serverOffsetMs;
+    m_clockSkewed = std::llabs(m_serverOffsetMs) > m_options.skewThresholdMs;
+    refreshPending();
+}
+
+void SyncClient::refreshPending()
+{
+    auto count = m_device.pendingCount();
+    if (count && *count != m_pendingCount) {
+        m_pendingCount = *count;
+        Q_EMIT pendingCountChanged();
+    }
+}
+
+void SyncClient::setError(const QString &error)
+{
+    if (error != m_lastError) {
+        m_lastError = error;
+        Q_EMIT lastErrorChanged();
+    }
+}
+
+void SyncClient::setSyncing(bool syncing)
+{
+    if (syncing != m_syncing) {
+        m_syncing = syncing;
+        Q_EMIT syncingChanged();
+    }
+}
+
+bool SyncClient::fault(SyncStep step)
+{
+    if (m_faultHook && m_faultHook(step)) {
+        m_halted = true;
+        abandonReply();
+        m_retryTimer.stop();
+        m_periodicTimer.stop();
+        Q_EMIT halted();
+        return true;
+    }
+    return false;
+}
+
+bool SyncClient::pinMatches(const QSslCertificate &certificate) const
+{
+    if (m_pin.isEmpty()) {
+        return true;
+    }
+    if (certificate.isNull()) {
+        return false;
+    }
+    const QByteArray certificateHash = certificate.digest(QCryptographicHash::Sha256);
+    const QByteArray keyHash =
+        QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
+    return m_pin == certificateHash || m_pin == keyHash;
+}
+
+void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors)
+{
+    // With a pin, the pin is the trust decision: a self-signed office certificate is fine
+    // when it is exactly the pinned one. Any other error (expired, revoked...) still fails.
+    if (m_pin.isEmpty()) {
+        return;
+    }
+    for (const QSslError &error : errors) {
+        if (!ignorableWithPin(error.error()) || !pinMatches(error.certificate())) {
+            return;
+        }
+    }
+    reply->ignoreSslErrors(errors);
+}
+
+QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteArray &body,
+                                bool authorized)
+{
+    QUrl url = base;
+    url.setPath(QString::fromLatin1(path));
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-protobuf"));
+    request.setSslConfiguration(m_ssl);
+    request.setTransferTimeout(m_options.transferTimeoutMs);
+    if (authorized) {
+        request.setRawHeader(QByteArrayLiteral("Authorization"),
+                             QByteArrayLiteral("Bearer ") + m_tokens.token().value_or(QString()).toUtf8());
+    }
+    m_sentWallMs = m_clock.nowMsSinceEpoch();
+    m_sentMonotonicMs = m_clock.monotonicMs();
+    ++m_stats.requests;
+    QNetworkReply *reply = m_network->post(request, body);
+    connect(reply, &QNetworkReply::sslErrors, this,
+            [this, reply](const QList<QSslError> &errors) { handleSslErrors(reply, errors); });
+    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
+        if (!pinMatches(reply->sslConfiguration().peerCertificate())) {
+            qCWarning(lcSyncClient) << "server certificate does not match the pin";
+            reply->abort();
+        }
+    });
+    m_reply = reply;
+    return reply;
+}
+
+SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
+{
+    Answer answer;
+    answer.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.body = reply->readAll();
+    if (reply->url().scheme() != u"https" ||
+        !pinMatches(reply->sslConfiguration().peerCertificate())) {
+        answer.outcome = Outcome::Transient;
+        answer.error = QStringLiteral("the server's certificate is not the pinned one");
+        return answer;
+    }
+    if (answer.httpStatus == 0) {
+        answer.outcome = Outcome::Transient;
+        answer.error = QStringLiteral("no answer from the server (") +
+                       QString::number(int(reply->error())) + u')';
+        return answer;
+    }
+    switch (answer.httpStatus) {
+    case 200:
+        answer.outcome = Outcome::Ok;
+        return answer;
+    case 401:
+        answer.outcome = Outcome::SignIn;
+        answer.error = QStringLiteral("Sign in again to sync; your sessions are kept on this "
+                                      "device.");
+        break;
+    case 413:
+        answer.outcome = Outcome::TooLarge;
+        answer.error = QStringLiteral("batch too large");
+        break;
+    case 426:
+        answer.outcome = Outcome::UpdateApp;
+        answer.error = QStringLiteral("Update the app to sync; your sessions are kept on this "
+                                      "device.");
+        break;
+    case 408:
+    case 429:
+        answer.outcome = Outcome::Transient;
+        break;
+    default:
+        answer.outcome = answer.httpStatus >= 500 ? Outcome::Transient : Outcome::Failed;
+        break;
+    }
+    if (answer.error.isEmpty()) {
+        const QString code = errorCodeOf(answer.body);
+        answer.error = QStringLiteral("server answered ") + QString::number(answer.httpStatus) +
+                       (code.isEmpty() ? QString() : QStringLiteral(" ") + code);
+    }
+    pb::ErrorResponse error;
+    if (error.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size())) &&
+        error.has_header()) {
+        noteServerTime(error.header().server_time_ms());
+    }
+    return answer;
+}
+
+void SyncClient::noteServerTime(std::int64_t serverMs)
+{
+    if (serverMs <= 0) {
+        return;
+    }
+    // The server stamped its time somewhere during the round trip: assume the middle.
+    const std::int64_t roundTrip = m_clock.monotonicMs() - m_sentMonotonicMs;
+    const std::int64_t offset = serverMs - (m_sentWallMs + roundTrip / 2);
+    const bool skewed = std::llabs(offset) > m_options.skewThresholdMs;
+    if (offset != m_serverOffsetMs || skewed != m_clockSkewed) {
+        m_serverOffsetMs = offset;
+        m_clockSkewed = skewed;
+        Q_EMIT clockSkewChanged();
+    }
+}
+
+void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256)
+{
+    if (server.scheme() != u"https") {
+        Q_EMIT enrollFinished(false, QStringLiteral("the server address must use https"));
+        return;
+    }
+    abandonReply();
+    m_pin = pinnedSha256;
+    pb::EnrollRequest request;
+    fillHeader(*request.mutable_header(), m_options.clientVersion, m_store.ids().next());
+    request.set_enrollment_code(code.toStdString());
+    request.set_device_name(m_options.deviceName.toStdString());
+    request.set_platform(m_options.platform.toStdString());
+    const std::string body = request.SerializeAsString();
+    QNetworkReply *reply = post(server, "/v1/enroll",
+                                QByteArray(body.data(), static_cast<qsizetype>(body.size())),
+                                false);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        const Answer answer = answerOf(reply);
+        pb::EnrollResponse response;
+        if (answer.outcome != Outcome::Ok ||
+            !response.ParseFromArray(answer.body.constData(),
+                                     static_cast<int>(answer.body.size()))) {
+            const QString error = answer.error.isEmpty()
+                                      ? QStringLiteral("enrollment answer unreadable")
+                                      : answer.error;
+            setError(error);
+            Q_EMIT enrollFinished(false, error);
+            return;
+        }
+        noteServerTime(response.header().server_time_ms());
+        const auto device = fromWireId(response.device_id());
+        const auto user = fromWireId(response.user_id());
+        const auto organization = fromWireId(response.organization_id());
+        const auto provider = fromWireId(response.provider_id());
+        if (!device || device->isNull() || !user || !organization || !provider ||
+            response.device_token().empty()) {
+            setError(QStringLiteral("enrollment answer incomplete"));
+            Q_EMIT enrollFinished(false, m_lastError);
+            return;
+        }
+        if (!m_tokens.setToken(QString::fromStdString(response.device_token()))) {
+            setError(QStringLiteral("the device token could not be stored"));
+            Q_EMIT enrollFinished(false, m_lastError);
+            return;
+        }
+        auto saved = m_device.saveEnrollment(
+            server.toString(), m_pin, DeviceId(*device), UserId(*user),
+            OrganizationId(*organization),
+            provider->isNull() ? std::nullopt : std::optional<ProviderId>(ProviderId(*provider)));
+        if (!saved) {
+            setError(QStringLiteral("enrollment not saved: ") + saved.error().kindName());
+            Q_EMIT enrollFinished(false, m_lastError);
+            return;
+        }
+        (void)m_device.recordServerOffset(m_serverOffsetMs, m_clock.nowUtc());
+        m_serverUrl = server;
+        m_enrolled = true;
+        m_halted = false;
+        Q_EMIT enrolledChanged();
+        if (m_signInRequired) {
+            m_signInRequired = false;
+            Q_EMIT signInRequiredChanged();
+        }
+        setError(QString());
+        Q_EMIT enrollFinished(true, QString());
+    });
+}
+
+StoreResult<Signature> SyncClient::signSession(const Actor &actor, const SessionId &id,
+                                               const UserId &signer, const QDateTime &at)
+{
+    auto signature = m_device.signSession(actor, id, signer, at);
+    if (signature) {
+        recordSigned();
+    }
+    return signature;
+}
+
+void SyncClient::syncNow()
+{
+    startCycle(true);
+}
+
+void SyncClient::appResumed()
+{
+    startCycle(false);
+}
+
+void SyncClient::connectivityRegained()
+{
+    startCycle(true);
+}
+
+void SyncClient::recordSigned()
+{
+    refreshPending();
+    startCycle(false);
+}
+
+void SyncClient::signedInAgain()
+{
+    m_enrolled = m_device.state().hasValue() && m_tokens.token().has_value();
+    if (m_signInRequired) {
+        m_signInRequired = false;
+        Q_EMIT signInRequiredChanged();
+    }
+    startCycle(true);
+}
+
+void SyncClient::startCycle(bool resetBackoff)
+{
+    if (m_halted || !m_enrolled || m_signInRequired) {
+        return;
+    }
+    if (resetBackoff) {
+        m_backoff.reset();
+    }
+    if (m_busy) {
+        m_again = true;
+        return;
+    }
+    m_retryTimer.stop();
+    m_busy = true;
+    m_again = false;
+    setSyncing(true);
+    pushNext();
+}
+
+void SyncClient::pushNext()
+{
+    auto batch = m_device.nextBatch(m_batchLimit, m_options.maxBatchBytes);
+    if (!batch) {
+        finishCycle(false, QStringLiteral("outbox unreadable: ") + batch.error().kindName(),
+                    Outcome::Failed);
+        return;
+    }
+    if (batch->isEmpty()) {
+        pullNext();
+        return;
+    }
+    if (fault(SyncStep::BeforePush)) {
+        return;
+    }
+    pb::PushRequest head;
+    fillHeader(*head.mutable_header(), m_options.clientVersion, m_store.ids().next());
+    // The stored payloads are serialized Change messages: append them as field 2 as they are,
+    // so every retry sends exactly the bytes enqueued with the signature.
+    std::string body = head.SerializeAsString();
+    QList<QUuid> ids;
+    ids.reserve(batch->size());
+    for (const OutboxEntry &entry : *batch) {
+        body.push_back(static_cast<char>((2 << 3) | 2));
+        appendVarint(body, static_cast<std::uint64_t>(entry.payload.size()));
+        body.append(entry.payload.constData(), static_cast<std::size_t>(entry.payload.size()));
+        ids.append(entry.changeId);
+    }
+    QNetworkReply *reply = post(m_serverUrl, "/v1/push",
+                                QByteArray(body.data(), static_cast<qsizetype>(body.size())), true);
+    connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
+        if (total > 0 && sent == total) {
+            fault(SyncStep::AfterPushSent);
+        }
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, ids] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        const Answer answer = answerOf(reply);
+        if (fault(SyncStep::PushAnswered)) {
+            return;
+        }
+        if (answer.outcome == Outcome::TooLarge && m_batchLimit > 1) {
+            m_batchLimit = std::max(1, m_batchLimit / 2);
+            pushNext();
+            return;
+        }
+        if (answer.outcome != Outcome::Ok) {
+            (void)m_device.recordAttempt(ids, answer.error);
+            finishCycle(false, answer.error, answer.outcome);
+            return;
+        }
+        pb::PushResponse response;
+        if (!response.ParseFromArray(answer.body.constData(),
+                                     static_cast<int>(answer.body.size()))) {
+            (void)m_device.recordAttempt(ids, QStringLiteral("push answer unreadable"));
+            finishCycle(false, QStringLiteral("push answer unreadable"), Outcome::Failed);
+            return;
+        }
+        noteServerTime(response.header().server_time_ms());
+        QList<AckResult> acks;
+        acks.reserve(response.acks_size());
+        for (int i = 0; i < response.acks_size(); ++i) {
+            const pb::Ack &ack = response.acks(i);
+            auto changeId = fromWireId(ack.change_id());
+            if (!changeId || changeId->isNull()) {
+                // Acks come in request order; an ack without an id answers its position.
+                if (i >= ids.size()) {
+                    continue;
+                }
+                changeId = ids.at(i);
+            }
+            if (!ids.contains(*changeId)) {
+                continue; // Never let an answer touch a change this request did not carry.
+            }
+            acks.append(AckResult{*changeId, ack.outcome(), QString::fromStdString(ack.reason())});
+        }
+        auto applied = m_device.applyAcks(acks);
+        if (!applied) {
+            finishCycle(false, QStringLiteral("acks not saved: ") + applied.error().kindName(),
+                        Outcome::Failed);
+            return;
+        }
+        m_stats.pushed += applied->removed;
+        refreshPending();
+        if (fault(SyncStep::PushApplied)) {
+            return;
+        }
+        if (applied->removed + applied->conflicts + applied->rejected == 0) {
+            (void)m_device.recordAttempt(ids, QStringLiteral("no change acknowledged"));
+            finishCycle(false, QStringLiteral("the server acknowledged none of the changes"),
+                        Outcome::Failed);
+            return;
+        }
+        if (m_batchLimit < m_options.maxBatchChanges) {
+            m_batchLimit = std::min(m_options.maxBatchChanges, m_batchLimit * 2);
+        }
+        pushNext();
+    });
+}
+
+void SyncClient::pullNext()
+{
+    auto state = m_device.state();
+    if (!state) {
+        finishCycle(false, QStringLiteral("sync state unreadable"), Outcome::Failed);
+        return;
+    }
+    if (fault(SyncStep::BeforePull)) {
+        return;
+    }
+    pb::PullRequest request;
+    fillHeader(*request.mutable_header(), m_options.clientVersion, m_store.ids().next());
+    request.set_cursor(state->pullCursor);
+    request.set_max_items(static_cast<std::uint32_t>(m_options.pullMaxItems));
+    const std::string body = request.SerializeAsString();
+    const std::uint64_t cursor = state->pullCursor;
+    QNetworkReply *reply = post(m_serverUrl, "/v1/pull",
+                                QByteArray(body.data(), static_cast<qsizetype>(body.size())), true);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, cursor] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        const Answer answer = answerOf(reply);
+        if (fault(SyncStep::PullAnswered)) {
+            return;
+        }
+        if (answer.outcome != Outcome::Ok) {
+            finishCycle(false, answer.error, answer.outcome);
+            return;
+        }
+        pb::PullResponse page;
+        if (!page.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size()))) {
+            finishCycle(false, QStringLiteral("pull answer unreadable"), Outcome::Failed);
+            return;
+        }
+        noteServerTime(page.header().server_time_ms());
+        auto state2 = m_device.state();
+        const Actor actor{state2 ? state2->userId : UserId(),
+                          state2 ? state2->deviceId : DeviceId()};
+        auto applied = m_device.applyPull(actor, page);
+        if (!applied) {
+            finishCycle(false, QStringLiteral("pull not applied: ") + applied.error().kindName(),
+                        Outcome::Failed);
+            return;
+        }
+        m_stats.pulled += applied->applied;
+        if (fault(SyncStep::PullApplied)) {
+            return;
+        }
+        if (page.more() && applied->cursor != cursor) {
+            pullNext();
+            return;
+        }
+        finishCycle(true, QString(), Outcome::Ok);
+    });
+}
+
+void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
+{
+    m_busy = false;
+    const QDateTime now = m_clock.nowUtc();
+    (void)m_device.recordServerOffset(m_serverOffsetMs, now);
+    refreshPending();
+    if (ok) {
+        m_backoff.reset();
+        ++m_stats.cycles;
+        (void)m_device.recordSuccess(now);
+        m_lastSuccess = now;
+        Q_EMIT lastSuccessChanged();
+        setError(QString());
+    } else {
+        ++m_stats.failures;
+        (void)m_device.recordError(error, now);
+        setError(error);
+        if (outcome == Outcome::SignIn) {
+            m_signInRequired = true;
+            Q_EMIT signInRequiredChanged();
+        } else if (outcome != Outcome::UpdateApp) {
+            const std::int64_t delay = m_backoff.nextDelayMs();
+            ++m_stats.retriesScheduled;
+            m_retryTimer.start(static_cast<int>(std::min<std::int64_t>(delay, 1 << 30)));
+        }
+    }
+    const bool again = m_again && ok;
+    m_again = false;
+    setSyncing(false);
+    Q_EMIT syncFinished(ok);
+    if (again) {
+        startCycle(false);
+    }
+}
+
+} // namespace sb::sync

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "client/backoff.h"
+#include "client/devicesyncstore.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace sb {
+class Clock;
+class Store;
+} // namespace sb
+
+namespace sb::sync {
+
+class TokenStore;
+
+/// The points of a sync cycle where a test may make the client "die" (security.md #2).
+enum class SyncStep {
+    BeforePush,       ///< The batch is read from the outbox, nothing sent.
+    AfterPushSent,    ///< The request is on the wire, no answer yet.
+    PushAnswered,     ///< The server answered; acks not yet applied.
+    PushApplied,      ///< Acks applied to the outbox.
+    BeforePull,
+    PullAnswered,     ///< A page arrived; not yet applied.
+    PullApplied,
+};
+
+/**
+ * The device's sync client: pushes the outbox in bounded batches and pulls the office's
+ * changes with the server's cursor, over HTTPS (TLS 1.2 or later, optional certificate or
+ * public-key pin) with QNetworkAccessManager.
+ *
+ * Every upload has three outcomes: acknowledged, refused, or unknown (the connection died).
+ * Unknown is retried with the same change ids, and the server deduplicates by change id, so a
+ * retry can never apply a change twice; an outbox row leaves only on ACCEPTED or DUPLICATE.
+ * Failures retry with exponential backoff and full jitter (injected RNG); a 401 stops retries
+ * and asks the user to sign in again, keeping the outbox. Nothing here ever deletes unsynced
+ * data.
+ *
+ * Lives on the store's owner thread; network I/O is asynchronous, so no slot blocks. Sync runs
+ * on syncNow(), after a signed session, on resume, on regained connectivity and periodically.
+ */
+class SyncClient : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(qint64 pendingCount READ pendingCount NOTIFY pendingCountChanged)
+    Q_PROPERTY(QDateTime lastSuccess READ lastSuccess NOTIFY lastSuccessChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(bool syncing READ isSyncing NOTIFY syncingChanged)
+    Q_PROPERTY(bool clockSkewed READ isClockSkewed NOTIFY clockSkewChanged)
+    Q_PROPERTY(qint64 serverOffsetMs READ serverOffsetMs NOTIFY clockSkewChanged)
+    Q_PROPERTY(bool signInRequired READ isSignInRequired NOTIFY signInRequiredChanged)
+    Q_PROPERTY(bool enrolled READ isEnrolled NOTIFY enrolledChanged)
+
+public:
+    struct Options {
+        int maxBatchChanges = 500;               ///< The server's limit per push.
+        std::int64_t maxBatchBytes = 4 << 20;    ///< Below the server's body limit.
+        int pullMaxItems = 500;
+        int transferTimeoutMs = 30'000;
+        std::int64_t retryBaseMs = 1'000;
+        std::int64_t retryCapMs = 5 * 60'000;
+        int periodicIntervalMs = 15 * 60'000;    ///< 0 turns the periodic sync off.
+        std::int64_t skewThresholdMs = 5 * 60'000;
+        QList<QSslCertificate> trustedCertificates; ///< Added to the system CAs.
+        QString clientVersion = QStringLiteral("sessionbook-device");
+        QString deviceName = QStringLiteral("device");
+        QString platform = QStringLiteral("linux");
+    };
+
+    /// Counters for tests, benchmarks and diagnostics.
+    struct Stats {
+        int requests = 0;
+        int failures = 0;   ///< Transport errors and unexpected answers.
+        int retriesScheduled = 0;
+        int pushed = 0;     ///< Changes acknowledged ACCEPTED or DUPLICATE.
+        int pulled = 0;     ///< Items applied.
+        int cycles = 0;     ///< Completed successful cycles.
+    };
+
+    using FaultHook = std::function<bool(SyncStep)>;
+
+    SyncClient(Store &store, TokenStore &tokens, const Clock &clock, RandomSource &random,
+               Options options, QObject *parent = nullptr);
+    ~SyncClient() override;
+
+    /// Enrolls this device with a one-time code; `pinnedSha256` (32 bytes, optional) pins
+    /// the server certificate or its public key. Emits enrollFinished().
+    void enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256 = {});
+
+    /// Signs a session and enqueues it in one transaction, then starts a sync.
+    StoreResult<Signature> signSession(const Actor &actor, const SessionId &id,
+                                       const UserId &signer, const QDateTime &at);
+
+    Q_INVOKABLE void syncNow();
+    Q_INVOKABLE void appResumed();
+    Q_INVOKABLE void connectivityRegained();
+    /// After DeviceSyncStore::signSession or addSignedAddendum done elsewhere.
+    Q_INVOKABLE void recordSigned();
+    /// The platform layer has a valid token again (after re-enrollment or sign-in).
+    Q_INVOKABLE void signedInAgain();
+
+    [[nodiscard]] qint64 pendingCount() const { return m_pendingCount; }
+    [[nodiscard]] QDateTime lastSuccess() const { return m_lastSuccess; }
+    [[nodiscard]] QString lastError() const { return m_lastError; }
+    [[nodiscard]] bool isSyncing() const { return m_syncing; }
+    [[nodiscard]] bool isClockSkewed() const { return m_clockSkewed; }
+    [[nodiscard]] qint64 serverOffsetMs() const { return m_serverOffsetMs; }
+    [[nodiscard]] bool isSignInRequired() const { return m_signInRequired; }
+    [[nodiscard]] bool isEnrolled() const { return m_enrolled; }
+    [[nodiscard]] const Stats &stats() const { return m_stats; }
+    /// True once the fault hook stopped this client; it does nothing more.
+    [[nodiscard]] bool isHalted() const { return m_halted; }
+    [[nodiscard]] DeviceSyncStore &deviceStore() { return m_device; }
+
+    /// Test hook: when it returns true at a step, the client stops dead there (no more
+    /// writes, the request abandoned), as if the process had been killed. Emits halted().
+    void setFaultHook(FaultHook hook) { m_faultHook = std::move(hook); }
+
+Q_SIGNALS:
+    void enrollFinished(bool ok, const QString &error);
+    /// One cycle ended: ok when the outbox was drained (or held for review) and the pull
+    /// caught up.
+    void syncFinished(bool ok);
+    void halted();
+    void pendingCountChanged();
+    void lastSuccessChanged();
+    void lastErrorChanged();
+    void syncingChanged();
+    void clockSkewChanged();
+    void signInRequiredChanged();
+    void enrolledChanged();
+
+private:
+    enum class Outcome { Ok, Transient, SignIn, TooLarge, UpdateApp, Failed };
+    struct Answer {
+        Outcome outcome = Outcome::Failed;
+        int httpStatus = 0;
+        QByteArray body;
+        QString error; ///< Plain words; never PHI.
+    };
+
+    void loadState();
+    void startCycle(bool resetBackoff);
+    void pushNext();
+    void pullNext();
+    void finishCycle(bool ok, const QString &error, Outcome outcome);
+    bool fault(SyncStep step);
+    QNetworkReply *post(const QUrl &base, const char *path, const QByteArray &body,
+                        bool authorized);
+    Answer answerOf(QNetworkReply *reply);
+    void noteServerTime(std::int64_t serverMs);
+    void refreshPending();
+    void setError(const QString &error);
+    void setSyncing(bool syncing);
+    void abandonReply();
+    [[nodiscard]] bool pinMatches(const QSslCertificate &certificate) const;
+    void handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors);
+
+    Store &m_store;
+    DeviceSyncStore m_device;
+    TokenStore &m_tokens;
+    const Clock &m_clock;
+    Options m_options;
+    Backoff m_backoff;
+    QNetworkAccessManager *m_network;
+    QSslConfiguration m_ssl;
+    QTimer m_retryTimer;
+    QTimer m_periodicTimer;
+    QPointer<QNetworkReply> m_reply;
+    FaultHook m_faultHook;
+
+    QUrl m_serverUrl;
+    QByteArray m_pin;
+    bool m_enrolled = false;
+    bool m_busy = false;
+    bool m_again = false;
+    bool m_halted = false;
+    int m_batchLimit = 0;
+    std::int64_t m_sentWallMs = 0;
+    std::int64_t m_sentMonotonicMs = 0;
+
+    qint64 m_pendingCount = 0;
+    QDateTime m_lastSuccess;
+    QString m_lastError;
+    bool m_syncing = false;
+    bool m_clockSkewed = false;
+    qint64 m_serverOffsetMs = 0;
+    bool m_signInRequired = false;
+    Stats m_stats;
+};
+
+} // namespace sb::sync

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: Apache-2.0
+// The real sync client against the real `sessionbook-office serve` process over loopback TLS:
+// enrollment (with the dev certificate pinned), push with acknowledgements, pull with the
+// server's cursor, statuses coming back (received, coded), a 401 that keeps the outbox, and
+// the device clock skewed by +/-48 h without effect on ordering or cursors.
+#include "catchqt.h"
+#include "client_harness.h"
+#include "fixtures.h"
+
+#include "client/devicesyncstore.h"
+#include "domain/enums.h"
+
+#include <catch2/catch_test_macros.hpp>
+
+using namespace sb;
+using namespace sb::synctest;
+
+namespace {
+
+constexpr std::int64_t hourMs = 3'600'000;
+
+sync::SyncClient::Options fastOptions()
+{
+    sync::SyncClient::Options options;
+    options.retryBaseMs = 5;
+    options.retryCapMs = 200;
+    options.periodicIntervalMs = 0;
+    options.transferTimeoutMs = 20'000;
+    return options;
+}
+
+struct Office {
+    OfficeServer server;
+    Practice practice;
+    bool ok = false;
+    explicit Office(int clinicians = 1)
+    {
+        ensureApp();
+        ok = server.seed(clinicians, 2, practice) && server.start();
+    }
+};
+
+QList<SessionStatus> statusesOf(Store &store, const Actor &actor, const SessionId &id)
+{
+    QList<SessionStatus> out;
+    auto session = store.sessions().session(actor, id);
+    if (session) {
+        for (const StatusEntry &e : session->statusTrail) {
+            out.append(e.status);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("Enroll with a pinned certificate, push, acknowledge, pull statuses back",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    Device device(office.practice, 0, fastOptions(), 1);
+    REQUIRE(device.isValid());
+    CHECK_FALSE(device.client().isEnrolled());
+
+    const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
+    REQUIRE(code);
+    REQUIRE(office.server.certificateSha256().size() == 32);
+    const auto failure =
+        device.enroll(office.server.url(), *code, office.server.certificateSha256());
+    INFO((failure ? failure->toStdString() : std::string("enrolled")));
+    REQUIRE_FALSE(failure);
+    CHECK(device.client().isEnrolled());
+    // The initial pull (cursor 0: the server's prioritized snapshot) before anything is signed.
+    REQUIRE(device.syncToQuiescence(30'000));
+    auto initial = device.client().deviceStore().state();
+    REQUIRE(initial);
+    CHECK(initial->pullCursor > 0);
+
+    QList<SessionId> sessions;
+    for (int i = 0; i < 3; ++i) {
+        sessions.append(device.signNewSession());
+        REQUIRE_FALSE(sessions.last().isNull());
+    }
+    // A signed addendum travels as its own change.
+    const Practice::Clinician &clinician = office.practice.clinicians[0];
+    Addendum addendum = test::makeAddendum(device.store().ids(), clinician.user.id,
+                                           device.clock().nowUtc(), QStringLiteral("Late entry."));
+    addendum.signature = Signature{clinician.user.id, device.clock().nowUtc(), QByteArray()};
+    REQUIRE(device.client().deviceStore().addSignedAddendum(device.actor(), sessions[0], addendum));
+    device.client().recordSigned();
+    CHECK(device.client().pendingCount() == 4);
+
+    REQUIRE(device.syncToQuiescence(30'000));
+    CHECK(device.client().pendingCount() == 0);
+    CHECK(device.client().lastError().isEmpty());
+    CHECK(device.client().lastSuccess().isValid());
+    CHECK_FALSE(device.client().isClockSkewed());
+    CHECK(std::llabs(device.client().serverOffsetMs()) < 60'000);
+
+    auto officeStore = office.server.openStore();
+    REQUIRE(officeStore);
+    CHECK(checkOnServerExactlyOnce(*officeStore, device.store(), sessions).isEmpty());
+    auto addenda = officeStore->database().prepare(
+        "SELECT count(*) FROM session_addenda WHERE id = ? AND signed_hash IS NOT NULL");
+    REQUIRE(addenda);
+    addenda->bind(1, addendum.id);
+    REQUIRE(addenda->step());
+    CHECK(addenda->int64(0) == 1);
+
+    // Statuses come back through the pull feed: captured -> on_device -> received -> coded.
+    for (const SessionId &id : sessions) {
+        const auto trail = statusesOf(device.store(), device.actor(), id);
+        CHECK(trail.contains(SessionStatus::OnDevice));
+        CHECK(trail.contains(SessionStatus::Received));
+        CHECK(trail.contains(SessionStatus::Coded));
+    }
+    // The office's coverage (with its carve-out) and authorization were pulled.
+    auto coverages =
+        device.store().patients().coverages(device.actor(), office.practice.coverage.patientId);
+    REQUIRE(coverages);
+    bool carvedOut = false;
+    for (const Coverage &c : *coverages) {
+        carvedOut = carvedOut || (c.id == office.practice.coverage.id && c.eligibility &&
+                                  c.eligibility->behavioralHealthCarvedOut);
+    }
+    CHECK(carvedOut);
+    auto authorizations = device.store().patients().authorizations(
+        device.actor(), office.practice.authorization.patientId);
+    REQUIRE(authorizations);
+    CHECK(authorizations->size() == 1);
+    auto state = device.client().deviceStore().state();
+    REQUIRE(state);
+    CHECK(state->pullCursor > 0);
+
+    // Pulling again is idempotent: no status is added twice.
+    const auto before = statusesOf(device.store(), device.actor(), sessions[1]);
+    REQUIRE(device.syncToQuiescence(30'000));
+    CHECK(statusesOf(device.store(), device.actor(), sessions[1]) == before);
+}
+
+TEST_CASE("A certificate that is not the pinned one fails enrollment and stores no token",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    Device device(office.practice, 0, fastOptions(), 2);
+    REQUIRE(device.isValid());
+    const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
+    REQUIRE(code);
+    QByteArray wrongPin = office.server.certificateSha256();
+    wrongPin[0] = static_cast<char>(wrongPin[0] ^ 0x01);
+    const auto failure = device.enroll(office.server.url(), *code, wrongPin);
+    CHECK(failure);
+    CHECK_FALSE(device.client().isEnrolled());
+    CHECK_FALSE(sync::FileTokenStore(device.tokenPath()).token());
+    // Without a pin and without trusting the self-signed certificate, TLS refuses too.
+    const auto unpinned = device.enroll(office.server.url(), *code);
+    CHECK(unpinned);
+    CHECK_FALSE(device.client().isEnrolled());
+}
+
+TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment it drains",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    Device device(office.practice, 0, fastOptions(), 3);
+    REQUIRE(device.isValid());
+    const QString login = office.practice.clinicians[0].user.login;
+    auto code = office.server.enrollCode(login);
+    REQUIRE(code);
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+
+    // The token goes bad (expired, revoked, or the keystore lost it).
+    REQUIRE(sync::FileTokenStore(device.tokenPath()).setToken(QStringLiteral("not-a-token")));
+    const SessionId a = device.signNewSession();
+    const SessionId b = device.signNewSession();
+    REQUIRE_FALSE(b.isNull());
+    REQUIRE(waitUntil([&] { return device.client().isSignInRequired(); }, 20'000));
+    CHECK(device.client().pendingCount() == 2);
+    CHECK_FALSE(device.client().lastError().isEmpty());
+    // A restart of the app does not lose anything either.
+    device.restartClient(true);
+    CHECK(device.client().pendingCount() == 2);
+
+    code = office.server.enrollCode(login);
+    REQUIRE(code);
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    CHECK_FALSE(device.client().isSignInRequired());
+    REQUIRE(device.syncToQuiescence(30'000));
+    auto officeStore = office.server.openStore();
+    REQUIRE(officeStore);
+    CHECK(checkOnServerExactlyOnce(*officeStore, device.store(), {a, b}).isEmpty());
+}
+
+TEST_CASE("Device clock at +/-48 h: skew is flagged, ordering and cursors are the server's",
+          "[integration]")
+{
+    Office office(2);
+    REQUIRE(office.ok);
+    for (const std::int64_t skew : {48 * hourMs, -48 * hourMs}) {
+        DYNAMIC_SECTION("skew " << skew / hourMs << " h")
+        {
+            const int clinician = skew > 0 ? 0 : 1;
+            Device device(office.practice, clinician, fastOptions(), 4);
+            REQUIRE(device.isValid());
+            device.clock().setWallMs(realNowMs() + skew);
+            auto code = office.server.enrollCode(office.practice.clinicians[clinician].user.login);
+            REQUIRE(code);
+            REQUIRE_FALSE(
+                device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+            CHECK(device.client().isClockSkewed());
+            CHECK(std::llabs(device.client().serverOffsetMs() + skew) < 60'000);
+
+            // Sign one session, then the clock jumps the other way and another is signed:
+            // the device's outbox order and the server's sequence follow the signing order,
+            // not the timestamps.
+            const SessionId first = device.signNewSession();
+            device.clock().setWallMs(realNowMs() - skew);
+            const SessionId second = device.signNewSession();
+            REQUIRE_FALSE(second.isNull());
+            auto entries = device.client().deviceStore().entries();
+            REQUIRE(entries);
+            REQUIRE(entries->size() >= 1);
+            REQUIRE(device.syncToQuiescence(30'000));
+            CHECK(device.client().isClockSkewed());
+
+            auto officeStore = office.server.openStore();
+            REQUIRE(officeStore);
+            CHECK(checkOnServerExactlyOnce(*officeStore, device.store(), {first, second}).isEmpty());
+            auto seq = officeStore->database().prepare(
+                "SELECT server_seq FROM office_sync_ledger WHERE record_id = ?");
+            REQUIRE(seq);
+            seq->bind(1, first.uuid().toRfc4122());
+            REQUIRE(seq->step());
+            const std::int64_t firstSeq = seq->int64(0);
+            auto seq2 = officeStore->database().prepare(
+                "SELECT server_seq FROM office_sync_ledger WHERE record_id = ?");
+            REQUIRE(seq2);
+            seq2->bind(1, second.uuid().toRfc4122());
+            REQUIRE(seq2->step());
+            CHECK(firstSeq < seq2->int64(0));
+
+            // The statuses came back although the device clock is two days off.
+            const auto trail = statusesOf(device.store(), device.actor(), second);
+            CHECK(trail.contains(SessionStatus::Coded));
+            auto state = device.client().deviceStore().state();
+            REQUIRE(state);
+            const std::uint64_t cursor = state->pullCursor;
+            CHECK(cursor > 0);
+            // Another pull with the clock jumping again leaves the server's cursor where it is.
+            device.clock().setWallMs(realNowMs() + 2 * skew);
+            REQUIRE(device.syncToQuiescence(30'000));
+            auto again = device.client().deviceStore().state();
+            REQUIRE(again);
+            CHECK(again->pullCursor == cursor);
+        }
+    }
+}
