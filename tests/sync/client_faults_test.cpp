@@ -157,7 +157,7 @@ TEST_CASE("Seeded fault trials: every session on the server exactly once, nothin
                 }
                 return true;
             },
-            roll(20, 300));
+            roll(10, 150));
 
         // Kill the clients that halted at their step, whichever are still mid-flight and a
         // few others, sometimes reopening the store as a restarted app would.
@@ -263,7 +263,7 @@ TEST_CASE("A client process killed with SIGKILL mid-sync loses nothing and dupli
         child.setArguments({device.databasePath(), device.tokenPath(), caPath});
         child.start();
         REQUIRE(child.waitForStarted(10'000));
-        const int killAfterMs = std::uniform_int_distribution<int>(5, 250)(rng);
+        const int killAfterMs = std::uniform_int_distribution<int>(20, 400)(rng);
         // Let the child's event loop run against the proxy (which lives in this process).
         waitUntil([&] { return child.state() == QProcess::NotRunning; }, killAfterMs);
         if (child.state() != QProcess::NotRunning) {
