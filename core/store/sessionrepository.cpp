@@ -4,6 +4,7 @@
 #include "domain/enums.h"
 #include "store/database.h"
 #include "store/repositoryhelpers_p.h"
+#include "util/clock.h"
 
 #include <QCryptographicHash>
 
@@ -193,7 +194,8 @@ StoreResult<void> SessionRepository::saveDraft(const Actor &actor, const Session
     if (!existed) {
         QList<StatusEntry> trail = s.statusTrail;
         if (trail.isEmpty()) {
-            trail.append(StatusEntry{SessionStatus::Captured, s.updatedAt, QString()});
+            const QDateTime at = s.updatedAt.isValid() ? s.updatedAt : m_clock.nowUtc();
+            trail.append(StatusEntry{SessionStatus::Captured, at, QString()});
         }
         for (const StatusEntry &entry : trail) {
             SB_TRY(insertStatus(s.id, entry));

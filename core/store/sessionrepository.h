@@ -11,6 +11,7 @@ namespace sb {
 
 class Database;
 class Statement;
+class Clock;
 
 /**
  * Sessions with their timing events, participants, diagnoses, note, signature, addenda and
@@ -20,7 +21,10 @@ class Statement;
  */
 class SessionRepository {
 public:
-    SessionRepository(Database &db, AuditLog &audit) : m_db(db), m_audit(audit) {}
+    SessionRepository(Database &db, AuditLog &audit, const Clock &clock)
+        : m_db(db), m_audit(audit), m_clock(clock)
+    {
+    }
 
     /// Creates or replaces an unsigned session. A new session starts its status trail with
     /// "captured" when the caller gave none.
@@ -47,6 +51,7 @@ private:
     StoreResult<QList<Session>> loadMany(Statement &ids);
     Database &m_db;
     AuditLog &m_audit;
+    const Clock &m_clock;
 };
 
 /// SHA-256 over a canonical encoding of what a signature covers: who, when, what service,

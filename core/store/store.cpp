@@ -11,7 +11,7 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock)
     , m_audit(*m_db, clock)
     , m_practice(*m_db, m_audit)
     , m_patients(*m_db, m_audit)
-    , m_sessions(*m_db, m_audit)
+    , m_sessions(*m_db, m_audit, clock)
     , m_ids(clock)
 {
 }

@@ -104,6 +104,18 @@ TEST_CASE("A new draft without a status trail starts it with 'captured' at its u
           QList<StatusEntry>{StatusEntry{SessionStatus::Captured, s.updatedAt, QString()}});
 }
 
+TEST_CASE("A new draft with no update time starts its trail at the store clock's time")
+{
+    Practice p;
+    Session s = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id, p.f.patient.id,
+                                 p.f.provider.id, p.f.payer.id);
+    s.updatedAt = QDateTime();
+    p.t.clock.advanceMs(5 * minuteMs);
+    REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+    CHECK(p.load(s.id).statusTrail ==
+          QList<StatusEntry>{StatusEntry{SessionStatus::Captured, p.now(), QString()}});
+}
+
 TEST_CASE("Saving a draft again replaces its children and keeps its status trail")
 {
     Practice p;
