@@ -18,6 +18,8 @@
 #include <QSslConfiguration>
 #include <QTextStream>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstdio>
 
 namespace sb::office {
@@ -79,6 +81,9 @@ int positiveOption(const QCommandLineParser &parser, const QString &name, int fa
 
 int runServe(const QStringList &arguments)
 {
+    // Hostile bodies make protobuf log parse errors (invalid UTF-8 and the like); every one
+    // is already answered 400 and audited, so the log would only be a flood anyone can cause.
+    google::protobuf::SetLogHandler(nullptr);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Runs the sync server (HTTPS only) over the encrypted office store. Prints "
