@@ -225,16 +225,20 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
     Answer answer;
     answer.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     answer.body = reply->readAll();
+    // No HTTP status: the outcome is unknown (refused, reset, timed out, TLS refused). The
+    // changes stay pending and go again under the same ids.
+    if (answer.httpStatus == 0) {
+        answer.outcome = Outcome::Transient;
+        answer.error = reply->error() == QNetworkReply::SslHandshakeFailedError
+                           ? QStringLiteral("the server's certificate was refused")
+                           : QStringLiteral("no answer from the server (network error %1)")
+                                 .arg(int(reply->error()));
+        return answer;
+    }
     if (reply->url().scheme() != u"https" ||
         !pinMatches(reply->sslConfiguration().peerCertificate())) {
         answer.outcome = Outcome::Transient;
         answer.error = QStringLiteral("the server's certificate is not the pinned one");
-        return answer;
-    }
-    if (answer.httpStatus == 0) {
-        answer.outcome = Outcome::Transient;
-        answer.error = QStringLiteral("no answer from the server (") +
-                       QString::number(int(reply->error())) + u')';
         return answer;
     }
     switch (answer.httpStatus) {
