@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: Apache-2.0
+// sessionbook: the clinician app. This file is the composition root: it builds the store
+// host, the controllers and the QML engine, wires them, and loads Sessionbook.Clinician.
+//
+//   sessionbook                      run the app (data in DevicePaths::dataDirectory())
+//   sessionbook --self-test          load every page offscreen through the capture flow on a
+//                                    throwaway demo store; exit 1 on any QML warning
+//   sessionbook --screenshots DIR    the same flow, saving PNGs at phone and tablet sizes,
+//                                    light and dark
+#include "devicepaths.h"
+#include "lockcontroller.h"
+#include "secretstore.h"
+#include "sessioncontroller.h"
+#include "storehost.h"
+#include "syncstatus.h"
+#include "todaymodel.h"
+#include "util/clock.h"
+
+#include <QCommandLineParser>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlExtensionPlugin>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <functional>
+
+Q_IMPORT_QML_PLUGIN(Sessionbook_AppPlugin)
+Q_IMPORT_QML_PLUGIN(Sessionbook_ComponentsPlugin)
+Q_IMPORT_QML_PLUGIN(Sessionbook_ClinicianPlugin)
+
+namespace {
+
+int g_warnings = 0;
+QtMessageHandler g_previousHandler = nullptr;
+
+/// Counts warnings (QML errors arrive as warnings) for --self-test, then prints as usual.
+void countingHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg || type == QtCriticalMsg || type == QtFatalMsg) {
+        ++g_warnings;
+    }
+    g_previousHandler(type, context, message);
+}
+
+bool waitFor(const std::function<bool()> &done, int timeoutMs = 10000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!done()) {
+        if (deadline.hasExpired()) {
+            return false;
+        }
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    QCoreApplication::processEvents();
+    return true;
+}
+
+/**
+ * The scripted walk through every page used by --self-test and --screenshots: first run,
+ * unlock, Today, a 38-minute capture (on the manual clock), sign, lock. Drives the
+ * controllers directly; QML reacts as it would to taps.
+ */
+class Walkthrough {
+public:
+    Walkthrough(QQuickWindow &window, sb::ManualClock &clock, sb::app::LockController &lock,
+                sb::app::TodayModel &today, sb::app::SessionController &capture, QString outDir)
+        : m_window(window), m_clock(clock), m_lock(lock), m_today(today), m_capture(capture),
+          m_outDir(std::move(outDir))
+    {
+    }
+
+    bool run()
+    {
+        m_window.setProperty("coverWhenInactive", false);
+        shoot(QStringLiteral("lock-first-run"));
+        m_lock.choosePasscode(QStringLiteral("walkthrough-passcode"),
+                              QStringLiteral("walkthrough-passcode"));
+        bool loaded = false;
+        auto connection = QObject::connect(&m_today, &sb::app::TodayModel::loaded,
+                                           [&loaded] { loaded = true; });
+        if (!step("unlock", [&] { return m_lock.state() == sb::app::LockController::Unlocked; })
+            || !step("today", [&] { return loaded && m_today.rowCount() > 0; })) {
+            return false;
+        }
+        QObject::disconnect(connection);
+        shoot(QStringLiteral("today"));
+
+        const QModelIndex first = m_today.index(0, 0);
+        m_capture.start(first.data(sb::app::TodayModel::PatientIdRole).toString(),
+                        first.data(sb::app::TodayModel::PatientNameRole).toString());
+        if (!step("start", [&] { return m_capture.phase() == sb::app::SessionController::Running; })) {
+            return false;
+        }
+        m_clock.advanceMs(38 * 60 * 1000 + 12 * 1000);
+        Q_EMIT m_capture.elapsedChanged();
+        shoot(QStringLiteral("capture-running"));
+        m_capture.pause();
+        m_capture.resume();
+        m_capture.stop();
+        if (!step("stop", [&] { return !m_capture.busy(); })) {
+            return false;
+        }
+        shoot(QStringLiteral("capture-stopped"));
+        m_capture.sign();
+        if (!step("sign", [&] { return m_capture.phase() == sb::app::SessionController::Signed; })) {
+            return false;
+        }
+        shoot(QStringLiteral("capture-signed"));
+        m_window.setProperty("coverWhenInactive", true);
+        shoot(QStringLiteral("privacy-cover"));
+        m_window.setProperty("coverWhenInactive", false);
+        m_capture.close();
+        m_lock.lock();
+        if (!step("lock", [&] { return m_lock.state() == sb::app::LockController::Locked; })) {
+            return false;
+        }
+        shoot(QStringLiteral("lock"));
+        return true;
+    }
+
+private:
+    bool step(const char *name, const std::function<bool()> &done)
+    {
+        if (waitFor(done)) {
+            return true;
+        }
+        std::fprintf(stderr, "self-test: step '%s' timed out\n", name);
+        return false;
+    }
+
+    /// Renders the current screen at every size and theme (only with an output directory).
+    void shoot(const QString &name)
+    {
+        struct Size {
+            const char *label;
+            int width;
+            int height;
+        };
+        static constexpr Size sizes[] = {{"phone", 390, 844}, {"tablet", 1180, 820}};
+        for (const Size &size : sizes) {
+            for (const bool dark : {false, true}) {
+                m_window.resize(size.width, size.height);
+                m_window.setProperty("dark", dark);
+                waitFor([] { return true; });
+                const QImage image = m_window.grabWindow();
+                if (!m_outDir.isEmpty()) {
+                    const QString file = QDir(m_outDir).filePath(
+                        QStringLiteral("%1-%2-%3.png")
+                            .arg(QString::fromLatin1(size.label), name,
+                                 dark ? QStringLiteral("dark") : QStringLiteral("light")));
+                    if (!image.save(file)) {
+                        std::fprintf(stderr, "screenshots: could not write %s\n",
+                                     qPrintable(file));
+                    }
+                }
+            }
+        }
+        m_window.resize(390, 844);
+        m_window.setProperty("dark", false);
+    }
+
+    QQuickWindow &m_window;
+    sb::ManualClock &m_clock;
+    sb::app::LockController &m_lock;
+    sb::app::TodayModel &m_today;
+    sb::app::SessionController &m_capture;
+    QString m_outDir;
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QGuiApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Sessionbook"));
+    QCoreApplication::setApplicationName(QStringLiteral("sessionbook"));
+    QQuickStyle::setStyle(QStringLiteral("Material"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Sessionbook clinician app"));
+    parser.addHelpOption();
+    const QCommandLineOption selfTest(QStringLiteral("self-test"),
+                                      QStringLiteral("Load every page offscreen and exit."));
+    const QCommandLineOption screenshots(QStringLiteral("screenshots"),
+                                         QStringLiteral("Render the main screens into <dir>."),
+                                         QStringLiteral("dir"));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Seed the fictional demo practice on first run."));
+    parser.addOptions({selfTest, screenshots, demo});
+    parser.process(app);
+    const bool scripted = parser.isSet(selfTest) || parser.isSet(screenshots);
+
+    // Scripted runs use a throwaway directory, the FAKE keystore, the demo practice, a
+    // manual clock (so a capture can show 38 minutes). SESSIONBOOK_SOFTWARE_RENDER=1 picks
+    // the software renderer where no OpenGL is available (Material shadows are then lost).
+    QTemporaryDir scratch;
+    const QString dataDir = scripted ? scratch.path() : sb::DevicePaths::dataDirectory();
+    if (scripted) {
+        if (qEnvironmentVariableIsSet("SESSIONBOOK_SOFTWARE_RENDER")) {
+            QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        }
+        g_previousHandler = qInstallMessageHandler(countingHandler);
+    }
+    sb::SystemClock systemClock;
+    sb::ManualClock manualClock(QDateTime::currentMSecsSinceEpoch());
+    const sb::Clock &clock = scripted ? static_cast<const sb::Clock &>(manualClock)
+                                      : static_cast<const sb::Clock &>(systemClock);
+    std::unique_ptr<sb::SecretStore> secrets
+        = scripted ? std::make_unique<sb::FakeFileSecretStore>(dataDir)
+                   : sb::makeDefaultSecretStore(dataDir);
+
+    sb::app::StoreHost::Config config;
+    config.vaultPath = QDir(dataDir).filePath(QStringLiteral("keyvault.json"));
+    config.storePath = QDir(dataDir).filePath(QStringLiteral("sessionbook.db"));
+    config.secrets = secrets.get();
+    config.clock = &clock;
+    config.seedDemo = scripted || parser.isSet(demo);
+    sb::app::StoreHost host(config);
+    sb::app::LockController lock(host);
+    sb::app::TodayModel today(host);
+    sb::app::SessionController capture(host);
+    sb::app::SyncStatus sync; // Wired to the device SyncClient in a later change.
+
+    QObject::connect(&lock, &sb::app::LockController::unlocked, &today,
+                     &sb::app::TodayModel::reload);
+    QObject::connect(&lock, &sb::app::LockController::locked, &today,
+                     &sb::app::TodayModel::clear);
+    QObject::connect(&capture, &sb::app::SessionController::sessionSigned, &today,
+                     &sb::app::TodayModel::reload);
+    QObject::connect(&app, &QGuiApplication::applicationStateChanged, &lock,
+                     &sb::app::LockController::handleApplicationState);
+    app.installEventFilter(&lock);
+
+    QQmlApplicationEngine engine;
+    // Qt 6.4 puts module resources under qrc:/<URI path> (no QTP0001 policy yet).
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    engine.setInitialProperties({{QStringLiteral("lock"), QVariant::fromValue(&lock)},
+                                 {QStringLiteral("today"), QVariant::fromValue(&today)},
+                                 {QStringLiteral("capture"), QVariant::fromValue(&capture)},
+                                 {QStringLiteral("sync"), QVariant::fromValue(&sync)}});
+    engine.load(QUrl(QStringLiteral("qrc:/Sessionbook/Clinician/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        return 1;
+    }
+    if (!scripted) {
+        return QGuiApplication::exec();
+    }
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+    if (window == nullptr) {
+        return 1;
+    }
+    QString outDir = parser.value(screenshots);
+    if (!outDir.isEmpty()) {
+        QDir().mkpath(outDir);
+    }
+    Walkthrough walk(*window, manualClock, lock, today, capture, outDir);
+    const bool ok = walk.run();
+    std::fprintf(stderr, "self-test: %s, %d warning(s)\n", ok ? "walk done" : "walk failed",
+                 g_warnings);
+    return ok && g_warnings == 0 ? 0 : 1;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "caseloadwarnings.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace sb::app {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CaseloadWarnings", text);
+}
+
+QString shortDate(const QDate &date)
+{
+    return QLocale().toString(date, QLocale::ShortFormat);
+}
+
+} // namespace
+
+CaseloadWarnings caseloadWarnings(const QDate &today, const QList<Coverage> &coverages,
+                                  const QList<Authorization> &authorizations,
+                                  const QList<CredentialingRecord> &credentialing,
+                                  const QList<Payer> &payers)
+{
+    CaseloadWarnings out;
+    const Coverage *primary = nullptr;
+    for (const auto &coverage : coverages) {
+        if (coverage.effective <= today
+            && (coverage.termination.isNull() || coverage.termination >= today)
+            && (primary == nullptr || coverage.priority < primary->priority)) {
+            primary = &coverage;
+        }
+    }
+    if (primary == nullptr) {
+        out.messages.append(tr("No active coverage (self-pay?)"));
+        return out;
+    }
+    QString payerName;
+    for (const auto &payer : payers) {
+        if (payer.id == primary->payerId) {
+            payerName = payer.name;
+        }
+    }
+
+    // Authorization for the primary payer covering today.
+    const Authorization *active = nullptr;
+    for (const auto &auth : authorizations) {
+        if (auth.payerId == primary->payerId && auth.startDate <= today && auth.endDate >= today) {
+            active = &auth;
+        }
+    }
+    if (active != nullptr) {
+        const int left = active->remaining();
+        const qint64 days = today.daysTo(active->endDate);
+        if (left <= 0) {
+            out.messages.append(tr("Authorization used up"));
+            out.blocking = true;
+        } else if (left <= 3 || days <= 14) {
+            out.messages.append(tr("Auth: %1 visits left, expires %2")
+                                    .arg(left)
+                                    .arg(shortDate(active->endDate)));
+        }
+    } else if (!authorizations.isEmpty()) {
+        out.messages.append(tr("No authorization covers today"));
+        out.blocking = true;
+    }
+
+    // Eligibility as of its check, and carve-outs.
+    if (!primary->eligibility) {
+        out.messages.append(tr("Eligibility never checked"));
+    } else {
+        const auto &elig = *primary->eligibility;
+        const QDate asOf = elig.checkedAt.date();
+        if (!elig.active) {
+            out.messages.append(tr("Coverage inactive as of %1").arg(shortDate(asOf)));
+            out.blocking = true;
+        } else if (asOf.daysTo(today) > 30) {
+            out.messages.append(tr("Eligibility as of %1").arg(shortDate(asOf)));
+        }
+        if (elig.behavioralHealthCarvedOut) {
+            out.messages.append(tr("Mental health carved out to %1").arg(elig.carveOutPayerName));
+        }
+    }
+
+    // Credentialing of this clinician with the primary payer, on this date.
+    bool inNetwork = false;
+    for (const auto &record : credentialing) {
+        if (record.payerId == primary->payerId && record.status == CredentialingStatus::InNetwork
+            && record.effectiveDate <= today
+            && (record.endDate.isNull() || record.endDate >= today)) {
+            inNetwork = true;
+        }
+    }
+    if (!inNetwork) {
+        out.messages.append(tr("You are not in network with %1 today").arg(payerName));
+        out.blocking = true;
+    }
+    return out;
+}
+
+} // namespace sb::app

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "lockcontroller.h"
+
+#include "../office/demodata.h"
+#include "storehost.h"
+
+#include <QEvent>
+
+namespace sb::app {
+
+struct LockController::Outcome {
+    bool ok = false;
+    VaultError::Kind kind = VaultError::Kind::Corrupt;
+    std::int64_t retryAfterMs = 0;
+    bool storeFailed = false;
+    QString clinicianName;
+};
+
+namespace {
+
+/// After a key is in hand: open the store, seed the demo practice if asked, pick the user.
+void openStore(WorkerState &state, DatabaseKey key, LockController::Outcome &outcome)
+{
+    auto store = Store::open(state.storePath, key, state.clock);
+    if (!store) {
+        outcome.storeFailed = true;
+        return;
+    }
+    state.store = std::move(store.value());
+    auto &practice = state.store->practice();
+    if (state.seedDemo) {
+        auto orgs = practice.organizations();
+        if (orgs && orgs->isEmpty()) {
+            const Actor system{UserId(state.store->ids().next()),
+                               DeviceId(state.store->ids().next())};
+            (void)office::seedDemoPractice(*state.store, system);
+        }
+    }
+    state.clinician.reset();
+    state.provider.reset();
+    // The device's clinician: SESSIONBOOK_USER (a login), else the first provider whose
+    // "first.last" login exists. Device enrollment (sync) will set this for real.
+    QStringList logins;
+    if (const QString login = qEnvironmentVariable("SESSIONBOOK_USER"); !login.isEmpty()) {
+        logins.append(login);
+    }
+    for (const auto &org : practice.organizations().valueOr(QList<Organization>{})) {
+        for (const auto &provider : practice.providers(org.id).valueOr(QList<Provider>{})) {
+            logins.append(provider.firstName.toLower() + u'.' + provider.lastName.toLower());
+        }
+    }
+    std::optional<User> user;
+    for (const QString &login : logins) {
+        if (auto found = practice.userByLogin(login); found && found->providerId) {
+            user = found.value();
+            break;
+        }
+    }
+    state.clinician = user;
+    if (user && user->providerId) {
+        if (auto provider = practice.provider(*user->providerId)) {
+            state.provider = provider.value();
+            outcome.clinicianName = provider->firstName + u' ' + provider->lastName;
+        }
+    }
+    state.actor = Actor{user ? user->id : UserId(state.store->ids().next()),
+                        DeviceId(state.store->ids().next())};
+    outcome.ok = true;
+}
+
+} // namespace
+
+LockController::LockController(StoreHost &host, QObject *parent)
+    : QObject(parent), m_host(host), m_state(host.vaultExists() ? Locked : FirstRun)
+{
+    m_idleTimer.setSingleShot(true);
+    m_idleTimer.setInterval(5 * 60 * 1000);
+    connect(&m_idleTimer, &QTimer::timeout, this, &LockController::lock);
+    m_inactiveTimer.setSingleShot(true);
+    m_inactiveTimer.setInterval(30 * 1000);
+    connect(&m_inactiveTimer, &QTimer::timeout, this, &LockController::lock);
+    m_retryTimer.setInterval(1000);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        setRetryAfter(m_retryAfterSeconds - 1);
+        if (m_retryAfterSeconds <= 0) {
+            m_retryTimer.stop();
+        }
+    });
+}
+
+QString LockController::keystoreName() const
+{
+    return m_host.secrets().displayName();
+}
+
+bool LockController::keystoreIsFake() const
+{
+    return m_host.secrets().isFake();
+}
+
+void LockController::setIdleTimeoutSeconds(int seconds)
+{
+    if (seconds == idleTimeoutSeconds() || seconds <= 0) {
+        return;
+    }
+    m_idleTimer.setInterval(seconds * 1000);
+    if (m_state == Unlocked) {
+        m_idleTimer.start();
+    }
+    Q_EMIT idleTimeoutSecondsChanged();
+}
+
+void LockController::choosePasscode(const QString &passcode, const QString &confirmation)
+{
+    if (m_state != FirstRun) {
+        return;
+    }
+    if (passcode.size() < minimumPasscodeLength) {
+        setError(tr("Use at least %1 characters.").arg(minimumPasscodeLength));
+        return;
+    }
+    if (passcode != confirmation) {
+        setError(tr("The two passcodes do not match."));
+        return;
+    }
+    setError({});
+    setState(Unlocking);
+    m_host.run<Outcome>(
+        this,
+        [passcode](WorkerState &state) {
+            Outcome outcome;
+            auto key = state.vault.setUp(passcode);
+            if (!key) {
+                outcome.kind = key.error().kind;
+                return outcome;
+            }
+            openStore(state, std::move(key.value()), outcome);
+            return outcome;
+        },
+        [this](const Outcome &outcome) { finish(outcome); });
+}
+
+void LockController::unlock(const QString &passcode)
+{
+    if (m_state != Locked || m_retryAfterSeconds > 0) {
+        return;
+    }
+    setError({});
+    setState(Unlocking);
+    m_host.run<Outcome>(
+        this,
+        [passcode](WorkerState &state) {
+            Outcome outcome;
+            auto key = state.vault.unlock(passcode);
+            if (!key) {
+                outcome.kind = key.error().kind;
+                outcome.retryAfterMs = key.error().retryAfterMs;
+                return outcome;
+            }
+            openStore(state, std::move(key.value()), outcome);
+            return outcome;
+        },
+        [this](const Outcome &outcome) { finish(outcome); });
+}
+
+void LockController::finish(const Outcome &outcome)
+{
+    if (outcome.ok) {
+        m_clinicianName = outcome.clinicianName;
+        setState(Unlocked);
+        m_idleTimer.start();
+        Q_EMIT unlocked();
+        return;
+    }
+    const bool firstRun = !m_host.vaultExists();
+    setState(firstRun ? FirstRun : Locked);
+    setRetryAfter(int((outcome.retryAfterMs + 999) / 1000));
+    if (m_retryAfterSeconds > 0) {
+        m_retryTimer.start();
+    }
+    if (outcome.storeFailed) {
+        setError(tr("The encrypted store could not be opened. Nothing was deleted."));
+        return;
+    }
+    switch (outcome.kind) {
+    case VaultError::Kind::WrongPasscode:
+        setError(tr("Wrong passcode."));
+        break;
+    case VaultError::Kind::TooSoon:
+        setError(tr("Too many attempts. Wait, then try again."));
+        break;
+    case VaultError::Kind::KeystoreMissing:
+    case VaultError::Kind::KeystoreUnavailable:
+        setError(tr("The device keystore is not available."));
+        break;
+    default:
+        setError(tr("The key vault could not be read. Nothing was deleted."));
+        break;
+    }
+}
+
+void LockController::lock()
+{
+    m_idleTimer.stop();
+    m_inactiveTimer.stop();
+    if (m_state != Unlocked) {
+        return;
+    }
+    m_clinicianName.clear();
+    setState(Locked);
+    Q_EMIT locked();
+    m_host.run<bool>(
+        this,
+        [](WorkerState &state) {
+            state.store.reset();
+            state.clinician.reset();
+            state.provider.reset();
+            return true;
+        },
+        [](const bool &) {});
+}
+
+void LockController::noteActivity()
+{
+    if (m_state == Unlocked) {
+        m_idleTimer.start();
+    }
+}
+
+void LockController::handleApplicationState(Qt::ApplicationState state)
+{
+    switch (state) {
+    case Qt::ApplicationActive:
+        m_inactiveTimer.stop();
+        noteActivity();
+        break;
+    case Qt::ApplicationInactive:
+        if (m_state == Unlocked) {
+            m_inactiveTimer.start();
+        }
+        break;
+    case Qt::ApplicationHidden:
+    case Qt::ApplicationSuspended:
+        lock();
+        break;
+    }
+}
+
+bool LockController::eventFilter(QObject *watched, QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::TouchBegin:
+    case QEvent::Wheel:
+        noteActivity();
+        break;
+    default:
+        break;
+    }
+    return QObject::eventFilter(watched, event);
+}
+
+void LockController::setState(State state)
+{
+    if (m_state != state) {
+        m_state = state;
+        Q_EMIT stateChanged();
+    }
+}
+
+void LockController::setError(const QString &text)
+{
+    if (m_errorText != text) {
+        m_errorText = text;
+        Q_EMIT errorTextChanged();
+    }
+}
+
+void LockController::setRetryAfter(int seconds)
+{
+    seconds = std::max(0, seconds);
+    if (m_retryAfterSeconds != seconds) {
+        m_retryAfterSeconds = seconds;
+        Q_EMIT retryAfterSecondsChanged();
+    }
+}
+
+} // namespace sb::app

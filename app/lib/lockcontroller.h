@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+#include <QtQmlIntegration>
+
+namespace sb::app {
+
+class StoreHost;
+
+/**
+ * The lock screen's state machine: first run (choose a passcode), locked, unlocking,
+ * unlocked. The KDF and Store::open run on the store thread. It locks after
+ * idleTimeoutSeconds without user input (activity comes through eventFilter on the
+ * application), at once when the app is hidden or suspended, and after a short grace when it
+ * is merely inactive (another window has focus). Locking closes the store, dropping the key.
+ */
+class LockController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Built by the composition root")
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
+    Q_PROPERTY(int retryAfterSeconds READ retryAfterSeconds NOTIFY retryAfterSecondsChanged)
+    Q_PROPERTY(QString keystoreName READ keystoreName CONSTANT)
+    Q_PROPERTY(bool keystoreIsFake READ keystoreIsFake CONSTANT)
+    Q_PROPERTY(QString clinicianName READ clinicianName NOTIFY stateChanged)
+    Q_PROPERTY(int idleTimeoutSeconds READ idleTimeoutSeconds WRITE setIdleTimeoutSeconds NOTIFY
+                   idleTimeoutSecondsChanged)
+public:
+    enum State { FirstRun, Locked, Unlocking, Unlocked };
+    Q_ENUM(State)
+    static constexpr int minimumPasscodeLength = 6;
+
+    explicit LockController(StoreHost &host, QObject *parent = nullptr);
+
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] QString errorText() const { return m_errorText; }
+    [[nodiscard]] int retryAfterSeconds() const { return m_retryAfterSeconds; }
+    [[nodiscard]] QString keystoreName() const;
+    [[nodiscard]] bool keystoreIsFake() const;
+    [[nodiscard]] QString clinicianName() const { return m_clinicianName; }
+    [[nodiscard]] int idleTimeoutSeconds() const { return m_idleTimer.interval() / 1000; }
+    void setIdleTimeoutSeconds(int seconds);
+    /// Grace before locking when the app is only inactive (tests shorten it).
+    void setInactiveGraceMs(int ms) { m_inactiveTimer.setInterval(ms); }
+
+    /// First run: both entries must match and be at least minimumPasscodeLength long.
+    Q_INVOKABLE void choosePasscode(const QString &passcode, const QString &confirmation);
+    Q_INVOKABLE void unlock(const QString &passcode);
+    Q_INVOKABLE void lock();
+    /// Restarts the idle timer (called for every user input event).
+    Q_INVOKABLE void noteActivity();
+    void handleApplicationState(Qt::ApplicationState state);
+
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+    /// What an unlock or setup job reports back to the GUI thread.
+    struct Outcome;
+
+Q_SIGNALS:
+    void stateChanged();
+    void errorTextChanged();
+    void retryAfterSecondsChanged();
+    void idleTimeoutSecondsChanged();
+    void unlocked();
+    void locked();
+
+private:
+    void finish(const Outcome &outcome);
+    void setState(State state);
+    void setError(const QString &text);
+    void setRetryAfter(int seconds);
+
+    StoreHost &m_host;
+    State m_state;
+    QString m_errorText;
+    QString m_clinicianName;
+    int m_retryAfterSeconds = 0;
+    QTimer m_idleTimer;
+    QTimer m_inactiveTimer;
+    QTimer m_retryTimer;
+};
+
+} // namespace sb::app

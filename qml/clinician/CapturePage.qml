@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+import Sessionbook.Components
+
+// The session timer. Every tap is stored at once; the hint shows what the minutes bill.
+Page {
+    id: page
+    required property SessionController capture
+    property bool showBack: true
+    readonly property int phase: capture.phase
+
+    header: ToolBar {
+        Material.foreground: "white"
+        RowLayout {
+            anchors.fill: parent
+            spacing: 8
+            ToolButton {
+                visible: page.showBack
+                enabled: page.phase !== SessionController.Running
+                         && page.phase !== SessionController.Paused
+                text: qsTr("‹ Today")
+                Layout.preferredHeight: 48
+                Accessible.name: qsTr("Back to today")
+                onClicked: page.capture.close()
+            }
+            Label {
+                Layout.fillWidth: true
+                Layout.leftMargin: page.showBack ? 0 : 16
+                elide: Text.ElideRight
+                font.pixelSize: 20
+                font.weight: Font.Medium
+                text: page.phase === SessionController.Idle ? qsTr("Session")
+                                                            : page.capture.patientName
+            }
+        }
+    }
+
+    Label {
+        anchors.centerIn: parent
+        visible: page.phase === SessionController.Idle
+        opacity: 0.7
+        text: qsTr("Choose a patient to start a session.")
+    }
+
+    ColumnLayout {
+        visible: page.phase !== SessionController.Idle
+        anchors.centerIn: parent
+        width: Math.min(page.width - 48, 420)
+        spacing: 24
+
+        TimerDisplay {
+            Layout.fillWidth: true
+            elapsed: page.capture.elapsedText
+            caption: page.capture.codingHint
+        }
+        Label {
+            Layout.alignment: Qt.AlignHCenter
+            text: {
+                switch (page.phase) {
+                case SessionController.Running: return qsTr("Running")
+                case SessionController.Paused: return qsTr("Paused")
+                case SessionController.Stopped: return qsTr("Stopped · ready to sign")
+                case SessionController.Signed: return qsTr("Signed · queued for sync")
+                default: return ""
+                }
+            }
+            color: Material.accent
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            Button {
+                objectName: "pauseResume"
+                Layout.fillWidth: true
+                Layout.preferredHeight: 56
+                visible: page.phase === SessionController.Running
+                         || page.phase === SessionController.Paused
+                text: page.phase === SessionController.Paused ? qsTr("Resume") : qsTr("Pause")
+                Accessible.name: text
+                onClicked: page.phase === SessionController.Paused ? page.capture.resume()
+                                                                   : page.capture.pause()
+            }
+            Button {
+                objectName: "stop"
+                Layout.fillWidth: true
+                Layout.preferredHeight: 56
+                visible: page.phase === SessionController.Running
+                         || page.phase === SessionController.Paused
+                highlighted: true
+                text: qsTr("Stop")
+                Accessible.name: qsTr("Stop the session")
+                onClicked: page.capture.stop()
+            }
+            Button {
+                objectName: "sign"
+                Layout.fillWidth: true
+                Layout.preferredHeight: 56
+                visible: page.phase === SessionController.Stopped
+                highlighted: true
+                enabled: !page.capture.busy
+                text: qsTr("Sign")
+                Accessible.name: qsTr("Sign the session")
+                onClicked: page.capture.sign()
+            }
+            Button {
+                Layout.fillWidth: true
+                Layout.preferredHeight: 56
+                visible: page.phase === SessionController.Signed
+                text: qsTr("Done")
+                Accessible.name: qsTr("Done, back to today")
+                onClicked: page.capture.close()
+            }
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+            visible: text.length > 0
+            color: Material.color(Material.Red)
+            text: page.capture.errorText
+        }
+    }
+}

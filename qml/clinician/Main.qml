@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+import Sessionbook.Components
+
+// The clinician app's window. Controllers come in as required properties from the
+// composition root (main.cpp); no context properties, no global instances.
+ApplicationWindow {
+    id: window
+    required property LockController lock
+    required property TodayModel today
+    required property SessionController capture
+    required property SyncStatus sync
+    /// Dark theme (follows the system when the composition root says so).
+    property bool dark: false
+    /// False only while rendering screenshots of the normal screens.
+    property bool coverWhenInactive: true
+    readonly property bool wide: width >= 720
+    readonly property bool unlocked: lock.state === LockController.Unlocked
+
+    width: 390
+    height: 844
+    visible: true
+    title: qsTr("Sessionbook")
+    Material.theme: dark ? Material.Dark : Material.Light
+    Material.primary: Material.Teal
+    Material.accent: Material.Teal
+
+    Loader {
+        id: lockLoader
+        anchors.fill: parent
+        active: !window.unlocked
+        sourceComponent: LockPage { lock: window.lock }
+    }
+
+    // Phone: one page at a time. Tablet: the list beside the capture screen.
+    RowLayout {
+        anchors.fill: parent
+        visible: window.unlocked
+        spacing: 0
+
+        TodayPage {
+            Layout.fillHeight: true
+            Layout.fillWidth: !window.wide
+            Layout.preferredWidth: window.wide ? Math.min(440, window.width * 0.4) : -1
+            visible: window.wide || window.capture.phase === SessionController.Idle
+            lock: window.lock
+            today: window.today
+            capture: window.capture
+            sync: window.sync
+        }
+        ToolSeparator {
+            Layout.fillHeight: true
+            visible: window.wide
+            padding: 0
+        }
+        CapturePage {
+            Layout.fillHeight: true
+            Layout.fillWidth: true
+            visible: window.wide || window.capture.phase !== SessionController.Idle
+            capture: window.capture
+            showBack: !window.wide
+        }
+    }
+
+    PrivacyCover {
+        anchors.fill: parent
+        z: 100
+        visible: window.coverWhenInactive && Qt.application.state !== Qt.ApplicationActive
+    }
+}

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+
+// The session clock: "mm:ss" large, with a smaller caption (the coding hint).
+Column {
+    id: display
+    property string elapsed: "00:00"
+    property string caption
+    spacing: 4
+
+    Label {
+        anchors.horizontalCenter: parent.horizontalCenter
+        text: display.elapsed
+        font.pixelSize: 64
+        font.weight: Font.Light
+        Accessible.name: qsTr("Elapsed time %1").arg(display.elapsed)
+    }
+    Label {
+        objectName: "codingHint"
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(implicitWidth, display.width)
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.WordWrap
+        text: display.caption
+        font.pixelSize: 16
+        opacity: 0.8
+    }
+}
