@@ -19,7 +19,7 @@ coding::ProcedureCode primaryCode(const coding::CodingEngine &engine,
 
 } // namespace
 
-QString codingHint(const coding::CodingEngine &engine, coding::SessionFacts facts)
+QString codingHint(const coding::CodingEngine &engine, coding::SessionFacts facts, bool withNext)
 {
     const int minutes = facts.minutes;
     const coding::ProcedureCode now = primaryCode(engine, facts);
@@ -27,7 +27,7 @@ QString codingHint(const coding::CodingEngine &engine, coding::SessionFacts fact
         ? QCoreApplication::translate("CodingHint", "%1 min → not billable yet").arg(minutes)
         : QCoreApplication::translate("CodingHint", "%1 min → %2").arg(minutes).arg(
               now.toString());
-    for (int more = 1; more <= 90; ++more) {
+    for (int more = 1; withNext && more <= 90; ++more) {
         facts.minutes = minutes + more;
         const coding::ProcedureCode next = primaryCode(engine, facts);
         if (!next.isNull() && next != now) {

@@ -12,6 +12,8 @@ namespace sb::app {
  * minutes reach the next code, e.g. "38 min → 90834 · 15 more min for 90837". Asks the
  * coding engine (the rules are data), probing later minutes for the next primary code.
  */
-QString codingHint(const coding::CodingEngine &engine, coding::SessionFacts facts);
+/// Without `withNext` (a stopped or signed session) only the first part is given.
+QString codingHint(const coding::CodingEngine &engine, coding::SessionFacts facts,
+                   bool withNext = true);
 
 } // namespace sb::app

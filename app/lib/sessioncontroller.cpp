@@ -58,7 +58,7 @@ QString SessionController::codingHint() const
     }
     coding::SessionFacts facts = m_facts;
     facts.minutes = elapsedSeconds() / 60;
-    return app::codingHint(*m_engine, facts);
+    return app::codingHint(*m_engine, facts, m_phase == Running || m_phase == Paused);
 }
 
 void SessionController::start(const QString &patientId, const QString &patientName)

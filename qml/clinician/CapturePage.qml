@@ -64,7 +64,7 @@ Page {
                 case SessionController.Running: return qsTr("Running")
                 case SessionController.Paused: return qsTr("Paused")
                 case SessionController.Stopped: return qsTr("Stopped · ready to sign")
-                case SessionController.Signed: return qsTr("Signed · queued for sync")
+                case SessionController.Signed: return qsTr("Signed")
                 default: return ""
                 }
             }

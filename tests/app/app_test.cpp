@@ -236,6 +236,7 @@ TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[a
     CHECK(capture.codingHint() == QStringLiteral("38 min → 90834 · 15 more min for 90837"));
     capture.stop();
     CHECK(capture.phase() == SessionController::Stopped);
+    CHECK(capture.codingHint() == QStringLiteral("38 min → 90834"));
     REQUIRE(waitFor([&] { return !capture.busy(); }));
 
     const SessionId id = capture.session()->id;
