@@ -59,9 +59,10 @@ TEST_CASE("Calibration picks iterations near the target time", "[platform]")
     timer.start();
     (void)keycrypto::pbkdf2Sha512("passcode", QByteArray(16, 'x'), iterations);
     const qint64 ms = timer.elapsed();
-    // Loose bounds: the machine is shared with parallel builds.
-    CHECK(ms >= 15);
-    CHECK(ms <= 600);
+    // Loose bounds: the machine is shared with parallel builds, so load can change between
+    // calibrating and measuring. This guards against an order-of-magnitude mistake only.
+    CHECK(ms >= 6);
+    CHECK(ms <= 3000);
 }
 
 TEST_CASE("KeyVault: set up, unlock with the passcode, same key", "[platform]")
