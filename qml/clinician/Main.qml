@@ -52,10 +52,11 @@ ApplicationWindow {
             capture: window.capture
             sync: window.sync
         }
-        ToolSeparator {
+        Rectangle {
             Layout.fillHeight: true
+            Layout.preferredWidth: 1
             visible: window.wide
-            padding: 0
+            color: window.Material.dividerColor
         }
         CapturePage {
             Layout.fillHeight: true
