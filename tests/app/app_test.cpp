@@ -267,3 +267,24 @@ TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[a
     CHECK(isSigned);
     CHECK(capture.errorText().isEmpty());
 }
+
+TEST_CASE("LockController: repeated wrong passcodes show a countdown; nothing is lost", "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    unlockFirstRun(lock);
+    lock.lock();
+    for (int i = 0; i < 3; ++i) {
+        lock.unlock(QStringLiteral("999999"));
+        REQUIRE(waitFor([&] { return lock.state() == LockController::Locked; }));
+    }
+    CHECK(lock.retryAfterSeconds() == 1);
+    // Ignored while the countdown runs.
+    lock.unlock(QStringLiteral("123456"));
+    CHECK(lock.state() == LockController::Locked);
+    REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
+    h.clock.advanceMs(1000); // the vault's delay runs on the injected clock
+    lock.unlock(QStringLiteral("123456"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+    CHECK(lock.errorText().isEmpty());
+}
