@@ -27,6 +27,9 @@ int runVerify(const QStringList &arguments);
 // Implemented in codecommand.cpp.
 int runCode(const QStringList &arguments);
 
+// Implemented in scrubcommand.cpp.
+int runScrub(const QStringList &arguments);
+
 // Implemented in codesetcommand.cpp.
 int runCodeset(const QStringList &arguments);
 
