@@ -122,11 +122,12 @@ bool parseFacts(const QJsonObject &o, const QDate &today, SessionFacts &facts, I
             return it.key() == QLatin1String(k);
         });
         if (!isKnown) {
-            const bool nameLike =
-                it.key().size() <= 32 && std::all_of(it.key().begin(), it.key().end(), [](QChar c) {
-                    return (c >= u'a' && c <= u'z') || c == u'_';
-                });
-            error.message = nameLike ? QStringLiteral("unknown field '") + it.key() + u'\''
+            // One copy of the key: begin() and end() of two temporaries would be two strings.
+            const QString key = it.key();
+            const bool nameLike = key.size() <= 32 && std::all_of(key.begin(), key.end(), [](QChar c) {
+                return (c >= u'a' && c <= u'z') || c == u'_';
+            });
+            error.message = nameLike ? QStringLiteral("unknown field '") + key + u'\''
                                      : QStringLiteral("unknown field");
             return false;
         }
