@@ -17,6 +17,10 @@ function(sessionbook_configure_target target)
                                                  -fno-omit-frame-pointer -fno-sanitize-recover=all)
         target_link_options(${target} PRIVATE -fsanitize=address,undefined)
     endif()
+    if(SESSIONBOOK_FUZZ)
+        # Coverage instrumentation for libFuzzer in every library the fuzz targets link.
+        target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+    endif()
 endfunction()
 
 # A Catch2 test executable registered with CTest under a label (core, sync, platform, app,

@@ -761,8 +761,11 @@ bool Compiler::compile(const Merged &merged)
         }
         return true;
     };
-    for (const auto &[section, step] : steps) {
-        if (!eachEntry(section, [this, step](const MergedEntry &e) { return (this->*step)(e); })) {
+    for (const auto &sectionStep : steps) {
+        // Copied out: clang 14 cannot capture a structured binding in a lambda.
+        const auto step = sectionStep.second;
+        if (!eachEntry(sectionStep.first,
+                       [this, step](const MergedEntry &e) { return (this->*step)(e); })) {
             return false;
         }
     }
