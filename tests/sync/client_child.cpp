@@ -44,5 +44,7 @@ int main(int argc, char **argv)
         }
     });
     client.syncNow();
+    std::puts("syncing"); // the parent kills it from here on
+    std::fflush(stdout);
     return QCoreApplication::exec();
 }

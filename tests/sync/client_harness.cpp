@@ -31,22 +31,29 @@ void ensureApp()
 
 bool waitUntil(const std::function<bool()> &done, int timeoutMs)
 {
+    // A nested event loop woken every 2 ms to look at the condition: it sleeps in the event
+    // dispatcher between events instead of spinning (processEvents(flags, ms) never waits).
     QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired()) {
-            return false;
-        }
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    if (done()) {
+        return true;
     }
-    return true;
+    QEventLoop loop;
+    QTimer tick;
+    tick.setInterval(2);
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        if (done() || deadline.hasExpired()) {
+            loop.quit();
+        }
+    });
+    tick.start();
+    loop.exec();
+    return done();
 }
 
 void spin(int ms)
 {
     QDeadlineTimer deadline(ms);
-    while (!deadline.hasExpired()) {
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
-    }
+    waitUntil([&] { return deadline.hasExpired(); }, ms + 1);
 }
 
 std::int64_t realNowMs()
