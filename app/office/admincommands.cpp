@@ -23,34 +23,7 @@ const Actor commandLineActor{};
 std::unique_ptr<Store> openExisting(const QCommandLineParser &parser, const Clock &clock,
                                     int &exitCode)
 {
-    QTextStream err(stderr);
-    const QString path = parser.value(QStringLiteral("database"));
-    if (path.isEmpty()) {
-        err << "error: --database is required\n";
-        exitCode = 2;
-        return nullptr;
-    }
-    if (!QFileInfo::exists(path)) {
-        err << "error: no store at " << path << '\n';
-        exitCode = 1;
-        return nullptr;
-    }
-    QString keyError;
-    auto key = loadStoreKey(parser, keyError);
-    if (!key) {
-        err << "error: " << keyError << '\n';
-        exitCode = 2;
-        return nullptr;
-    }
-    Database::Options options;
-    options.create = false;
-    auto store = Store::open(path, *key, clock, options);
-    if (!store) {
-        err << "error: cannot open the store: " << store.error().kindName() << '\n';
-        exitCode = store.error().kind == StoreError::Kind::WrongKey ? 3 : 1;
-        return nullptr;
-    }
-    return std::move(*store);
+    return openOfficeStore(parser, clock, OpenMode::ExistingOnly, exitCode);
 }
 
 int fail(const StoreError &error)

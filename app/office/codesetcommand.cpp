@@ -22,18 +22,7 @@ namespace sb::office {
 namespace {
 
 /// Exit codes: 0 done, 1 failed, 2 usage, 3 wrong key, 4 a code refused by `check`.
-constexpr int exitFailed = 1;
-constexpr int exitUsage = 2;
-constexpr int exitWrongKey = 3;
 constexpr int exitRefused = 4;
-
-QString describeStoreError(const StoreError &error)
-{
-    if (error.kind == StoreError::Kind::WrongKey) {
-        return QStringLiteral("the key does not open this store (wrong key file?)");
-    }
-    return error.kindName() + QStringLiteral(": ") + error.message;
-}
 
 struct Opened {
     std::unique_ptr<Store> store;
@@ -42,31 +31,9 @@ struct Opened {
 
 Opened openStore(const QCommandLineParser &parser, const Clock &clock)
 {
-    QTextStream err(stderr);
-    const QString path = parser.value(QStringLiteral("database"));
-    if (path.isEmpty()) {
-        err << "error: --database is required\n";
-        return {nullptr, exitUsage};
-    }
-    if (!QFileInfo::exists(path)) {
-        err << "error: no store at " << path << " (create one with 'sessionbook-office init')\n";
-        return {nullptr, exitFailed};
-    }
-    QString keyError;
-    auto key = loadStoreKey(parser, keyError);
-    if (!key) {
-        err << "error: " << keyError << '\n';
-        return {nullptr, exitUsage};
-    }
-    Database::Options options;
-    options.create = false;
-    auto store = Store::open(path, *key, clock, options);
-    if (!store) {
-        err << "error: " << describeStoreError(store.error()) << '\n';
-        return {nullptr,
-                store.error().kind == StoreError::Kind::WrongKey ? exitWrongKey : exitFailed};
-    }
-    return {std::move(*store), 0};
+    Opened opened;
+    opened.store = openOfficeStore(parser, clock, OpenMode::ExistingOnly, opened.exitCode);
+    return opened;
 }
 
 std::optional<QDate> dateOption(const QCommandLineParser &parser)

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "keyoption.h"
 
+#include "store/store.h"
+
 #include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
 
 namespace sb::office {
 
@@ -40,6 +44,58 @@ std::optional<DatabaseKey> loadStoreKey(const QCommandLineParser &parser, QStrin
                                "keygen')");
     }
     return key;
+}
+
+QString describeStoreError(const StoreError &error)
+{
+    switch (error.kind) {
+    case StoreError::Kind::WrongKey:
+        return QStringLiteral("the key does not open this store (wrong key file?)");
+    case StoreError::Kind::TooNew:
+        return QStringLiteral("this store was written by a newer Sessionbook: ") + error.message;
+    default:
+        return error.kindName() + QStringLiteral(": ") + error.message;
+    }
+}
+
+std::unique_ptr<Store> openOfficeStore(const QCommandLineParser &parser, const Clock &clock,
+                                       OpenMode mode, int &exitCode)
+{
+    QTextStream err(stderr);
+    const QString path = parser.value(QStringLiteral("database"));
+    if (path.isEmpty()) {
+        err << "error: --database is required\n";
+        exitCode = exitUsage;
+        return nullptr;
+    }
+    const bool exists = QFileInfo::exists(path);
+    if (mode == OpenMode::ExistingOnly && !exists) {
+        err << "error: no store at " << path << " (create one with 'sessionbook-office init')\n";
+        exitCode = exitFailed;
+        return nullptr;
+    }
+    if (mode == OpenMode::CreateOnly && exists) {
+        err << "error: " << path << " already exists; refusing to touch it\n";
+        exitCode = exitFailed;
+        return nullptr;
+    }
+    QString keyError;
+    auto key = loadStoreKey(parser, keyError);
+    if (!key) {
+        err << "error: " << keyError << '\n';
+        exitCode = exitUsage;
+        return nullptr;
+    }
+    Database::Options options;
+    options.create = mode != OpenMode::ExistingOnly;
+    auto store = Store::open(path, *key, clock, options);
+    if (!store) {
+        err << "error: " << describeStoreError(store.error()) << '\n';
+        exitCode = store.error().kind == StoreError::Kind::WrongKey ? exitWrongKey : exitFailed;
+        return nullptr;
+    }
+    exitCode = 0;
+    return std::move(*store);
 }
 
 } // namespace sb::office

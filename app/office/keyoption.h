@@ -2,13 +2,25 @@
 #pragma once
 
 #include "store/databasekey.h"
+#include "store/storeerror.h"
 
 #include <QCommandLineParser>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
+namespace sb {
+class Clock;
+class Store;
+} // namespace sb
+
 namespace sb::office {
+
+/// Exit codes every office command uses.
+inline constexpr int exitFailed = 1;
+inline constexpr int exitUsage = 2;
+inline constexpr int exitWrongKey = 3;
 
 /// Adds --database and --key-file to a parser.
 void addStoreOptions(QCommandLineParser &parser);
@@ -19,5 +31,23 @@ void addStoreOptions(QCommandLineParser &parser);
  * On failure returns nullopt and sets `error`.
  */
 std::optional<DatabaseKey> loadStoreKey(const QCommandLineParser &parser, QString &error);
+
+/// What openOfficeStore() may do about a file that does not exist yet.
+enum class OpenMode {
+    ExistingOnly,    ///< The store must exist.
+    CreateOnly,      ///< The store must not exist; it is created.
+    CreateIfMissing, ///< Opened when it exists, created with the key otherwise.
+};
+
+/// Plain words for a store error on the command line (never PHI).
+QString describeStoreError(const StoreError &error);
+
+/**
+ * Opens the store named by --database with the key from --key-file or the environment. On
+ * failure it prints why on stderr, sets `exitCode` (exitUsage, exitWrongKey or exitFailed)
+ * and returns null. The one place office commands open their store.
+ */
+std::unique_ptr<Store> openOfficeStore(const QCommandLineParser &parser, const Clock &clock,
+                                       OpenMode mode, int &exitCode);
 
 } // namespace sb::office

@@ -448,25 +448,13 @@ std::optional<Icd10Index> loadIndex(const QCommandLineParser &parser)
     if (path.isEmpty()) {
         return Icd10Index::builtIn();
     }
-    if (!QFileInfo::exists(path)) {
-        err << "error: no store at " << path << '\n';
-        return std::nullopt;
-    }
-    QString keyError;
-    const auto key = loadStoreKey(parser, keyError);
-    if (!key) {
-        err << "error: " << keyError << '\n';
-        return std::nullopt;
-    }
     SystemClock clock;
-    Database::Options options;
-    options.create = false;
-    auto store = Store::open(path, *key, clock, options);
+    int exitCode = 0;
+    auto store = openOfficeStore(parser, clock, OpenMode::ExistingOnly, exitCode);
     if (!store) {
-        err << "error: the store cannot be opened (" << store.error().kindName() << ")\n";
         return std::nullopt;
     }
-    Icd10Repository repository(**store);
+    Icd10Repository repository(*store);
     auto index = Icd10Index::load(repository);
     if (!index) {
         err << "error: ICD-10-CM releases cannot be read (" << index.error().kindName() << ")\n";

@@ -172,19 +172,11 @@ int runServe(const QStringList &arguments)
         tls.setPrivateKey(*key);
     }
 
-    QString keyError;
-    auto key = loadStoreKey(parser, keyError);
-    if (!key) {
-        err << "error: " << keyError << '\n';
-        return 2;
-    }
     SystemClock clock;
-    Database::Options options;
-    options.create = true;
-    auto store = Store::open(path, *key, clock, options);
+    int exitCode = 0;
+    auto store = openOfficeStore(parser, clock, OpenMode::CreateIfMissing, exitCode);
     if (!store) {
-        err << "error: cannot open the store: " << store.error().kindName() << '\n';
-        return store.error().kind == StoreError::Kind::WrongKey ? 3 : 1;
+        return exitCode;
     }
     auto rules = coding::RuleSet::builtin();
     if (!rules) {
@@ -195,7 +187,7 @@ int runServe(const QStringList &arguments)
     sync::SyncServiceConfig config;
     config.limits.maxBodyBytes = maxBody;
     config.tokenTtlDays = tokenDays;
-    sync::SyncService service(**store, *rules, config);
+    sync::SyncService service(*store, *rules, config);
     sync::GateLimits limits;
     limits.maxBodyBytes = maxBody;
     limits.requestDeadlineMs = requestTimeout;

@@ -21,57 +21,21 @@ namespace {
 /// carrying neither.
 const Actor commandLineActor{};
 
-QString describe(const StoreError &error)
-{
-    switch (error.kind) {
-    case StoreError::Kind::WrongKey:
-        return QStringLiteral("the key does not open this store (wrong key file?)");
-    case StoreError::Kind::TooNew:
-        return QStringLiteral("this store was written by a newer Sessionbook: ") + error.message;
-    default:
-        return error.kindName() + QStringLiteral(": ") + error.message;
-    }
-}
-
 struct OpenedStore {
     std::unique_ptr<Store> store;
     int exitCode = 0;
 };
 
-/// Parses the common options and opens the store; prints the reason and sets exitCode on
-/// failure.
+/// Parses the arguments and opens the store; on failure the reason is printed.
 OpenedStore openFromArguments(QCommandLineParser &parser, const QStringList &arguments,
                               const Clock &clock, bool create)
 {
-    QTextStream err(stderr);
     parser.process(arguments);
-    const QString path = parser.value(QStringLiteral("database"));
-    if (path.isEmpty()) {
-        err << "error: --database is required\n";
-        return {nullptr, 2};
-    }
-    if (!create && !QFileInfo::exists(path)) {
-        err << "error: no store at " << path << " (create one with 'sessionbook-office init')\n";
-        return {nullptr, 1};
-    }
-    if (create && QFileInfo::exists(path)) {
-        err << "error: " << path << " already exists; refusing to touch it\n";
-        return {nullptr, 1};
-    }
-    QString keyError;
-    auto key = loadStoreKey(parser, keyError);
-    if (!key) {
-        err << "error: " << keyError << '\n';
-        return {nullptr, 2};
-    }
-    Database::Options options;
-    options.create = create;
-    auto store = Store::open(path, *key, clock, options);
-    if (!store) {
-        err << "error: " << describe(store.error()) << '\n';
-        return {nullptr, store.error().kind == StoreError::Kind::WrongKey ? 3 : 1};
-    }
-    return {std::move(*store), 0};
+    OpenedStore opened;
+    opened.store = openOfficeStore(parser, clock, create ? OpenMode::CreateOnly
+                                                         : OpenMode::ExistingOnly,
+                                   opened.exitCode);
+    return opened;
 }
 
 } // namespace
@@ -122,7 +86,7 @@ int runDemoSeed(const QStringList &arguments)
         return opened.exitCode;
     }
     if (auto ok = seedDemoPractice(*opened.store, commandLineActor); !ok) {
-        QTextStream(stderr) << "error: " << describe(ok.error()) << '\n';
+        QTextStream(stderr) << "error: " << describeStoreError(ok.error()) << '\n';
         return 1;
     }
     QTextStream(stdout) << "seeded the demo practice\n";
@@ -146,7 +110,7 @@ int runShow(const QStringList &arguments)
     QTextStream out(stdout);
     QTextStream err(stderr);
     auto fail = [&err](const StoreError &error) {
-        err << "error: " << describe(error) << '\n';
+        err << "error: " << describeStoreError(error) << '\n';
         return 1;
     };
 

@@ -9,7 +9,7 @@
 
 namespace sb {
 
-Q_LOGGING_CATEGORY(lcStore, "sessionbook.store")
+Q_LOGGING_CATEGORY(lcStore, "sessionbook.store", QtInfoMsg)
 
 namespace {
 
