@@ -128,6 +128,36 @@ StoreResult<void> SessionRepository::saveDraft(const Actor &actor, const Session
                           QStringLiteral("a draft cannot carry a signature; use sign()"));
     }
     SB_TRY_ASSIGN(tx, m_db.begin());
+    SB_TRY_ASSIGN(existed, writeDraftRows(s));
+    SB_TRY(m_audit.append(actor, existed ? AuditAction::Update : AuditAction::Create, sessionType,
+                          s.id.uuid()));
+    return tx.commit();
+}
+
+StoreResult<void> SessionRepository::storeSigned(const Actor &actor, const Session &s)
+{
+    if (!s.isSigned() || s.signature->contentHash != sessionContentHash(s)) {
+        return storeError(StoreError::Kind::InvalidArgument,
+                          QStringLiteral("storeSigned needs a session signed over its content"));
+    }
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    Session unsigned_ = s;
+    unsigned_.signature.reset();
+    SB_TRY_ASSIGN(existed, writeDraftRows(unsigned_));
+    if (existed) {
+        return storeError(StoreError::Kind::Constraint, QStringLiteral("session already stored"));
+    }
+    SB_TRY_ASSIGN(update, m_db.prepare(
+        "UPDATE sessions SET signed_by = ?, signed_at = ?, signed_hash = ? WHERE id = ?"));
+    update.bind(1, s.signature->signedBy).bind(2, s.signature->signedAt)
+        .bind(3, s.signature->contentHash).bind(4, s.id);
+    SB_TRY(update.run());
+    SB_TRY(m_audit.append(actor, AuditAction::Create, sessionType, s.id.uuid()));
+    return tx.commit();
+}
+
+StoreResult<bool> SessionRepository::writeDraftRows(const Session &s)
+{
     bool existed = false;
     {
         SB_TRY_ASSIGN(existing, m_db.prepare("SELECT signed_at FROM sessions WHERE id = ?"));
@@ -201,9 +231,7 @@ StoreResult<void> SessionRepository::saveDraft(const Actor &actor, const Session
             SB_TRY(insertStatus(s.id, entry));
         }
     }
-    SB_TRY(m_audit.append(actor, existed ? AuditAction::Update : AuditAction::Create, sessionType,
-                          s.id.uuid()));
-    return tx.commit();
+    return existed;
 }
 
 StoreResult<Signature> SessionRepository::sign(const Actor &actor, const SessionId &id,

@@ -29,6 +29,12 @@ public:
     /// Creates or replaces an unsigned session. A new session starts its status trail with
     /// "captured" when the caller gave none.
     StoreResult<void> saveDraft(const Actor &actor, const Session &session);
+    /**
+     * Stores a session that arrives already signed (from a device), with its status trail,
+     * in one transaction and one audit row. Refused unless the signature's hash is the
+     * content hash, or when the session is already stored.
+     */
+    StoreResult<void> storeSigned(const Actor &actor, const Session &session);
     /// Signs the session as it is stored; the signature's hash is computed here.
     StoreResult<Signature> sign(const Actor &actor, const SessionId &id, const UserId &signer,
                                 const QDateTime &at);
@@ -48,6 +54,8 @@ public:
 private:
     StoreResult<Session> load(const SessionId &id);
     StoreResult<void> insertStatus(const SessionId &id, const StatusEntry &entry);
+    /// Writes the session row and its children; true when it existed. No audit, no commit.
+    StoreResult<bool> writeDraftRows(const Session &session);
     StoreResult<QList<Session>> loadMany(Statement &ids);
     Database &m_db;
     AuditLog &m_audit;

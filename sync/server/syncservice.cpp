@@ -511,29 +511,22 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
         }
     }
 
-    const Signature signature = *session.signature;
-    Session draft = session;
-    draft.signature.reset();
-    draft.addenda.clear();
+    // Coded before it is stored, so the session, its received and coded statuses and its
+    // signature go in as one write with one audit row.
+    SB_TRY_ASSIGN(coded, codeSession(session));
     const QDateTime now = m_store.clock().nowUtc();
-    draft.statusTrail = {StatusEntry{SessionStatus::Received, now, QString()}};
-    if (!draft.updatedAt.isValid()) {
-        draft.updatedAt = now;
+    Session incoming = session;
+    incoming.addenda.clear();
+    incoming.statusTrail = {StatusEntry{SessionStatus::Received, now, QString()},
+                            StatusEntry{SessionStatus::Coded, now, coded}};
+    if (!incoming.updatedAt.isValid()) {
+        incoming.updatedAt = now;
     }
-    SB_TRY(m_store.sessions().saveDraft(actor, draft));
-    SB_TRY_ASSIGN(stored, m_store.sessions().sign(actor, session.id, signature.signedBy,
-                                                  signature.signedAt));
-    if (stored.contentHash != hash) {
-        return rejected(QStringLiteral("content does not survive storage unchanged"));
-    }
+    SB_TRY(m_store.sessions().storeSigned(actor, incoming));
     SB_TRY_ASSIGN(seq, m_repo.nextSeq(principal.organization));
     SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, sessionRecord, recordId,
                                hash, seq));
     SB_TRY(publishStatus(session, seq, toName(SessionStatus::Received), QString()));
-
-    SB_TRY_ASSIGN(coded, codeSession(session));
-    SB_TRY(m_store.sessions().appendStatus(actor, session.id,
-                                           StatusEntry{SessionStatus::Coded, now, coded}));
     SB_TRY_ASSIGN(codedSeq, m_repo.nextSeq(principal.organization));
     SB_TRY(publishStatus(session, codedSeq, toName(SessionStatus::Coded), coded));
     return ChangeOutcome{pb::ACK_OUTCOME_ACCEPTED, QString(), seq};

@@ -173,6 +173,31 @@ TEST_CASE("The status trail is appended in order, before and after signing")
     CHECK(p.load(p.f.draft.id).statusTrail == trail);
 }
 
+TEST_CASE("A session that arrives signed is stored with its trail in one audited write")
+{
+    Practice p;
+    Session s = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id, p.f.patient.id,
+                                 p.f.provider.id, p.f.payer.id);
+    s.statusTrail = {StatusEntry{SessionStatus::Received, p.now(), QString()},
+                     StatusEntry{SessionStatus::Coded, p.now(), QStringLiteral("90834")}};
+    s.signature = Signature{p.f.clinician.id, p.now(), sessionContentHash(s)};
+    const auto auditBefore = p.store().audit().count();
+    REQUIRE(auditBefore.hasValue());
+    REQUIRE(p.sessions().storeSigned(p.f.actor, s));
+    const auto auditAfter = p.store().audit().count();
+    REQUIRE(auditAfter.hasValue());
+    CHECK(*auditAfter == *auditBefore + 1);
+    CHECK(p.load(s.id) == s);
+
+    // Stored once: again is refused, and a signature over other content is refused.
+    CHECK(errorKind(p.sessions().storeSigned(p.f.actor, s)).has_value());
+    Session forged = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                      p.f.patient.id, p.f.provider.id, p.f.payer.id);
+    forged.signature = Signature{p.f.clinician.id, p.now(), sessionContentHash(s)};
+    CHECK(errorKind(p.sessions().storeSigned(p.f.actor, forged)) == Kind::InvalidArgument);
+    CHECK(errorKind(p.sessions().session(p.f.actor, forged.id)) == Kind::NotFound);
+}
+
 TEST_CASE("Signing stores a signature whose hash is the session's content hash")
 {
     Practice p;
