@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `sessionbook-office code`: the real binary, JSON lines in and out, in order.
+#include "officecli.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -12,36 +14,12 @@
 
 namespace {
 
-QString officeBinary()
-{
-    return QStringLiteral(SESSIONBOOK_BIN_DIR "/sessionbook-office");
-}
-
-struct Result {
-    int exitCode = -1;
-    QList<QByteArray> lines;
-    QByteArray stderrText;
-};
+using Result = sb::test::OfficeRun;
+using sb::test::officeBinary;
 
 Result runCode(const QByteArray &input, const QStringList &extraArguments = {})
 {
-    QProcess process;
-    QStringList arguments{QStringLiteral("code")};
-    arguments += extraArguments;
-    process.start(officeBinary(), arguments);
-    REQUIRE(process.waitForStarted(10000));
-    process.write(input);
-    process.closeWriteChannel();
-    REQUIRE(process.waitForFinished(30000));
-    Result result;
-    result.exitCode = process.exitCode();
-    result.stderrText = process.readAllStandardError();
-    for (const QByteArray &line : process.readAllStandardOutput().split('\n')) {
-        if (!line.isEmpty()) {
-            result.lines.append(line);
-        }
-    }
-    return result;
+    return sb::test::runOffice(QStringLiteral("code"), input, extraArguments);
 }
 
 /// A JSON value written briefly in the tables below (QT_NO_CAST_FROM_ASCII forbids the

@@ -8,6 +8,6 @@ sessionbook_add_test(core_scrubber_test LABEL core
 if(TARGET sessionbook-office)
     sessionbook_add_test(core_scrubber_cli_test LABEL core
         SOURCES scrubber_cli_test.cpp
-        LINKS Sessionbook::core)
+        LINKS Sessionbook::core sessionbook_test_support)
     add_dependencies(core_scrubber_cli_test sessionbook-office)
 endif()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `sessionbook-office scrub`: the real binary, claims as JSON lines in, one result per line.
+#include "officecli.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -12,36 +14,12 @@
 
 namespace {
 
-QString officeBinary()
-{
-    return QStringLiteral(SESSIONBOOK_BIN_DIR "/sessionbook-office");
-}
-
-struct Result {
-    int exitCode = -1;
-    QList<QByteArray> lines;
-    QByteArray stderrText;
-};
+using Result = sb::test::OfficeRun;
+using sb::test::officeBinary;
 
 Result runScrub(const QByteArray &input, const QStringList &extraArguments = {})
 {
-    QProcess process;
-    QStringList arguments{QStringLiteral("scrub")};
-    arguments += extraArguments;
-    process.start(officeBinary(), arguments);
-    REQUIRE(process.waitForStarted(10000));
-    process.write(input);
-    process.closeWriteChannel();
-    REQUIRE(process.waitForFinished(30000));
-    Result result;
-    result.exitCode = process.exitCode();
-    result.stderrText = process.readAllStandardError();
-    for (const QByteArray &line : process.readAllStandardOutput().split('\n')) {
-        if (!line.isEmpty()) {
-            result.lines.append(line);
-        }
-    }
-    return result;
+    return sb::test::runOffice(QStringLiteral("scrub"), input, extraArguments);
 }
 
 /// A clean claim: LCSW psychotherapy in person for a commercial payer on 2026-03-02.
