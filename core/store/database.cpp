@@ -79,13 +79,13 @@ QString StoreError::kindName() const
 
 // ---- Statement -------------------------------------------------------------------------
 
-Statement::Statement(Database &db, sqlite3_stmt *stmt, bool cached)
-    : m_db(&db), m_stmt(stmt), m_cached(cached)
+Statement::Statement(Database &db, sqlite3_stmt *stmt, bool *inUse)
+    : m_db(&db), m_stmt(stmt), m_inUse(inUse)
 {
 }
 
 Statement::Statement(Statement &&other) noexcept
-    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_cached(other.m_cached)
+    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_inUse(other.m_inUse)
     , m_bindError(other.m_bindError)
 {
 }
@@ -93,7 +93,7 @@ Statement::Statement(Statement &&other) noexcept
 Statement::~Statement()
 {
     if (m_stmt) {
-        m_db->release(m_stmt, m_cached);
+        m_db->release(m_stmt, m_inUse);
     }
 }
 
@@ -385,7 +385,7 @@ StoreResult<Statement> Database::prepare(std::string_view sql)
     auto it = m_cache.find(key);
     if (it != m_cache.end() && !it->second.inUse) {
         it->second.inUse = true;
-        return Statement(*this, it->second.stmt, true);
+        return Statement(*this, it->second.stmt, &it->second.inUse);
     }
     sqlite3_stmt *stmt = nullptr;
     const bool cache = it == m_cache.end();
@@ -394,26 +394,22 @@ StoreResult<Statement> Database::prepare(std::string_view sql)
     if (rc != SQLITE_OK) {
         return unexpected(lastError("prepare", rc));
     }
-    if (cache) {
-        m_cache.emplace(key, CachedStatement{stmt, true});
+    if (!cache) {
+        return Statement(*this, stmt, nullptr); // the cached copy is busy: a one-off
     }
-    return Statement(*this, stmt, cache);
+    auto inserted = m_cache.emplace(key, CachedStatement{stmt, true}).first;
+    return Statement(*this, stmt, &inserted->second.inUse);
 }
 
-void Database::release(sqlite3_stmt *stmt, bool cached)
+void Database::release(sqlite3_stmt *stmt, bool *inUse)
 {
-    if (!cached) {
+    if (!inUse) {
         sqlite3_finalize(stmt);
         return;
     }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
-    for (auto &[sql, entry] : m_cache) {
-        if (entry.stmt == stmt) {
-            entry.inUse = false;
-            return;
-        }
-    }
+    *inUse = false;
 }
 
 StoreResult<void> Database::execLiteral(const char *sql)

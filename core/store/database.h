@@ -96,11 +96,13 @@ public:
 
 private:
     friend class Database;
-    Statement(Database &db, sqlite3_stmt *stmt, bool cached);
+    /// `inUse` is the cache entry's flag (entries are stable in the map); null when the
+    /// statement is not cached and is finalized on release.
+    Statement(Database &db, sqlite3_stmt *stmt, bool *inUse);
     void noteBind(int rc);
     Database *m_db;
     sqlite3_stmt *m_stmt;
-    bool m_cached;
+    bool *m_inUse;
     int m_bindError = 0;
 };
 
@@ -178,7 +180,7 @@ private:
     friend class Transaction;
     explicit Database(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)) {}
     StoreResult<void> migrate(std::span<const MigrationStep> schema, int targetVersion);
-    void release(sqlite3_stmt *stmt, bool cached);
+    void release(sqlite3_stmt *stmt, bool *inUse);
 
     struct CachedStatement {
         sqlite3_stmt *stmt = nullptr;
