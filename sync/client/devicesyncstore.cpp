@@ -152,11 +152,12 @@ StoreResult<void> DeviceSyncStore::addSignedAddendum(const Actor &actor, const S
     return tx.commit();
 }
 
-StoreResult<QList<OutboxEntry>> DeviceSyncStore::nextBatch(int maxCount, std::int64_t maxBytes)
+StoreResult<QList<OutboxEntry>> DeviceSyncStore::nextBatch(int maxCount, std::int64_t maxBytes,
+                                                          std::int64_t afterSeq)
 {
     SB_TRY_ASSIGN(select, m_store.database().prepare(
-        std::string(outboxSelect) + "WHERE state = 'pending' ORDER BY seq LIMIT ?"));
-    select.bind(1, std::int64_t{maxCount});
+        std::string(outboxSelect) + "WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?"));
+    select.bind(1, afterSeq).bind(2, std::int64_t{maxCount});
     QList<OutboxEntry> batch;
     std::int64_t bytes = 0;
     for (;;) {

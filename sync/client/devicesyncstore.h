@@ -122,9 +122,10 @@ public:
     StoreResult<void> addSignedAddendum(const Actor &actor, const SessionId &session,
                                         const Addendum &addendum);
 
-    /// Pending entries in enqueue order, at most `maxCount` and about `maxBytes` of payload
-    /// (always at least one entry when any is pending).
-    StoreResult<QList<OutboxEntry>> nextBatch(int maxCount, std::int64_t maxBytes);
+    /// Pending entries in enqueue order after position `afterSeq`, at most `maxCount` and
+    /// about `maxBytes` of payload (always at least one entry when any is pending there).
+    StoreResult<QList<OutboxEntry>> nextBatch(int maxCount, std::int64_t maxBytes,
+                                              std::int64_t afterSeq = 0);
     /// Applies the server's acknowledgements in one transaction.
     StoreResult<AckSummary> applyAcks(const QList<AckResult> &acks);
     /// Counts a failed or unknown attempt on these entries; they stay pending.

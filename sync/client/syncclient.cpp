@@ -423,109 +423,161 @@ void SyncClient::startCycle(bool resetBackoff)
     m_retryTimer.stop();
     m_busy = true;
     m_again = false;
+    m_prepared.reset();
+    m_pushedThrough = 0;
     setSyncing(true);
     pushNext();
 }
 
-void SyncClient::pushNext()
+StoreResult<SyncClient::PreparedPush> SyncClient::preparePush(std::int64_t afterSeq)
 {
-    auto batch = m_device.nextBatch(m_batchLimit, m_options.maxBatchBytes);
-    if (!batch) {
-        finishCycle(false, QStringLiteral("outbox unreadable: ") + batch.error().kindName(),
-                    Outcome::Failed);
-        return;
+    auto read = m_device.nextBatch(m_batchLimit, m_options.maxBatchBytes, afterSeq);
+    if (!read) {
+        return unexpected(read.error());
     }
-    if (batch->isEmpty()) {
-        pullNext();
-        return;
-    }
-    if (fault(SyncStep::BeforePush)) {
-        return;
+    const QList<OutboxEntry> &batch = *read;
+    PreparedPush push;
+    push.afterSeq = afterSeq;
+    if (batch.isEmpty()) {
+        return push;
     }
     pb::PushRequest head;
     fillHeader(*head.mutable_header(), m_options.clientVersion, m_store.ids().next());
     // The stored payloads are serialized Change messages: append them as field 2 as they are,
     // so every retry sends exactly the bytes enqueued with the signature.
     std::string body = head.SerializeAsString();
-    QList<QUuid> ids;
-    ids.reserve(batch->size());
-    for (const OutboxEntry &entry : *batch) {
+    push.ids.reserve(batch.size());
+    for (const OutboxEntry &entry : batch) {
         body.push_back(static_cast<char>((2 << 3) | 2));
         appendVarint(body, static_cast<std::uint64_t>(entry.payload.size()));
         body.append(entry.payload.constData(), static_cast<std::size_t>(entry.payload.size()));
-        ids.append(entry.changeId);
+        push.ids.append(entry.changeId);
     }
-    QNetworkReply *reply = post(m_serverUrl, "/v1/push",
-                                QByteArray(body.data(), static_cast<qsizetype>(body.size())), true);
+    push.body = QByteArray(body.data(), static_cast<qsizetype>(body.size()));
+    push.lastSeq = batch.last().seq;
+    return push;
+}
+
+void SyncClient::pushNext()
+{
+    if (!m_prepared) {
+        auto next = preparePush(m_pushedThrough);
+        if (!next) {
+            finishCycle(false, QStringLiteral("outbox unreadable: ") + next.error().kindName(),
+                        Outcome::Failed);
+            return;
+        }
+        m_prepared = std::move(*next);
+    }
+    if (m_prepared->ids.isEmpty()) {
+        m_prepared.reset();
+        pullNext();
+        return;
+    }
+    sendPrepared();
+}
+
+bool SyncClient::sendPrepared()
+{
+    if (fault(SyncStep::BeforePush)) {
+        return false;
+    }
+    PreparedPush push = std::move(*m_prepared);
+    m_prepared.reset();
+    m_pushedThrough = push.lastSeq;
+    QNetworkReply *reply = post(m_serverUrl, "/v1/push", push.body, true);
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
         if (total > 0 && sent == total) {
             fault(SyncStep::AfterPushSent);
         }
     });
-    connect(reply, &QNetworkReply::finished, this, [this, reply, ids] {
-        reply->deleteLater();
-        m_reply = nullptr;
-        const Answer answer = answerOf(reply);
-        if (fault(SyncStep::PushAnswered)) {
-            return;
-        }
-        if (answer.outcome == Outcome::TooLarge && m_batchLimit > 1) {
-            m_batchLimit = std::max(1, m_batchLimit / 2);
-            pushNext();
-            return;
-        }
-        if (answer.outcome != Outcome::Ok) {
-            (void)m_device.recordAttempt(ids, answer.error);
-            finishCycle(false, answer.error, answer.outcome);
-            return;
-        }
-        pb::PushResponse response;
-        if (!response.ParseFromArray(answer.body.constData(),
-                                     static_cast<int>(answer.body.size()))) {
-            (void)m_device.recordAttempt(ids, QStringLiteral("push answer unreadable"));
-            finishCycle(false, QStringLiteral("push answer unreadable"), Outcome::Failed);
-            return;
-        }
-        noteServerTime(response.header().server_time_ms());
-        QList<AckResult> acks;
-        acks.reserve(response.acks_size());
-        for (int i = 0; i < response.acks_size(); ++i) {
-            const pb::Ack &ack = response.acks(i);
-            auto changeId = fromWireId(ack.change_id());
-            if (!changeId || changeId->isNull()) {
-                // Acks come in request order; an ack without an id answers its position.
-                if (i >= ids.size()) {
-                    continue;
-                }
-                changeId = ids.at(i);
-            }
-            if (!ids.contains(*changeId)) {
-                continue; // Never let an answer touch a change this request did not carry.
-            }
-            acks.append(AckResult{*changeId, ack.outcome(), QString::fromStdString(ack.reason())});
-        }
-        auto applied = m_device.applyAcks(acks);
-        if (!applied) {
-            finishCycle(false, QStringLiteral("acks not saved: ") + applied.error().kindName(),
-                        Outcome::Failed);
-            return;
-        }
-        m_stats.pushed += applied->removed;
-        refreshPending();
-        if (fault(SyncStep::PushApplied)) {
-            return;
-        }
-        if (applied->removed + applied->conflicts + applied->rejected == 0) {
-            (void)m_device.recordAttempt(ids, QStringLiteral("no change acknowledged"));
-            finishCycle(false, QStringLiteral("the server acknowledged none of the changes"),
-                        Outcome::Failed);
-            return;
-        }
-        if (m_batchLimit < m_options.maxBatchChanges) {
-            m_batchLimit = std::min(m_options.maxBatchChanges, m_batchLimit * 2);
-        }
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, afterSeq = push.afterSeq, ids = push.ids] {
+                pushAnswered(reply, afterSeq, ids);
+            });
+    // Read and encode the next batch while this one is on the wire and on the server. Its
+    // entries come after this batch's, so the two never overlap; an error here is reported
+    // by pushNext(), which reads again.
+    if (auto next = preparePush(m_pushedThrough)) {
+        m_prepared = std::move(*next);
+    }
+    return true;
+}
+
+void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq,
+                              const QList<QUuid> &ids)
+{
+    reply->deleteLater();
+    m_reply = nullptr;
+    const Answer answer = answerOf(reply);
+    if (fault(SyncStep::PushAnswered)) {
+        return;
+    }
+    if (answer.outcome == Outcome::TooLarge && m_batchLimit > 1) {
+        m_batchLimit = std::max(1, m_batchLimit / 2);
+        m_prepared.reset(); // built at the old size
+        m_pushedThrough = afterSeq;
         pushNext();
-    });
+        return;
+    }
+    if (answer.outcome != Outcome::Ok) {
+        (void)m_device.recordAttempt(ids, answer.error);
+        finishCycle(false, answer.error, answer.outcome);
+        return;
+    }
+    pb::PushResponse response;
+    if (!response.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size()))) {
+        (void)m_device.recordAttempt(ids, QStringLiteral("push answer unreadable"));
+        finishCycle(false, QStringLiteral("push answer unreadable"), Outcome::Failed);
+        return;
+    }
+    noteServerTime(response.header().server_time_ms());
+    QList<AckResult> acks;
+    acks.reserve(response.acks_size());
+    for (int i = 0; i < response.acks_size(); ++i) {
+        const pb::Ack &ack = response.acks(i);
+        auto changeId = fromWireId(ack.change_id());
+        if (!changeId || changeId->isNull()) {
+            // Acks come in request order; an ack without an id answers its position.
+            if (i >= ids.size()) {
+                continue;
+            }
+            changeId = ids.at(i);
+        }
+        if (!ids.contains(*changeId)) {
+            continue; // Never let an answer touch a change this request did not carry.
+        }
+        acks.append(AckResult{*changeId, ack.outcome(), QString::fromStdString(ack.reason())});
+    }
+    // The server is done with this batch: send the next one before applying these acks, so
+    // the device's bookkeeping overlaps the server's work instead of adding to it. Ordering
+    // holds: the next batch leaves only after this one was answered.
+    if (m_prepared && !m_prepared->ids.isEmpty() && !sendPrepared()) {
+        return;
+    }
+    auto applied = m_device.applyAcks(acks);
+    if (!applied) {
+        finishCycle(false, QStringLiteral("acks not saved: ") + applied.error().kindName(),
+                    Outcome::Failed);
+        return;
+    }
+    m_stats.pushed += applied->removed;
+    refreshPending();
+    if (fault(SyncStep::PushApplied)) {
+        return;
+    }
+    if (applied->removed + applied->conflicts + applied->rejected == 0) {
+        (void)m_device.recordAttempt(ids, QStringLiteral("no change acknowledged"));
+        finishCycle(false, QStringLiteral("the server acknowledged none of the changes"),
+                    Outcome::Failed);
+        return;
+    }
+    if (m_batchLimit < m_options.maxBatchChanges) {
+        m_batchLimit = std::min(m_options.maxBatchChanges, m_batchLimit * 2);
+    }
+    if (!m_reply) {
+        pushNext(); // nothing in flight: read on, or pull when the outbox is walked
+    }
 }
 
 void SyncClient::pullNext()
@@ -586,6 +638,8 @@ void SyncClient::pullNext()
 
 void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
 {
+    abandonReply(); // a pipelined push still in flight: its changes stay pending
+    m_prepared.reset();
     m_busy = false;
     const QDateTime now = m_clock.nowUtc();
     (void)m_device.recordServerOffset(m_serverOffsetMs, now);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -157,9 +158,21 @@ private:
         QString error; ///< Plain words; never PHI.
     };
 
+    /// A push request read and encoded ahead, while the one before it is on the server.
+    struct PreparedPush {
+        QByteArray body;
+        QList<QUuid> ids;          ///< Empty: nothing pending after afterSeq.
+        std::int64_t afterSeq = 0; ///< Outbox position its entries follow.
+        std::int64_t lastSeq = 0;  ///< Outbox position of its last entry.
+    };
+
     void loadState();
     void startCycle(bool resetBackoff);
     void pushNext();
+    StoreResult<PreparedPush> preparePush(std::int64_t afterSeq);
+    /// Sends m_prepared and prepares the batch after it; false when a fault hook halted.
+    bool sendPrepared();
+    void pushAnswered(QNetworkReply *reply, std::int64_t afterSeq, const QList<QUuid> &ids);
     void pullNext();
     void finishCycle(bool ok, const QString &error, Outcome outcome);
     bool fault(SyncStep step);
@@ -194,6 +207,8 @@ private:
     bool m_again = false;
     bool m_halted = false;
     int m_batchLimit = 0;
+    std::optional<PreparedPush> m_prepared; ///< The next push of this cycle, built ahead.
+    std::int64_t m_pushedThrough = 0;       ///< Outbox position this cycle has sent up to.
     std::int64_t m_sentWallMs = 0;
     std::int64_t m_sentMonotonicMs = 0;
 

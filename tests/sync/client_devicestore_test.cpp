@@ -108,6 +108,15 @@ TEST_CASE("Only ACCEPTED or DUPLICATE remove a row; CONFLICT and REJECTED are ke
     auto tiny = device.nextBatch(500, 1);
     REQUIRE(tiny);
     CHECK(tiny->size() == 1); // Always at least one, so a large record is never stuck.
+    // A pipelined push reads the batch after the one in flight: it starts past that position.
+    auto following = device.nextBatch(2, 1 << 20, small->last().seq);
+    REQUIRE(following);
+    REQUIRE(following->size() == 2);
+    CHECK(following->at(0).recordId == ids[2].uuid());
+    CHECK(following->at(1).recordId == ids[3].uuid());
+    auto past = device.nextBatch(500, 1 << 20, batch->last().seq);
+    REQUIRE(past);
+    CHECK(past->isEmpty());
 
     const QList<AckResult> acks{
         {batch->at(0).changeId, pb::ACK_OUTCOME_ACCEPTED, {}},

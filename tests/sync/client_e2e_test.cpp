@@ -139,6 +139,58 @@ TEST_CASE("Enroll with a pinned certificate, push, acknowledge, pull statuses ba
     CHECK(statusesOf(device.store(), device.actor(), sessions[1]) == before);
 }
 
+TEST_CASE("Pushes are pipelined in order: an addendum in the batch after its session's is "
+          "accepted, every change once",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    sync::SyncClient::Options options = fastOptions();
+    options.maxBatchChanges = 2; // batches [s0 s1] [s2 s3] [s4 addendum-of-s3]
+    Device device(office.practice, 0, options, 7);
+    REQUIRE(device.isValid());
+    const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
+    REQUIRE(code);
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE(device.syncToQuiescence(30'000));
+    const int requestsBefore = device.client().stats().requests;
+
+    QList<SessionId> sessions;
+    for (int i = 0; i < 5; ++i) {
+        sessions.append(device.signNewSession());
+        REQUIRE_FALSE(sessions.last().isNull());
+    }
+    const Practice::Clinician &clinician = office.practice.clinicians[0];
+    Addendum addendum = test::makeAddendum(device.store().ids(), clinician.user.id,
+                                           device.clock().nowUtc(), QStringLiteral("Late entry."));
+    addendum.signature = Signature{clinician.user.id, device.clock().nowUtc(), QByteArray()};
+    REQUIRE(device.client().deviceStore().addSignedAddendum(device.actor(), sessions[3], addendum));
+    device.client().recordSigned();
+    REQUIRE(device.client().pendingCount() == 6);
+
+    REQUIRE(device.syncToQuiescence(30'000));
+    CHECK(device.client().pendingCount() == 0);
+    CHECK(device.client().lastError().isEmpty());
+    CHECK(device.client().stats().pushed == 6);
+    // Three pushes of two, then the pull of the statuses (at least one page).
+    CHECK(device.client().stats().requests - requestsBefore >= 4);
+
+    auto officeStore = office.server.openStore();
+    REQUIRE(officeStore);
+    CHECK(checkOnServerExactlyOnce(*officeStore, device.store(), sessions).isEmpty());
+    auto stored = officeStore->database().prepare(
+        "SELECT count(*) FROM session_addenda WHERE id = ? AND session_id = ?");
+    REQUIRE(stored);
+    stored->bind(1, addendum.id).bind(2, sessions[3]);
+    REQUIRE(stored->step());
+    CHECK(stored->int64(0) == 1);
+    auto ledger = officeStore->database().prepare(
+        "SELECT count(*) FROM office_sync_ledger WHERE outcome = 'accepted'");
+    REQUIRE(ledger);
+    REQUIRE(ledger->step());
+    CHECK(ledger->int64(0) == 6);
+}
+
 TEST_CASE("A certificate that is not the pinned one fails enrollment and stores no token",
           "[integration]")
 {
