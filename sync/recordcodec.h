@@ -24,7 +24,8 @@ template<typename T>
 using DecodeResult = Expected<T, DecodeError>;
 
 /// Schema version of this build of the protocol (RequestHeader.schema_version).
-inline constexpr unsigned protocolSchemaVersion = 1;
+/// 2: SessionStatusUpdate.earlier (statuses reached together travel as one item).
+inline constexpr unsigned protocolSchemaVersion = 2;
 
 std::string toWireId(const QUuid &uuid);
 template<typename Tag>

@@ -613,15 +613,27 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
             skipped = true;
             return 0;
         }
-        const StatusEntry entry{*status, wireInstant(w.at_ms()), wireText(w.detail())};
-        SB_TRY_ASSIGN(dup, db.prepare(
-            "SELECT 1 FROM session_status WHERE session_id = ? AND status = ? AND at IS ? "
-            "AND detail = ?"));
-        dup.bind(1, *sessionId).bind(2, toName(entry.status)).bind(3, entry.at)
-            .bind(4, entry.detail);
-        SB_TRY_ASSIGN(seen, dup.step());
-        if (!seen) {
-            SB_TRY(m_store.sessions().appendStatus(actor, *sessionId, entry));
+        // Statuses reached together arrive as one item, the earlier ones first.
+        QList<StatusEntry> entries;
+        for (const pb::SessionStatusUpdate &before : w.earlier()) {
+            const auto earlier = fromName<SessionStatus>(wireText(before.status()));
+            if (!earlier) {
+                skipped = true;
+                return 0;
+            }
+            entries.append({*earlier, wireInstant(before.at_ms()), wireText(before.detail())});
+        }
+        entries.append({*status, wireInstant(w.at_ms()), wireText(w.detail())});
+        for (const StatusEntry &entry : entries) {
+            SB_TRY_ASSIGN(dup, db.prepare(
+                "SELECT 1 FROM session_status WHERE session_id = ? AND status = ? AND at IS ? "
+                "AND detail = ?"));
+            dup.bind(1, *sessionId).bind(2, toName(entry.status)).bind(3, entry.at)
+                .bind(4, entry.detail);
+            SB_TRY_ASSIGN(seen, dup.step());
+            if (!seen) {
+                SB_TRY(m_store.sessions().appendStatus(actor, *sessionId, entry));
+            }
         }
         return 0;
     }

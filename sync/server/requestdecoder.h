@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "recordcodec.h"
 #include "util/expected.h"
 #include "sessionbook/sync/v1/sync.pb.h"
 
@@ -16,7 +17,7 @@ namespace pb = ::sessionbook::sync::v1;
 /// Limits a request body must respect. Checked after the HTTP gate's byte limit, so a body
 /// that fits the gate still cannot smuggle an unbounded batch.
 struct RequestLimits {
-    unsigned serverSchemaVersion = 1; ///< The server's own schema version (N).
+    unsigned serverSchemaVersion = protocolSchemaVersion; ///< The server's own version (N).
     int maxChanges = 500;             ///< Changes per push.
     std::int64_t maxBodyBytes = 8 * 1024 * 1024;
 };

@@ -526,9 +526,9 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
     SB_TRY_ASSIGN(seq, m_repo.nextSeq(principal.organization));
     SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, sessionRecord, recordId,
                                hash, seq));
-    SB_TRY(publishStatus(session, seq, toName(SessionStatus::Received), QString()));
-    SB_TRY_ASSIGN(codedSeq, m_repo.nextSeq(principal.organization));
-    SB_TRY(publishStatus(session, codedSeq, toName(SessionStatus::Coded), coded));
+    // Received and coded in the same step: one feed item carries both.
+    SB_TRY(publishStatus(session, seq, toName(SessionStatus::Coded), coded,
+                         {toName(SessionStatus::Received)}));
     return ChangeOutcome{pb::ACK_OUTCOME_ACCEPTED, QString(), seq};
 }
 
@@ -647,14 +647,21 @@ StoreResult<QString> SyncService::codeSession(const Session &session)
 }
 
 StoreResult<void> SyncService::publishStatus(const Session &session, std::uint64_t seq,
-                                             const QString &status, const QString &detail)
+                                             const QString &status, const QString &detail,
+                                             const QStringList &earlier)
 {
     pb::PullItem item;
     auto *update = item.mutable_session_status();
+    const std::int64_t now = m_store.clock().nowMsSinceEpoch();
     update->set_session_id(toWireId(session.id));
     update->set_status(wireText(status));
-    update->set_at_ms(m_store.clock().nowMsSinceEpoch());
+    update->set_at_ms(now);
     update->set_detail(wireText(detail));
+    for (const QString &before : earlier) {
+        auto *step = update->add_earlier();
+        step->set_status(wireText(before));
+        step->set_at_ms(now);
+    }
     return m_repo.publish(session.organizationId, seq, session.providerId, u"session_status",
                           session.id.uuid().toRfc4122(), serialized(item));
 }

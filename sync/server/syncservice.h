@@ -83,8 +83,11 @@ private:
     StoreResult<ChangeOutcome> applyAddendum(const Principal &principal,
                                              const pb::Change &change);
     StoreResult<QString> codeSession(const Session &session);
+    /// Publishes a session's new status to its device; `earlier` are statuses reached in
+    /// the same step before it (same instant, no detail), carried in the same item.
     StoreResult<void> publishStatus(const Session &session, std::uint64_t seq,
-                                    const QString &status, const QString &detail);
+                                    const QString &status, const QString &detail,
+                                    const QStringList &earlier = {});
     StoreResult<QList<pb::PullItem>> snapshot(const Principal &principal, std::uint64_t seq);
 
     Store &m_store;

@@ -176,8 +176,12 @@ TEST_CASE("Pull applies items once, moves the server's cursor and journals losin
         pb::PullItem *status = response.add_items();
         status->set_seq(seq + 1);
         status->mutable_session_status()->set_session_id(toWireId(s.f.draft.id));
-        status->mutable_session_status()->set_status("received");
+        status->mutable_session_status()->set_status("coded");
+        status->mutable_session_status()->set_detail("90834");
         status->mutable_session_status()->set_at_ms(1'767'225'600'000);
+        auto *received = status->mutable_session_status()->add_earlier();
+        received->set_status("received");
+        received->set_at_ms(1'767'225'600'000);
         pb::PullItem *task = response.add_items();
         task->set_seq(seq + 2);
         task->mutable_task()->set_id(toWireId(s.t.store->ids().next()));
@@ -204,9 +208,16 @@ TEST_CASE("Pull applies items once, moves the server's cursor and journals losin
     REQUIRE(device.applyPull(s.f.actor, page(1, 2)));
     auto trail = s.t.store->sessions().session(s.f.actor, s.f.draft.id);
     REQUIRE(trail);
+    // One item carried two steps, received then coded; each is on the trail once.
     CHECK(std::count_if(trail->statusTrail.begin(), trail->statusTrail.end(),
                         [](const StatusEntry &e) { return e.status == SessionStatus::Received; }) ==
           1);
+    const auto coded = std::find_if(trail->statusTrail.begin(), trail->statusTrail.end(),
+                                    [](const StatusEntry &e) { return e.status == SessionStatus::Coded; });
+    REQUIRE(coded != trail->statusTrail.end());
+    CHECK(coded->detail == QStringLiteral("90834"));
+    CHECK(std::count_if(trail->statusTrail.begin(), trail->statusTrail.end(),
+                        [](const StatusEntry &e) { return e.status == SessionStatus::Coded; }) == 1);
 
     // The device counts a visit offline; the server did not change: the device value stands.
     REQUIRE(s.t.store->patients().consume(s.f.actor, auth.id, 1));

@@ -161,14 +161,20 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
     CHECK(server.count("office_sync_conflicts") == 1);
     CHECK(server.count("sessions") == 2);
 
-    // Statuses received -> coded come back on the feed, in server order.
+    // Statuses received -> coded come back on the feed, in server order: one item per
+    // session (coded, with the received step before it), two sessions accepted.
     const pb::PullResponse feed = pull(server, token, afterSnapshot, ids);
     QStringList statuses;
     std::uint64_t lastSeq = 0;
+    CHECK(feed.items_size() == 2);
     for (const auto &item : feed.items()) {
         REQUIRE(item.has_session_status());
         CHECK(item.seq() > lastSeq);
         lastSeq = item.seq();
+        for (const auto &before : item.session_status().earlier()) {
+            statuses.append(QString::fromStdString(before.status()));
+            CHECK(before.at_ms() == item.session_status().at_ms());
+        }
         statuses.append(QString::fromStdString(item.session_status().status()));
         if (item.session_status().status() == "coded") {
             CHECK_FALSE(item.session_status().detail().empty());
@@ -182,7 +188,8 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
     CHECK(empty.items_size() == 0);
     CHECK(empty.next_cursor() == feed.next_cursor());
 
-    // Small pages: `more` until the feed is drained, the cursor rising every time.
+    // Pages of one item: `more` until the feed is drained (two items, two pages), the cursor
+    // rising every time.
     std::uint64_t cursor = afterSnapshot;
     int pages = 0;
     for (bool more = true; more; ++pages) {
@@ -192,7 +199,7 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
         more = page.more();
         REQUIRE(pages < 10);
     }
-    CHECK(pages == 4);
+    CHECK(pages == feed.items_size());
     CHECK(cursor == feed.next_cursor());
 }
 
