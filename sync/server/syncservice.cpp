@@ -8,6 +8,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 
+#include <QScopeGuard>
 #include <QUuid>
 
 #include <string>
@@ -357,6 +358,9 @@ HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
     if (!tx) {
         return storeFailure(tx.error());
     }
+    m_lookups = {};
+    // Whatever the outcome, nothing read in this transaction outlives it.
+    const auto forget = qScopeGuard([this] { m_lookups = {}; });
     pb::PushResponse response;
     for (const pb::Change &change : request->changes()) {
         auto outcome = applyChange(principal, change);
@@ -479,12 +483,9 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
         }
     }
     if (session.payerId) {
-        auto payer = m_store.practice().payer(*session.payerId);
-        if (!payer) {
-            if (payer.error().kind == StoreError::Kind::NotFound) {
-                return rejected(QStringLiteral("payer not found"));
-            }
-            return unexpected(payer.error());
+        SB_TRY_ASSIGN(known, payer(*session.payerId));
+        if (!known) {
+            return rejected(QStringLiteral("payer not found"));
         }
     }
 
@@ -618,14 +619,16 @@ StoreResult<QString> SyncService::codeSession(const Session &session)
     if (!session.diagnoses.isEmpty()) {
         facts.primaryDiagnosis = session.diagnoses.first().code;
     }
-    SB_TRY_ASSIGN(provider, m_store.practice().provider(session.providerId));
-    facts.provider = provider.credential;
-    SB_TRY_ASSIGN(organization, m_store.practice().organization(session.organizationId));
-    facts.state = coding::StateCode::parse(organization.state).value_or(coding::StateCode());
+    SB_TRY_ASSIGN(renderer, provider(session.providerId));
+    facts.provider = renderer.credential;
+    SB_TRY_ASSIGN(practice, organization(session.organizationId));
+    facts.state = coding::StateCode::parse(practice.state).value_or(coding::StateCode());
     if (session.payerId) {
-        SB_TRY_ASSIGN(payer, m_store.practice().payer(*session.payerId));
-        facts.payer = payer.kind;
-        facts.payerProfile = payer.profile;
+        SB_TRY_ASSIGN(billed, payer(*session.payerId));
+        if (billed) {
+            facts.payer = billed->kind;
+            facts.payerProfile = billed->profile;
+        }
     }
     const coding::CodingDecision decision = m_engine.code(facts);
     if (!decision.billable) {
@@ -644,6 +647,41 @@ StoreResult<QString> SyncService::codeSession(const Session &session)
         lines.append(text);
     }
     return QString(lines.join(u' ') + u" POS " + decision.pos.toString());
+}
+
+StoreResult<Provider> SyncService::provider(const ProviderId &id)
+{
+    if (const auto it = m_lookups.providers.constFind(id.uuid()); it != m_lookups.providers.cend()) {
+        return *it;
+    }
+    SB_TRY_ASSIGN(found, m_store.practice().provider(id));
+    m_lookups.providers.insert(id.uuid(), found);
+    return found;
+}
+
+StoreResult<Organization> SyncService::organization(const OrganizationId &id)
+{
+    if (const auto it = m_lookups.organizations.constFind(id.uuid());
+        it != m_lookups.organizations.cend()) {
+        return *it;
+    }
+    SB_TRY_ASSIGN(found, m_store.practice().organization(id));
+    m_lookups.organizations.insert(id.uuid(), found);
+    return found;
+}
+
+StoreResult<std::optional<Payer>> SyncService::payer(const PayerId &id)
+{
+    if (const auto it = m_lookups.payers.constFind(id.uuid()); it != m_lookups.payers.cend()) {
+        return *it;
+    }
+    auto found = m_store.practice().payer(id);
+    if (!found && found.error().kind != StoreError::Kind::NotFound) {
+        return unexpected(found.error());
+    }
+    const std::optional<Payer> known = found ? std::optional<Payer>(*found) : std::nullopt;
+    m_lookups.payers.insert(id.uuid(), known);
+    return known;
 }
 
 StoreResult<void> SyncService::publishStatus(const Session &session, std::uint64_t seq,

@@ -5,13 +5,16 @@
 #include "server/requestdecoder.h"
 
 #include "coding/codingengine.h"
+#include "domain/organization.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QHash>
 #include <QList>
 #include <QString>
 
 #include <memory>
+#include <optional>
 #include <utility>
 
 namespace sb {
@@ -90,10 +93,22 @@ private:
                                     const QStringList &earlier = {});
     StoreResult<QList<pb::PullItem>> snapshot(const Principal &principal, std::uint64_t seq);
 
+    /// Practice records a push reads for every session (provider, organization, payer),
+    /// read once per push: the push runs in one transaction, so they cannot change under it.
+    struct PushLookups {
+        QHash<QUuid, Provider> providers;
+        QHash<QUuid, Organization> organizations;
+        QHash<QUuid, std::optional<Payer>> payers; ///< nullopt: no such payer.
+    };
+    StoreResult<Provider> provider(const ProviderId &id);
+    StoreResult<Organization> organization(const OrganizationId &id);
+    StoreResult<std::optional<Payer>> payer(const PayerId &id);
+
     Store &m_store;
     OfficeSyncRepository m_repo;
     coding::CodingEngine m_engine;
     SyncServiceConfig m_config;
+    PushLookups m_lookups; ///< Emptied at the start and end of every push.
 };
 
 } // namespace sb::sync
