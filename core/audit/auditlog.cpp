@@ -3,8 +3,7 @@
 
 #include "store/database.h"
 #include "util/clock.h"
-
-#include <QCryptographicHash>
+#include "util/sha256.h"
 
 #include <array>
 
@@ -33,16 +32,6 @@ std::optional<AuditAction> actionFromName(QStringView name)
     return std::nullopt;
 }
 
-/// Length-prefixed so that field boundaries cannot be shifted to forge a matching hash.
-void addField(QCryptographicHash &hash, QByteArrayView bytes)
-{
-    const auto size = static_cast<quint32>(bytes.size());
-    const std::array<char, 4> prefix{char(size >> 24), char(size >> 16), char(size >> 8),
-                                     char(size)};
-    hash.addData(QByteArrayView(prefix.data(), prefix.size()));
-    hash.addData(bytes);
-}
-
 QByteArray uuidBytes(const QUuid &uuid)
 {
     return uuid.isNull() ? QByteArray() : uuid.toRfc4122();
@@ -64,16 +53,17 @@ QString toName(AuditAction action)
 
 QByteArray AuditLog::chainHash(const AuditEntry &entry)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    addField(hash, entry.prevHash);
-    addField(hash, QByteArray::number(entry.seq));
-    addField(hash, QByteArray::number(entry.at.toMSecsSinceEpoch()));
-    addField(hash, uuidBytes(entry.user.uuid()));
-    addField(hash, uuidBytes(entry.device.uuid()));
-    addField(hash, toName(entry.action).toUtf8());
-    addField(hash, entry.recordType.toUtf8());
-    addField(hash, uuidBytes(entry.recordId));
-    addField(hash, entry.outcome.toUtf8());
+    // Length-prefixed (4 bytes) so that field boundaries cannot be shifted to forge a match.
+    LengthPrefixedSha256 hash(4, 256);
+    hash.addField(entry.prevHash)
+        .addField(QByteArray::number(entry.seq))
+        .addField(QByteArray::number(entry.at.toMSecsSinceEpoch()))
+        .addField(uuidBytes(entry.user.uuid()))
+        .addField(uuidBytes(entry.device.uuid()))
+        .addField(toName(entry.action).toUtf8())
+        .addField(entry.recordType.toUtf8())
+        .addField(uuidBytes(entry.recordId))
+        .addField(entry.outcome.toUtf8());
     return hash.result();
 }
 

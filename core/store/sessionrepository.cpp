@@ -5,8 +5,7 @@
 #include "store/database.h"
 #include "store/repositoryhelpers_p.h"
 #include "util/clock.h"
-
-#include <QCryptographicHash>
+#include "util/sha256.h"
 
 namespace sb {
 
@@ -22,16 +21,19 @@ class CanonicalHash {
 public:
     CanonicalHash &addBytes(QByteArrayView bytes)
     {
-        const auto size = static_cast<quint64>(bytes.size());
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            const char byte = static_cast<char>((size >> shift) & 0xFF);
-            m_hash.addData(QByteArrayView(&byte, 1));
-        }
-        m_hash.addData(bytes);
+        m_hash.addField(bytes);
         return *this;
     }
-    CanonicalHash &add(const QString &text) { return addBytes(text.toUtf8()); }
-    CanonicalHash &add(std::int64_t value) { return addBytes(QByteArray::number(qlonglong(value))); }
+    CanonicalHash &add(const QString &text)
+    {
+        m_hash.addUtf8Field(text);
+        return *this;
+    }
+    CanonicalHash &add(std::int64_t value)
+    {
+        m_hash.addDecimalField(value);
+        return *this;
+    }
     template<typename Tag>
     CanonicalHash &add(const Id<Tag> &id)
     {
@@ -40,7 +42,7 @@ public:
     QByteArray result() const { return m_hash.result(); }
 
 private:
-    QCryptographicHash m_hash{QCryptographicHash::Sha256};
+    LengthPrefixedSha256 m_hash{8, 4096};
 };
 
 constexpr const char *sessionSelect =

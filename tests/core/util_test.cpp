@@ -2,10 +2,14 @@
 #include "domain/ids.h"
 #include "util/clock.h"
 #include "util/expected.h"
+#include "util/sha256.h"
 #include "util/uuid7.h"
+
+#include <QCryptographicHash>
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <limits>
 #include <set>
 
 using namespace sb;
@@ -69,4 +73,49 @@ TEST_CASE("Expected carries either a value or a typed error")
     Expected<void, Error> failed = unexpected(Error::Bad);
     CHECK(ok.hasValue());
     CHECK_FALSE(failed.hasValue());
+}
+
+TEST_CASE("sha256 matches the FIPS 180-2 vectors and Qt's implementation on the same bytes")
+{
+    CHECK(sb::sha256("abc").toHex() ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(sb::sha256("").toHex() ==
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    // Hashes already stored (content hashes, the audit chain) must not change with the
+    // implementation: the length-prefixed builder equals hashing the same bytes with Qt.
+    for (const int prefix : {4, 8}) {
+        sb::LengthPrefixedSha256 built(prefix);
+        QCryptographicHash reference(QCryptographicHash::Sha256);
+        const QList<QByteArray> fields{QByteArray(), QByteArray("note"), QByteArray(3000, 'x')};
+        for (const QByteArray &field : fields) {
+            built.addField(field);
+            const auto size = static_cast<quint64>(field.size());
+            for (int shift = (prefix - 1) * 8; shift >= 0; shift -= 8) {
+                const char byte = static_cast<char>((size >> shift) & 0xFF);
+                reference.addData(QByteArrayView(&byte, 1));
+            }
+            reference.addData(field);
+        }
+        CHECK(built.result() == reference.result());
+    }
+    // Text and numbers take a path without temporaries; the bytes must be toUtf8()'s and
+    // QByteArray::number()'s, including non-ASCII text and a lone surrogate.
+    const QList<QString> texts{QString(), QStringLiteral("F41.1"), QStringLiteral("Zoë — 😀"),
+                               QString(QChar(0xD800)) + QStringLiteral("x")};
+    for (const QString &text : texts) {
+        sb::LengthPrefixedSha256 fast(8);
+        sb::LengthPrefixedSha256 plain(8);
+        fast.addUtf8Field(text);
+        plain.addField(text.toUtf8());
+        CHECK(fast.result() == plain.result());
+    }
+    for (const std::int64_t value : {std::int64_t{0}, std::int64_t{-1'250},
+                                     std::numeric_limits<std::int64_t>::min(),
+                                     std::numeric_limits<std::int64_t>::max()}) {
+        sb::LengthPrefixedSha256 fast(8);
+        sb::LengthPrefixedSha256 plain(8);
+        fast.addDecimalField(value);
+        plain.addField(QByteArray::number(qlonglong(value)));
+        CHECK(fast.result() == plain.result());
+    }
 }
