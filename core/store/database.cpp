@@ -13,6 +13,13 @@ Q_LOGGING_CATEGORY(lcStore, "sessionbook.store", QtInfoMsg)
 
 namespace {
 
+/// "SAVEPOINT sp2", "RELEASE sp2": one name per nesting depth.
+std::string savepointSql(const char *verb, int depth)
+{
+    return verb + std::to_string(depth);
+}
+
+
 constexpr QByteArrayView plaintextSqliteHeader("SQLite format 3\0", 16);
 
 StoreError::Kind kindFor(int code, const char *message)
@@ -250,11 +257,10 @@ StoreResult<void> Transaction::commit()
     if (m_done) {
         return storeError(StoreError::Kind::Internal, QStringLiteral("transaction already ended"));
     }
-    const std::string sql = m_depth == 0 ? std::string("COMMIT")
-                                         : "RELEASE sp" + std::to_string(m_depth);
-    const int rc = sqlite3_exec(m_db->handle(), sql.c_str(), nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-        StoreError error = m_db->lastError("commit", rc);
+    if (auto ok = m_db->runCached(m_depth == 0 ? std::string_view("COMMIT")
+                                                : savepointSql("RELEASE sp", m_depth));
+        !ok) {
+        StoreError error = ok.error();
         rollback();
         return unexpected(std::move(error));
     }
@@ -379,10 +385,20 @@ StoreError Database::lastError(const char *what, int code) const
                       code};
 }
 
+StoreResult<void> Database::runCached(std::string_view sql)
+{
+    // Transactions begin and end around every write: through the statement cache they are
+    // compiled once, not on each call as sqlite3_exec would.
+    auto stmt = prepare(sql);
+    if (!stmt) {
+        return unexpected(stmt.error());
+    }
+    return stmt->run();
+}
+
 StoreResult<Statement> Database::prepare(std::string_view sql)
 {
-    const std::string key(sql);
-    auto it = m_cache.find(key);
+    auto it = m_cache.find(sql);
     if (it != m_cache.end() && !it->second.inUse) {
         it->second.inUse = true;
         return Statement(*this, it->second.stmt, &it->second.inUse);
@@ -397,7 +413,7 @@ StoreResult<Statement> Database::prepare(std::string_view sql)
     if (!cache) {
         return Statement(*this, stmt, nullptr); // the cached copy is busy: a one-off
     }
-    auto inserted = m_cache.emplace(key, CachedStatement{stmt, true}).first;
+    auto inserted = m_cache.emplace(std::string(sql), CachedStatement{stmt, true}).first;
     return Statement(*this, stmt, &inserted->second.inUse);
 }
 
@@ -424,11 +440,10 @@ StoreResult<void> Database::execLiteral(const char *sql)
 StoreResult<Transaction> Database::begin()
 {
     const int depth = m_transactionDepth;
-    const std::string sql = depth == 0 ? std::string("BEGIN IMMEDIATE")
-                                       : "SAVEPOINT sp" + std::to_string(depth);
-    const int rc = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-        return unexpected(lastError("begin", rc));
+    if (auto ok = runCached(depth == 0 ? std::string_view("BEGIN IMMEDIATE")
+                                       : savepointSql("SAVEPOINT sp", depth));
+        !ok) {
+        return unexpected(ok.error());
     }
     m_transactionDepth = depth + 1;
     return Transaction(*this, depth);

@@ -180,6 +180,8 @@ private:
     friend class Transaction;
     explicit Database(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)) {}
     StoreResult<void> migrate(std::span<const MigrationStep> schema, int targetVersion);
+    /// Runs a statement without parameters through the statement cache.
+    StoreResult<void> runCached(std::string_view sql);
     void release(sqlite3_stmt *stmt, bool *inUse);
 
     struct CachedStatement {
@@ -188,7 +190,15 @@ private:
     };
     sqlite3 *m_db;
     QString m_path;
-    std::unordered_map<std::string, CachedStatement> m_cache;
+    /// Looks SQL text up without copying it into a std::string first (every query passes here).
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const noexcept
+        {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
+    std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> m_cache;
     int m_transactionDepth = 0;
 };
 
