@@ -134,7 +134,11 @@ public:
             return false;
         }
         m_capture.applyTemplate(QStringLiteral("SOAP"));
-        m_capture.setNote(m_capture.note() + QStringLiteral("Fictional walkthrough note."));
+        // Typed into the note as a clinician would; the text area hands it to setNote().
+        if (auto *note = m_window.findChild<QQuickItem *>(QStringLiteral("noteArea"))) {
+            const QString typed = m_capture.note() + QStringLiteral("Fictional walkthrough note.");
+            note->setProperty("text", typed);
+        }
         m_capture.flushNote();
         if (!step("ready", [&] { return m_capture.canSign(); })) {
             return false;

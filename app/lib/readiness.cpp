@@ -143,9 +143,14 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
             }
         }
         if (problems.isEmpty()) {
+            QStringList all;
+            for (const Diagnosis &dx : session.diagnoses) {
+                all.append(withDot(dx.code));
+            }
             items.append({QStringLiteral("diagnosis"),
-                          tr("Primary diagnosis %1").arg(withDot(session.diagnoses.first().code)),
-                          tr("%1 code(s) in pointer order").arg(session.diagnoses.size()),
+                          tr("Primary diagnosis %1").arg(all.first()),
+                          all.size() > 1 ? tr("In claim order: %1").arg(all.join(QStringLiteral(", ")))
+                                         : QString(),
                           Level::Done});
         } else {
             items.append({QStringLiteral("diagnosis"), tr("Fix the diagnoses"),

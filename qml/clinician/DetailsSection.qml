@@ -127,14 +127,18 @@ ColumnLayout {
             }
         }
     }
-    RowLayout {
+    // Name on its own row on a phone; name, role and Add in one row when there is room.
+    GridLayout {
         Layout.fillWidth: true
         visible: section.editable
-        spacing: 8
+        columns: section.width >= 520 ? 3 : 2
+        columnSpacing: 8
+        rowSpacing: 0
         TextField {
             id: participantName
             objectName: "participantName"
             Layout.fillWidth: true
+            Layout.columnSpan: section.width >= 520 ? 1 : 2
             Layout.minimumHeight: 48
             placeholderText: qsTr("Add a participant")
             Accessible.name: qsTr("Participant name")
@@ -142,7 +146,8 @@ ColumnLayout {
         }
         ComboBox {
             id: participantRole
-            Layout.preferredWidth: 150
+            Layout.fillWidth: true
+            Layout.preferredWidth: 180
             Layout.minimumHeight: 48
             model: section.capture.participantRoleOptions
             textRole: "text"
@@ -153,7 +158,7 @@ ColumnLayout {
         Button {
             id: addButton
             Layout.minimumHeight: 48
-            Layout.minimumWidth: 48
+            Layout.minimumWidth: 88
             enabled: participantName.text.trim().length > 0
             text: qsTr("Add")
             Accessible.name: qsTr("Add participant")

@@ -47,6 +47,7 @@ ColumnLayout {
             }
             ColumnLayout {
                 Layout.fillWidth: true
+                Layout.alignment: Qt.AlignTop
                 spacing: 0
                 Label {
                     Layout.fillWidth: true
