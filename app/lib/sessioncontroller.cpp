@@ -465,8 +465,10 @@ void SessionController::sign()
             if (!state.store || !state.clinician) {
                 return SignedResult{};
             }
-            auto signature = state.store->sessions().sign(state.actor, id, state.clinician->id,
-                                                          state.clock.nowUtc());
+            // The signature, its outbox entry and the "on device" status in one transaction.
+            auto signature = sync::DeviceSyncStore(*state.store)
+                                 .signSession(state.actor, id, state.clinician->id,
+                                              state.clock.nowUtc());
             return signature ? SignedResult{signature.value()} : SignedResult{};
         },
         [this](const SignedResult &result) {

@@ -55,11 +55,11 @@ class SessionController : public QObject {
     Q_PROPERTY(QVariantList participantRoleOptions READ participantRoleOptions CONSTANT)
     Q_PROPERTY(QVariantList diagnoses READ diagnoses NOTIFY diagnosesChanged)
     Q_PROPERTY(QString diagnosisMessage READ diagnosisMessage NOTIFY diagnosisMessageChanged)
-    Q_PROPERTY(DiagnosisSearchModel *diagnosisSearch READ diagnosisSearch CONSTANT)
+    Q_PROPERTY(sb::app::DiagnosisSearchModel *diagnosisSearch READ diagnosisSearch CONSTANT)
     Q_PROPERTY(QString note READ note NOTIFY noteChanged)
     Q_PROPERTY(QString noteTemplate READ noteTemplate NOTIFY noteChanged)
     Q_PROPERTY(QString noteStatus READ noteStatus NOTIFY noteStatusChanged)
-    Q_PROPERTY(ReadinessModel *readiness READ readiness CONSTANT)
+    Q_PROPERTY(sb::app::ReadinessModel *readiness READ readiness CONSTANT)
     Q_PROPERTY(bool canSign READ canSign NOTIFY canSignChanged)
     Q_PROPERTY(QVariantList addenda READ addenda NOTIFY addendaChanged)
 public:

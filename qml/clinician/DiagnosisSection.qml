@@ -102,10 +102,10 @@ ColumnLayout {
             required property string description
             required property bool billable
             Layout.fillWidth: true
-            Layout.preferredHeight: Math.max(56, hitText.implicitHeight + 16)
+            Layout.preferredHeight: Math.max(56, implicitContentHeight + 16)
             Accessible.name: qsTr("Add %1, %2").arg(displayCode).arg(description)
             onClicked: {
-                if (section.capture.addDiagnosis(code)) {
+                if (section.capture.addDiagnosis(hit.code)) {
                     searchField.clear()
                     section.search.clear()
                 }
@@ -119,7 +119,6 @@ ColumnLayout {
                     opacity: hit.billable ? 1 : 0.6
                 }
                 Label {
-                    id: hitText
                     Layout.fillWidth: true
                     wrapMode: Text.WordWrap
                     maximumLineCount: 2

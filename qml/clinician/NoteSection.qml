@@ -32,13 +32,14 @@ ColumnLayout {
         Repeater {
             model: ["SOAP", "DAP", "BIRP"]
             Button {
+                id: templateButton
                 required property string modelData
                 height: 48
                 flat: true
-                highlighted: section.capture.noteTemplate === modelData
-                text: modelData
-                Accessible.name: qsTr("Insert %1 sections").arg(modelData)
-                onClicked: section.capture.applyTemplate(modelData)
+                highlighted: section.capture.noteTemplate === templateButton.modelData
+                text: templateButton.modelData
+                Accessible.name: qsTr("Insert %1 sections").arg(templateButton.modelData)
+                onClicked: section.capture.applyTemplate(templateButton.modelData)
             }
         }
     }

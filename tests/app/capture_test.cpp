@@ -15,6 +15,8 @@
 
 #include <QAbstractItemModelTester>
 
+#include <algorithm>
+
 #include <catch2/catch_test_macros.hpp>
 
 using namespace sb;
@@ -454,6 +456,17 @@ TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync
     Session s = c.stored();
     CHECK(s.isSigned());
     CHECK(s.note == typed);
+    CHECK(s.statusTrail.last().status == SessionStatus::OnDevice);
+    const bool queued = c.h.onStore<bool>([id = s.id](WorkerState &state) {
+        const auto entries = sync::DeviceSyncStore(*state.store).entries();
+        if (!entries) {
+            return false;
+        }
+        return std::any_of(entries->cbegin(), entries->cend(), [&id](const auto &entry) {
+            return entry.recordId == id.uuid();
+        });
+    });
+    CHECK(queued); // signing enqueues the session for sync in the same transaction
 
     c.capture.setNote(QStringLiteral("changed"));
     CHECK(c.capture.note() == typed);
