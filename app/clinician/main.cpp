@@ -129,6 +129,12 @@ public:
             return false;
         }
         shoot(QStringLiteral("capture-blocked"));
+        // Leaving a stopped, unsigned session asks first and says what still blocks.
+        if (auto *dialog = m_window.findChild<QObject *>(QStringLiteral("leaveDialog"))) {
+            QMetaObject::invokeMethod(dialog, "open");
+            shoot(QStringLiteral("capture-leave"));
+            QMetaObject::invokeMethod(dialog, "close");
+        }
         if (!m_capture.addDiagnosis(QStringLiteral("F41.1"))) {
             std::fprintf(stderr, "self-test: diagnosis refused\n");
             return false;
