@@ -6,7 +6,9 @@ import QtQuick.Layouts
 import Sessionbook.App
 import Sessionbook.Components
 
-// The session timer. Every tap is stored at once; the hint shows what the minutes bill.
+// The capture screen: the timer (every tap is stored at once; the hint shows what the minutes
+// bill), session details, diagnoses, the note, the readiness checklist before signing and,
+// once signed, addenda. Sections live in their own files.
 Page {
     id: page
     required property SessionController capture
