@@ -8,6 +8,7 @@
 //   sessionbook --screenshots DIR    the same flow, saving PNGs at phone and tablet sizes,
 //                                    light and dark
 #include "devicepaths.h"
+#include "diagnosissearchmodel.h"
 #include "lockcontroller.h"
 #include "secretstore.h"
 #include "sessioncontroller.h"
@@ -22,6 +23,7 @@
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
+#include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QTemporaryDir>
@@ -62,7 +64,8 @@ bool waitFor(const std::function<bool()> &done, int timeoutMs = 10000)
 
 /**
  * The scripted walk through every page used by --self-test and --screenshots: first run,
- * unlock, Today, a 38-minute capture (on the manual clock), sign, lock. Drives the
+ * unlock, Today, a 38-minute capture (on the manual clock) with details, a diagnosis search,
+ * a blocked then ready checklist, the note, sign, an addendum, lock. Drives the
  * controllers directly; QML reacts as it would to taps.
  */
 class Walkthrough {
@@ -99,18 +102,65 @@ public:
         m_clock.advanceMs(38 * 60 * 1000 + 12 * 1000);
         Q_EMIT m_capture.elapsedChanged();
         shoot(QStringLiteral("capture-running"));
+
+        // Session details, then the diagnosis picker searching by words.
+        m_capture.setModality(QStringLiteral("video"));
+        m_capture.setPatientLocation(QStringLiteral("home"));
+        m_capture.addParticipant(QStringLiteral("Alex Rivera"), QStringLiteral("family_member"));
+        sb::app::DiagnosisSearchModel &search = *m_capture.diagnosisSearch();
+        if (!step("code index", [&] { return search.ready(); })) {
+            return false;
+        }
+        bool answered = false;
+        auto searched = QObject::connect(&search, &sb::app::DiagnosisSearchModel::resultsReady,
+                                         [&answered] { answered = true; });
+        setSearchText(QStringLiteral("generalized anx"));
+        if (!step("search", [&] { return answered && search.rowCount() > 0; })) {
+            return false;
+        }
+        QObject::disconnect(searched);
+        shoot(QStringLiteral("capture-details"), "participantName");
+        shoot(QStringLiteral("capture-diagnosis-search"), "diagnosisSearchField");
+        setSearchText(QString());
         m_capture.pause();
         m_capture.resume();
         m_capture.stop();
         if (!step("stop", [&] { return !m_capture.busy(); })) {
             return false;
         }
+        shoot(QStringLiteral("capture-blocked"));
+        // Leaving a stopped, unsigned session asks first and says what still blocks.
+        if (auto *dialog = m_window.findChild<QObject *>(QStringLiteral("leaveDialog"))) {
+            QMetaObject::invokeMethod(dialog, "open");
+            shoot(QStringLiteral("capture-leave"));
+            QMetaObject::invokeMethod(dialog, "close");
+        }
+        if (!m_capture.addDiagnosis(QStringLiteral("F41.1"))) {
+            std::fprintf(stderr, "self-test: diagnosis refused\n");
+            return false;
+        }
+        m_capture.applyTemplate(QStringLiteral("SOAP"));
+        // Typed into the note as a clinician would; the text area hands it to setNote().
+        if (auto *note = m_window.findChild<QQuickItem *>(QStringLiteral("noteArea"))) {
+            const QString typed = m_capture.note() + QStringLiteral("Fictional walkthrough note.");
+            note->setProperty("text", typed);
+        }
+        m_capture.flushNote();
+        if (!step("ready", [&] { return m_capture.canSign(); })) {
+            return false;
+        }
         shoot(QStringLiteral("capture-stopped"));
+        shoot(QStringLiteral("capture-note"), "noteArea");
         m_capture.sign();
         if (!step("sign", [&] { return m_capture.phase() == sb::app::SessionController::Signed; })) {
             return false;
         }
         shoot(QStringLiteral("capture-signed"));
+        m_capture.addAddendum(QStringLiteral("Fictional addendum: follow-up call scheduled."));
+        if (!step("addendum", [&] { return m_capture.addenda().size() == 1; })) {
+            return false;
+        }
+        shoot(QStringLiteral("capture-addendum"));
         m_window.setProperty("coverWhenInactive", true);
         shoot(QStringLiteral("privacy-cover"));
         m_window.setProperty("coverWhenInactive", false);
@@ -133,8 +183,38 @@ private:
         return false;
     }
 
-    /// Renders the current screen at every size and theme (only with an output directory).
-    void shoot(const QString &name)
+    /// Types into the diagnosis search field as a clinician would.
+    void setSearchText(const QString &text)
+    {
+        if (auto *field = m_window.findChild<QQuickItem *>(QStringLiteral("diagnosisSearchField"))) {
+            field->setProperty("text", text);
+        }
+        m_capture.diagnosisSearch()->setQuery(text);
+    }
+
+    /// Scrolls the capture screen so that the item named `target` is near the top (or to the
+    /// top without one).
+    void scrollTo(const char *target)
+    {
+        auto *scroll = m_window.findChild<QQuickItem *>(QStringLiteral("captureScroll"));
+        auto *flick = scroll ? scroll->property("contentItem").value<QQuickItem *>() : nullptr;
+        if (flick == nullptr) {
+            return;
+        }
+        qreal y = 0;
+        if (target != nullptr) {
+            if (auto *item = m_window.findChild<QQuickItem *>(QString::fromLatin1(target))) {
+                auto *content = flick->property("contentItem").value<QQuickItem *>();
+                y = item->mapToItem(content, QPointF(0, 0)).y() - 120;
+            }
+        }
+        const qreal maxY = flick->property("contentHeight").toReal() - flick->height();
+        flick->setProperty("contentY", qBound<qreal>(0, y, qMax<qreal>(0, maxY)));
+    }
+
+    /// Renders the current screen at every size and theme (only with an output directory),
+    /// scrolled to `target` when given.
+    void shoot(const QString &name, const char *target = nullptr)
     {
         struct Size {
             const char *label;
@@ -146,6 +226,8 @@ private:
             for (const bool dark : {false, true}) {
                 m_window.resize(size.width, size.height);
                 m_window.setProperty("dark", dark);
+                waitFor([] { return true; });
+                scrollTo(target);
                 waitFor([] { return true; });
                 const QImage image = m_window.grabWindow();
                 if (!m_outDir.isEmpty()) {
@@ -162,6 +244,7 @@ private:
         }
         m_window.resize(390, 844);
         m_window.setProperty("dark", false);
+        scrollTo(nullptr);
     }
 
     QQuickWindow &m_window;
@@ -230,6 +313,9 @@ int main(int argc, char *argv[])
                      &sb::app::TodayModel::reload);
     QObject::connect(&lock, &sb::app::LockController::locked, &today,
                      &sb::app::TodayModel::clear);
+    // Before the store closes: a note typed in the last second is saved, not lost.
+    QObject::connect(&lock, &sb::app::LockController::locked, &capture,
+                     &sb::app::SessionController::flushNote);
     QObject::connect(&capture, &sb::app::SessionController::sessionSigned, &today,
                      &sb::app::TodayModel::reload);
     QObject::connect(&app, &QGuiApplication::applicationStateChanged, &lock,

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sessioncontroller.h"
 
+#include "client/devicesyncstore.h"
+#include "codesets/icd10index.h"
 #include "codinghint.h"
+#include "diagnosissearchmodel.h"
+#include "domain/enums.h"
+#include "readiness.h"
 #include "storehost.h"
+
+#include <QLocale>
 
 namespace sb::app {
 
@@ -12,6 +19,7 @@ namespace {
 struct Started {
     std::optional<Session> session;
     coding::SessionFacts facts;
+    CaseloadWarnings caseload;
     QString error;
 };
 
@@ -19,6 +27,58 @@ struct Written {
     bool ok = false;
     QString error;
 };
+
+struct SignedResult {
+    std::optional<Signature> signature;
+};
+
+struct AddendumResult {
+    std::optional<Addendum> addendum;
+};
+
+QVariantMap option(const QString &value, const QString &text)
+{
+    return {{QStringLiteral("value"), value}, {QStringLiteral("text"), text}};
+}
+
+QString withDot(const QString &code)
+{
+    return code.size() > 3 ? code.left(3) + u'.' + code.mid(3) : code;
+}
+
+/// "f41.1 " -> "F411": what the code set and the store expect.
+QString normalizedCode(const QString &code)
+{
+    QString out;
+    for (const QChar c : code) {
+        if (c.isLetterOrNumber()) {
+            out.append(c.toUpper());
+        }
+    }
+    return out;
+}
+
+QString roleText(ParticipantRole role)
+{
+    switch (role) {
+    case ParticipantRole::Patient:
+        return SessionController::tr("Patient");
+    case ParticipantRole::FamilyMember:
+        return SessionController::tr("Family member");
+    case ParticipantRole::GroupMember:
+        return SessionController::tr("Group member");
+    case ParticipantRole::Interpreter:
+        return SessionController::tr("Interpreter");
+    case ParticipantRole::Other:
+        return SessionController::tr("Other");
+    }
+    return {};
+}
+
+bool isGroup(ServiceKind kind)
+{
+    return kind == ServiceKind::Group || kind == ServiceKind::MultipleFamilyGroup;
+}
 
 } // namespace
 
@@ -30,7 +90,22 @@ SessionController::SessionController(StoreHost &host, QObject *parent)
     }
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &SessionController::elapsedChanged);
+    m_autosave.setSingleShot(true);
+    m_autosave.setInterval(noteAutosaveMs);
+    connect(&m_autosave, &QTimer::timeout, this, &SessionController::flushNote);
+    m_search = new DiagnosisSearchModel(host, this);
+    m_readiness = new ReadinessModel(this);
+    connect(m_search, &DiagnosisSearchModel::readyChanged, this, [this] {
+        Q_EMIT diagnosesChanged(); // descriptions come from the index
+        refreshReadiness();
+    });
+    connect(this, &SessionController::busyChanged, this, [this] {
+        Q_EMIT noteStatusChanged();
+        refreshReadiness();
+    });
 }
+
+SessionController::~SessionController() = default;
 
 int SessionController::elapsedSeconds() const
 {
@@ -56,9 +131,180 @@ QString SessionController::codingHint() const
     if (!m_engine || !m_session) {
         return {};
     }
+    return app::codingHint(*m_engine, factsNow(), m_phase == Running || m_phase == Paused);
+}
+
+coding::SessionFacts SessionController::factsNow() const
+{
     coding::SessionFacts facts = m_facts;
     facts.minutes = elapsedSeconds() / 60;
-    return app::codingHint(*m_engine, facts, m_phase == Running || m_phase == Paused);
+    if (m_session) {
+        facts.service = m_session->service;
+        facts.modality = m_session->modality;
+        facts.patientLocation = m_session->patientLocation;
+        facts.interactiveComplexity = m_session->interactiveComplexity;
+        facts.primaryDiagnosis = m_session->diagnoses.isEmpty()
+                                     ? QString()
+                                     : m_session->diagnoses.first().code;
+    }
+    return facts;
+}
+
+QString SessionController::service() const
+{
+    return m_session ? toName(m_session->service) : QString();
+}
+
+QString SessionController::modality() const
+{
+    return m_session ? toName(m_session->modality) : QString();
+}
+
+QString SessionController::patientLocation() const
+{
+    return m_session ? toName(m_session->patientLocation) : QString();
+}
+
+bool SessionController::interactiveComplexity() const
+{
+    return m_session && m_session->interactiveComplexity;
+}
+
+bool SessionController::telehealth() const
+{
+    return m_session && m_session->modality != Modality::InPerson;
+}
+
+bool SessionController::groupSession() const
+{
+    return m_session && isGroup(m_session->service);
+}
+
+QVariantList SessionController::participants() const
+{
+    QVariantList out;
+    if (!m_session) {
+        return out;
+    }
+    for (const Participant &p : m_session->participants) {
+        const bool patient = p.role == ParticipantRole::Patient;
+        out.append(QVariantMap{
+            {QStringLiteral("name"), patient && p.displayName.isEmpty() ? m_patientName
+                                                                          : p.displayName},
+            {QStringLiteral("role"), toName(p.role)},
+            {QStringLiteral("roleText"), roleText(p.role)},
+            {QStringLiteral("present"), p.present},
+            {QStringLiteral("removable"), !patient}});
+    }
+    return out;
+}
+
+QVariantList SessionController::serviceOptions() const
+{
+    return {option(toName(ServiceKind::IndividualPsychotherapy), tr("Individual psychotherapy")),
+            option(toName(ServiceKind::PsychotherapyWithEm), tr("Psychotherapy with E/M")),
+            option(toName(ServiceKind::Crisis), tr("Crisis psychotherapy")),
+            option(toName(ServiceKind::FamilyWithPatient), tr("Family, with patient")),
+            option(toName(ServiceKind::FamilyWithoutPatient), tr("Family, without patient")),
+            option(toName(ServiceKind::Group), tr("Group psychotherapy")),
+            option(toName(ServiceKind::MultipleFamilyGroup), tr("Multiple-family group")),
+            option(toName(ServiceKind::DiagnosticEval), tr("Diagnostic evaluation")),
+            option(toName(ServiceKind::DiagnosticEvalMedical),
+                   tr("Diagnostic evaluation with medical services")),
+            option(toName(ServiceKind::PsychTestingEval), tr("Psychological testing evaluation")),
+            option(toName(ServiceKind::PsychTestingAdmin), tr("Psychological test administration")),
+            option(toName(ServiceKind::EmOfficeNew), tr("Office visit, new patient")),
+            option(toName(ServiceKind::EmOfficeEstablished), tr("Office visit, established")),
+            option(toName(ServiceKind::HealthBehaviorIndividual),
+                   tr("Health behavior intervention"))};
+}
+
+QVariantList SessionController::modalityOptions() const
+{
+    return {option(toName(Modality::InPerson), tr("In person")),
+            option(toName(Modality::Video), tr("Video")),
+            option(toName(Modality::AudioOnly), tr("Audio only"))};
+}
+
+QVariantList SessionController::locationOptions() const
+{
+    return {option(toName(PatientLocation::Office), tr("Clinic or office")),
+            option(toName(PatientLocation::Home), tr("Patient's home")),
+            option(toName(PatientLocation::Other), tr("Other site"))};
+}
+
+QVariantList SessionController::participantRoleOptions() const
+{
+    return {option(toName(ParticipantRole::FamilyMember), roleText(ParticipantRole::FamilyMember)),
+            option(toName(ParticipantRole::GroupMember), roleText(ParticipantRole::GroupMember)),
+            option(toName(ParticipantRole::Interpreter), roleText(ParticipantRole::Interpreter)),
+            option(toName(ParticipantRole::Other), roleText(ParticipantRole::Other))};
+}
+
+QVariantList SessionController::diagnoses() const
+{
+    QVariantList out;
+    if (!m_session) {
+        return out;
+    }
+    const auto index = m_search->codeIndex();
+    bool first = true;
+    for (const Diagnosis &dx : m_session->diagnoses) {
+        QString description;
+        if (index) {
+            if (const Icd10Check check = index->check(dx.code, m_session->dateOfService)) {
+                description = check->description;
+            }
+        }
+        out.append(QVariantMap{{QStringLiteral("code"), dx.code},
+                               {QStringLiteral("displayCode"), withDot(dx.code)},
+                               {QStringLiteral("description"), description},
+                               {QStringLiteral("primary"), first}});
+        first = false;
+    }
+    return out;
+}
+
+QString SessionController::note() const
+{
+    return m_session ? m_session->note : QString();
+}
+
+QString SessionController::noteTemplate() const
+{
+    return m_session ? m_session->noteTemplate : QString();
+}
+
+QString SessionController::noteStatus() const
+{
+    if (!m_session) {
+        return {};
+    }
+    if (m_noteDirty) {
+        return tr("Not saved yet");
+    }
+    return busy() ? tr("Saving…") : tr("Saved");
+}
+
+bool SessionController::canSign() const
+{
+    return m_canSign;
+}
+
+QVariantList SessionController::addenda() const
+{
+    QVariantList out;
+    if (!m_session) {
+        return out;
+    }
+    for (const Addendum &a : m_session->addenda) {
+        const QDateTime at = a.signature ? a.signature->signedAt : a.createdAt;
+        out.append(QVariantMap{
+            {QStringLiteral("text"), a.text},
+            {QStringLiteral("signedAt"),
+             QLocale().toString(at.toLocalTime(), QLocale::ShortFormat)}});
+    }
+    return out;
 }
 
 void SessionController::start(const QString &patientId, const QString &patientName)
@@ -73,6 +319,9 @@ void SessionController::start(const QString &patientId, const QString &patientNa
     }
     setError({});
     m_patientName = patientName;
+    if (!m_search->ready()) {
+        m_search->loadIndex();
+    }
     const PatientId id = *patient;
     writeStarted();
     m_host.run<Started>(
@@ -93,8 +342,15 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             s.participants = {Participant{ParticipantRole::Patient, id, QString(), true}};
             out.facts.provider = state.provider->credential;
             out.facts.dateOfService = s.dateOfService;
-            for (const auto &coverage : store.patients().coverages(state.actor, id)
-                                            .valueOr(QList<Coverage>{})) {
+            const auto coverages
+                = store.patients().coverages(state.actor, id).valueOr(QList<Coverage>{});
+            out.caseload = caseloadWarnings(
+                s.dateOfService, coverages,
+                store.patients().authorizations(state.actor, id).valueOr(QList<Authorization>{}),
+                store.practice().credentialingFor(state.provider->id)
+                    .valueOr(QList<CredentialingRecord>{}),
+                store.practice().payers().valueOr(QList<Payer>{}));
+            for (const auto &coverage : coverages) {
                 if (coverage.priority == 1) {
                     s.payerId = coverage.payerId;
                     if (auto payer = store.practice().payer(coverage.payerId)) {
@@ -114,6 +370,13 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             }
             m_session = started.session;
             m_facts = started.facts;
+            m_caseload = started.caseload;
+            m_noteDirty = false;
+            setDiagnosisMessage({});
+            Q_EMIT detailsChanged();
+            Q_EMIT diagnosesChanged();
+            Q_EMIT noteChanged();
+            Q_EMIT addendaChanged();
             tap(TimingEventKind::Start, Running);
         });
 }
@@ -157,6 +420,7 @@ void SessionController::tap(TimingEventKind kind, Phase next)
     }
     Q_EMIT elapsedChanged();
     save();
+    refreshReadiness();
 }
 
 void SessionController::save()
@@ -187,25 +451,37 @@ void SessionController::sign()
     if (m_phase != Stopped || !m_session) {
         return;
     }
+    refreshReadiness();
+    if (m_readiness->blockingCount() > 0) {
+        setError(tr("Resolve the items marked as blocking before signing."));
+        return;
+    }
+    flushNote(); // queued before the signature on the same thread: the signed note is current
     const SessionId id = m_session->id;
     writeStarted();
-    m_host.run<Written>(
+    m_host.run<SignedResult>(
         this,
         [id](WorkerState &state) {
             if (!state.store || !state.clinician) {
-                return Written{false, QStringLiteral("locked")};
+                return SignedResult{};
             }
-            auto signature = state.store->sessions().sign(state.actor, id, state.clinician->id,
-                                                          state.clock.nowUtc());
-            return Written{bool(signature), signature ? QString() : signature.error().kindName()};
+            // The signature, its outbox entry and the "on device" status in one transaction.
+            auto signature = sync::DeviceSyncStore(*state.store)
+                                 .signSession(state.actor, id, state.clinician->id,
+                                              state.clock.nowUtc());
+            return signature ? SignedResult{signature.value()} : SignedResult{};
         },
-        [this](const Written &written) {
+        [this](const SignedResult &result) {
             writeFinished();
-            if (!written.ok) {
+            if (!result.signature) {
                 setError(tr("Signing failed; the draft is kept."));
                 return;
             }
+            setError({});
+            m_session->signature = result.signature;
+            m_autosave.stop();
             setPhase(Signed);
+            refreshReadiness();
             Q_EMIT sessionSigned();
         });
 }
@@ -215,11 +491,297 @@ void SessionController::close()
     if (m_phase == Running || m_phase == Paused) {
         return;
     }
+    flushNote();
+    m_autosave.stop();
     m_session.reset();
     m_patientName.clear();
+    m_caseload = {};
     setError({});
+    setDiagnosisMessage({});
+    m_search->clear();
     setPhase(Idle);
     Q_EMIT elapsedChanged();
+    Q_EMIT detailsChanged();
+    Q_EMIT diagnosesChanged();
+    Q_EMIT noteChanged();
+    Q_EMIT noteStatusChanged();
+    Q_EMIT addendaChanged();
+    refreshReadiness();
+}
+
+void SessionController::detailsEdited()
+{
+    m_session->updatedAt = m_host.clock().nowUtc();
+    Q_EMIT detailsChanged();
+    Q_EMIT elapsedChanged(); // the coding hint depends on the details
+    save();
+    refreshReadiness();
+}
+
+void SessionController::setService(const QString &name)
+{
+    const auto value = fromName<ServiceKind>(name);
+    if (!editable() || !value || *value == m_session->service) {
+        return;
+    }
+    m_session->service = *value;
+    detailsEdited();
+}
+
+void SessionController::setModality(const QString &name)
+{
+    const auto value = fromName<Modality>(name);
+    if (!editable() || !value || *value == m_session->modality) {
+        return;
+    }
+    m_session->modality = *value;
+    if (*value == Modality::InPerson) {
+        m_session->patientLocation = PatientLocation::Office;
+    } else if (m_session->patientLocation == PatientLocation::Office) {
+        m_session->patientLocation = PatientLocation::Home; // the usual telehealth case
+    }
+    detailsEdited();
+}
+
+void SessionController::setPatientLocation(const QString &name)
+{
+    const auto value = fromName<PatientLocation>(name);
+    if (!editable() || !value || *value == m_session->patientLocation) {
+        return;
+    }
+    m_session->patientLocation = *value;
+    detailsEdited();
+}
+
+void SessionController::setInteractiveComplexity(bool on)
+{
+    if (!editable() || m_session->interactiveComplexity == on) {
+        return;
+    }
+    m_session->interactiveComplexity = on;
+    detailsEdited();
+}
+
+void SessionController::addParticipant(const QString &displayName, const QString &role)
+{
+    const QString name = displayName.simplified();
+    const auto value = fromName<ParticipantRole>(role);
+    if (!editable() || name.isEmpty() || !value || *value == ParticipantRole::Patient) {
+        return;
+    }
+    m_session->participants.append(Participant{*value, std::nullopt, name.left(200), true});
+    detailsEdited();
+}
+
+void SessionController::removeParticipant(int index)
+{
+    if (!editable() || index < 0 || index >= m_session->participants.size()
+        || m_session->participants.at(index).role == ParticipantRole::Patient) {
+        return;
+    }
+    m_session->participants.removeAt(index);
+    detailsEdited();
+}
+
+void SessionController::setParticipantPresent(int index, bool present)
+{
+    if (!editable() || index < 0 || index >= m_session->participants.size()
+        || m_session->participants.at(index).present == present) {
+        return;
+    }
+    m_session->participants[index].present = present;
+    detailsEdited();
+}
+
+bool SessionController::addDiagnosis(const QString &code)
+{
+    if (!editable()) {
+        return false;
+    }
+    const QString normalized = normalizedCode(code);
+    const auto index = m_search->codeIndex();
+    if (!index) {
+        setDiagnosisMessage(tr("The code list is still loading; try again in a moment."));
+        return false;
+    }
+    if (normalized.isEmpty()) {
+        setDiagnosisMessage(tr("Enter an ICD-10-CM code."));
+        return false;
+    }
+    for (const Diagnosis &dx : m_session->diagnoses) {
+        if (dx.code == normalized) {
+            setDiagnosisMessage(tr("%1 is already on this session.").arg(withDot(normalized)));
+            return false;
+        }
+    }
+    if (m_session->diagnoses.size() >= 12) {
+        setDiagnosisMessage(tr("A claim holds at most 12 diagnoses."));
+        return false;
+    }
+    const QString problem = diagnosisProblem(*index, normalized, m_session->dateOfService);
+    if (!problem.isEmpty()) {
+        setDiagnosisMessage(problem);
+        return false;
+    }
+    setDiagnosisMessage({});
+    m_session->diagnoses.append(Diagnosis{normalized});
+    Q_EMIT diagnosesChanged();
+    detailsEdited();
+    return true;
+}
+
+void SessionController::removeDiagnosis(int index)
+{
+    if (!editable() || index < 0 || index >= m_session->diagnoses.size()) {
+        return;
+    }
+    m_session->diagnoses.removeAt(index);
+    setDiagnosisMessage({});
+    Q_EMIT diagnosesChanged();
+    detailsEdited();
+}
+
+void SessionController::makePrimaryDiagnosis(int index)
+{
+    if (!editable() || index <= 0 || index >= m_session->diagnoses.size()) {
+        return;
+    }
+    m_session->diagnoses.move(index, 0);
+    Q_EMIT diagnosesChanged();
+    detailsEdited();
+}
+
+void SessionController::setNote(const QString &text)
+{
+    if (!editable() || m_session->note == text) {
+        return;
+    }
+    const bool wasEmpty = m_session->note.trimmed().isEmpty();
+    m_session->note = text;
+    m_session->updatedAt = m_host.clock().nowUtc();
+    if (!m_noteDirty) {
+        m_noteDirty = true;
+        Q_EMIT noteStatusChanged();
+    }
+    m_autosave.start();
+    if (wasEmpty != text.trimmed().isEmpty()) {
+        refreshReadiness();
+    }
+}
+
+QString SessionController::templateText(const QString &name)
+{
+    QStringList headings;
+    if (name == u"SOAP") {
+        headings = {tr("Subjective"), tr("Objective"), tr("Assessment"), tr("Plan")};
+    } else if (name == u"DAP") {
+        headings = {tr("Data"), tr("Assessment"), tr("Plan")};
+    } else if (name == u"BIRP") {
+        headings = {tr("Behavior"), tr("Intervention"), tr("Response"), tr("Plan")};
+    }
+    QString text;
+    for (const QString &heading : headings) {
+        text += heading + QStringLiteral(":\n\n");
+    }
+    return text;
+}
+
+void SessionController::applyTemplate(const QString &name)
+{
+    const QString sections = templateText(name);
+    if (!editable() || sections.isEmpty()) {
+        return;
+    }
+    QString note = m_session->note;
+    if (!note.trimmed().isEmpty()) {
+        note += note.endsWith(u'\n') ? QStringLiteral("\n") : QStringLiteral("\n\n");
+    }
+    m_session->note = note + sections;
+    m_session->noteTemplate = name;
+    m_session->updatedAt = m_host.clock().nowUtc();
+    m_noteDirty = true;
+    Q_EMIT noteChanged();
+    flushNote();
+    refreshReadiness();
+}
+
+void SessionController::flushNote()
+{
+    m_autosave.stop();
+    if (!m_noteDirty || !m_session) {
+        return;
+    }
+    m_noteDirty = false;
+    save();
+    Q_EMIT noteStatusChanged();
+}
+
+void SessionController::addAddendum(const QString &text)
+{
+    const QString body = text.trimmed();
+    if (m_phase != Signed || !m_session || body.isEmpty()) {
+        return;
+    }
+    const SessionId id = m_session->id;
+    writeStarted();
+    m_host.run<AddendumResult>(
+        this,
+        [id, body](WorkerState &state) {
+            if (!state.store || !state.clinician) {
+                return AddendumResult{};
+            }
+            Addendum addendum;
+            addendum.id = AddendumId(state.store->ids().next());
+            addendum.authorId = state.clinician->id;
+            addendum.createdAt = state.clock.nowUtc();
+            addendum.text = body;
+            addendum.signature = Signature{state.clinician->id, addendum.createdAt, {}};
+            // The addendum and its outbox entry are written in one transaction.
+            auto stored = sync::DeviceSyncStore(*state.store).addSignedAddendum(state.actor, id,
+                                                                          addendum);
+            return stored ? AddendumResult{addendum} : AddendumResult{};
+        },
+        [this](const AddendumResult &result) {
+            writeFinished();
+            if (!result.addendum) {
+                setError(tr("The addendum could not be signed; your text is kept."));
+                return;
+            }
+            setError({});
+            if (m_session) {
+                m_session->addenda.append(*result.addendum);
+                Q_EMIT addendaChanged();
+            }
+            Q_EMIT addendumSigned();
+        });
+}
+
+void SessionController::refreshReadiness()
+{
+    ReadinessInput input;
+    const auto index = m_search->codeIndex();
+    if (m_session && m_engine) {
+        input.session = &*m_session;
+        input.timerStopped = m_phase == Stopped || m_phase == Signed;
+        input.minutes = elapsedSeconds() / 60;
+        input.decision = m_engine->code(factsNow());
+        input.caseload = m_caseload;
+        input.codes = index.get();
+    }
+    m_readiness->setItems(readinessItems(input));
+    const bool can = m_phase == Stopped && !busy() && m_readiness->blockingCount() == 0;
+    if (can != m_canSign) {
+        m_canSign = can;
+        Q_EMIT canSignChanged();
+    }
+}
+
+void SessionController::setDiagnosisMessage(const QString &text)
+{
+    if (m_diagnosisMessage != text) {
+        m_diagnosisMessage = text;
+        Q_EMIT diagnosisMessageChanged();
+    }
 }
 
 void SessionController::setPhase(Phase phase)

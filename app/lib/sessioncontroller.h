@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "caseloadwarnings.h"
 #include "coding/codingengine.h"
+#include "diagnosissearchmodel.h"
 #include "domain/session.h"
+#include "readiness.h"
 
 #include <QObject>
 #include <QTimer>
+#include <QVariantList>
 #include <QtQmlIntegration>
 
 #include <optional>
@@ -18,6 +22,13 @@ class StoreHost;
  * The capture screen: one session at a time. Every timer tap (start, pause, resume, stop) is
  * a TimingEvent saved at once as a draft on the store thread, so a killed app loses nothing;
  * the elapsed time is always recomputed from the events. The coding hint follows the minutes.
+ *
+ * Session details (service, modality, patient location, interactive complexity,
+ * participants and attendance) and diagnoses are saved as a draft on each change; the note
+ * is saved 1 s after typing stops and whenever the screen is left or the session signed.
+ * The note is PHI: it is never logged and never part of an error text. Signing needs every
+ * blocking readiness item resolved; a signed session is read-only and later changes are
+ * signed addenda, enqueued for sync in the same transaction.
  */
 class SessionController : public QObject {
     Q_OBJECT
@@ -30,11 +41,36 @@ class SessionController : public QObject {
     Q_PROPERTY(QString codingHint READ codingHint NOTIFY elapsedChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(bool editable READ editable NOTIFY phaseChanged)
+    Q_PROPERTY(QString service READ service NOTIFY detailsChanged)
+    Q_PROPERTY(QString modality READ modality NOTIFY detailsChanged)
+    Q_PROPERTY(QString patientLocation READ patientLocation NOTIFY detailsChanged)
+    Q_PROPERTY(bool interactiveComplexity READ interactiveComplexity NOTIFY detailsChanged)
+    Q_PROPERTY(bool telehealth READ telehealth NOTIFY detailsChanged)
+    Q_PROPERTY(bool groupSession READ groupSession NOTIFY detailsChanged)
+    Q_PROPERTY(QVariantList participants READ participants NOTIFY detailsChanged)
+    Q_PROPERTY(QVariantList serviceOptions READ serviceOptions CONSTANT)
+    Q_PROPERTY(QVariantList modalityOptions READ modalityOptions CONSTANT)
+    Q_PROPERTY(QVariantList locationOptions READ locationOptions CONSTANT)
+    Q_PROPERTY(QVariantList participantRoleOptions READ participantRoleOptions CONSTANT)
+    Q_PROPERTY(QVariantList diagnoses READ diagnoses NOTIFY diagnosesChanged)
+    Q_PROPERTY(QString diagnosisMessage READ diagnosisMessage NOTIFY diagnosisMessageChanged)
+    Q_PROPERTY(sb::app::DiagnosisSearchModel *diagnosisSearch READ diagnosisSearch CONSTANT)
+    Q_PROPERTY(QString note READ note NOTIFY noteChanged)
+    Q_PROPERTY(QString noteTemplate READ noteTemplate NOTIFY noteChanged)
+    Q_PROPERTY(QString noteStatus READ noteStatus NOTIFY noteStatusChanged)
+    Q_PROPERTY(sb::app::ReadinessModel *readiness READ readiness CONSTANT)
+    Q_PROPERTY(bool canSign READ canSign NOTIFY canSignChanged)
+    Q_PROPERTY(QVariantList addenda READ addenda NOTIFY addendaChanged)
 public:
     enum Phase { Idle, Running, Paused, Stopped, Signed };
     Q_ENUM(Phase)
 
+    /// How long typing must pause before the note is saved.
+    static constexpr int noteAutosaveMs = 1000;
+
     explicit SessionController(StoreHost &host, QObject *parent = nullptr);
+    ~SessionController() override;
 
     [[nodiscard]] Phase phase() const { return m_phase; }
     [[nodiscard]] QString patientName() const { return m_patientName; }
@@ -43,6 +79,33 @@ public:
     [[nodiscard]] QString codingHint() const;
     [[nodiscard]] QString errorText() const { return m_errorText; }
     [[nodiscard]] bool busy() const { return m_pendingWrites > 0; }
+    [[nodiscard]] bool editable() const { return m_session && m_phase != Signed; }
+    [[nodiscard]] QString service() const;
+    [[nodiscard]] QString modality() const;
+    [[nodiscard]] QString patientLocation() const;
+    [[nodiscard]] bool interactiveComplexity() const;
+    [[nodiscard]] bool telehealth() const;
+    [[nodiscard]] bool groupSession() const;
+    /// Each: {name, role (snake_case), roleText, present, removable}.
+    [[nodiscard]] QVariantList participants() const;
+    /// Each option: {value (snake_case name), text (translated)}.
+    [[nodiscard]] QVariantList serviceOptions() const;
+    [[nodiscard]] QVariantList modalityOptions() const;
+    [[nodiscard]] QVariantList locationOptions() const;
+    [[nodiscard]] QVariantList participantRoleOptions() const;
+    /// Each: {code, displayCode, description, primary}; the first is primary.
+    [[nodiscard]] QVariantList diagnoses() const;
+    [[nodiscard]] QString diagnosisMessage() const { return m_diagnosisMessage; }
+    [[nodiscard]] DiagnosisSearchModel *diagnosisSearch() const { return m_search; }
+    [[nodiscard]] QString note() const;
+    [[nodiscard]] QString noteTemplate() const;
+    /// "Saved", "Saving…" or "Not saved yet" (translated).
+    [[nodiscard]] QString noteStatus() const;
+    [[nodiscard]] bool noteDirty() const { return m_noteDirty; }
+    [[nodiscard]] ReadinessModel *readiness() const { return m_readiness; }
+    [[nodiscard]] bool canSign() const;
+    /// Each: {text, signedAt (local, formatted)}.
+    [[nodiscard]] QVariantList addenda() const;
     /// The session as the controller holds it (tests compare it with the store).
     [[nodiscard]] const std::optional<Session> &session() const { return m_session; }
 
@@ -51,36 +114,85 @@ public:
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
     Q_INVOKABLE void stop();
-    /// Signs the stopped session; it is immutable afterwards.
+    /// Signs the stopped session when no readiness item blocks; it is immutable afterwards.
     Q_INVOKABLE void sign();
-    /// Leaves the capture screen (only when idle, stopped or signed).
+    /// Leaves the capture screen (only when idle, stopped or signed); saves the note first.
     Q_INVOKABLE void close();
+
+    /// Details; names are the stored snake_case names (toName). Unknown names are ignored.
+    Q_INVOKABLE void setService(const QString &name);
+    Q_INVOKABLE void setModality(const QString &name);
+    Q_INVOKABLE void setPatientLocation(const QString &name);
+    Q_INVOKABLE void setInteractiveComplexity(bool on);
+    /// Adds a family member, group member, interpreter or other participant by name.
+    Q_INVOKABLE void addParticipant(const QString &displayName, const QString &role);
+    Q_INVOKABLE void removeParticipant(int index);
+    /// Group attendance: only present members are billed.
+    Q_INVOKABLE void setParticipantPresent(int index, bool present);
+
+    /// Adds a billable ICD-10-CM code (with or without the dot); false with
+    /// diagnosisMessage set when the code is invalid, not billable or already there.
+    Q_INVOKABLE bool addDiagnosis(const QString &code);
+    Q_INVOKABLE void removeDiagnosis(int index);
+    /// Moves a diagnosis to the first (primary) position.
+    Q_INVOKABLE void makePrimaryDiagnosis(int index);
+
+    /// The note as typed; saved noteAutosaveMs after the last change.
+    Q_INVOKABLE void setNote(const QString &text);
+    /// Inserts the headed sections of "SOAP", "DAP" or "BIRP" and saves.
+    Q_INVOKABLE void applyTemplate(const QString &name);
+    /// Saves a note change now (leaving the screen, locking).
+    Q_INVOKABLE void flushNote();
+    /// Creates and signs an addendum to the signed session; queued for sync with it.
+    Q_INVOKABLE void addAddendum(const QString &text);
+
+    /// The headed sections a template inserts; empty for an unknown name.
+    static QString templateText(const QString &name);
 
 Q_SIGNALS:
     void phaseChanged();
     void elapsedChanged();
     void errorTextChanged();
     void busyChanged();
+    void detailsChanged();
+    void diagnosesChanged();
+    void diagnosisMessageChanged();
+    void noteChanged();
+    void noteStatusChanged();
+    void canSignChanged();
+    void addendaChanged();
     void sessionSaved();
     void sessionSigned();
+    void addendumSigned();
 
 private:
+    [[nodiscard]] coding::SessionFacts factsNow() const;
+    void detailsEdited();
     void tap(TimingEventKind kind, Phase next);
     void save();
     void setPhase(Phase phase);
     void setError(const QString &text);
+    void setDiagnosisMessage(const QString &text);
     void writeStarted();
     void writeFinished();
+    void refreshReadiness();
 
     StoreHost &m_host;
     std::optional<coding::CodingEngine> m_engine;
     std::optional<Session> m_session;
     coding::SessionFacts m_facts;
+    CaseloadWarnings m_caseload;
     QString m_patientName;
     QString m_errorText;
+    QString m_diagnosisMessage;
     Phase m_phase = Idle;
     int m_pendingWrites = 0;
+    bool m_noteDirty = false;
+    bool m_canSign = false;
     QTimer m_tick;
+    QTimer m_autosave;
+    DiagnosisSearchModel *m_search = nullptr;
+    ReadinessModel *m_readiness = nullptr;
 };
 
 } // namespace sb::app

@@ -6,12 +6,23 @@ import QtQuick.Layouts
 import Sessionbook.App
 import Sessionbook.Components
 
-// The session timer. Every tap is stored at once; the hint shows what the minutes bill.
+// The capture screen: the timer (every tap is stored at once; the hint shows what the minutes
+// bill), session details, diagnoses, the note, the readiness checklist before signing and,
+// once signed, addenda. Sections live in their own files.
 Page {
     id: page
     required property SessionController capture
     property bool showBack: true
     readonly property int phase: capture.phase
+
+    /// Back to Today: an unsigned, stopped session first shows what is still missing.
+    function leave() {
+        if (page.phase === SessionController.Stopped) {
+            leaveDialog.open()
+        } else {
+            page.capture.close()
+        }
+    }
 
     header: ToolBar {
         Material.foreground: "white"
@@ -25,7 +36,7 @@ Page {
                 text: qsTr("‹ Today")
                 Layout.preferredHeight: 48
                 Accessible.name: qsTr("Back to today")
-                onClicked: page.capture.close()
+                onClicked: page.leave()
             }
             Label {
                 Layout.fillWidth: true
@@ -46,82 +57,161 @@ Page {
         text: qsTr("Choose a patient to start a session.")
     }
 
-    ColumnLayout {
+    ScrollView {
+        id: scroll
+        objectName: "captureScroll"
+        anchors.fill: parent
         visible: page.phase !== SessionController.Idle
-        anchors.centerIn: parent
-        width: Math.min(page.width - 48, 420)
-        spacing: 24
+        contentWidth: availableWidth
+        clip: true
 
-        TimerDisplay {
-            Layout.fillWidth: true
-            elapsed: page.capture.elapsedText
-            caption: page.capture.codingHint
-        }
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: {
-                switch (page.phase) {
-                case SessionController.Running: return qsTr("Running")
-                case SessionController.Paused: return qsTr("Paused")
-                case SessionController.Stopped: return qsTr("Stopped · ready to sign")
-                case SessionController.Signed: return qsTr("Signed")
-                default: return ""
+        ColumnLayout {
+            id: column
+            x: Math.max(16, (scroll.availableWidth - width) / 2)
+            width: Math.min(scroll.availableWidth - 32, 640)
+            spacing: 16
+
+            Item {
+                Layout.preferredHeight: 8
+            }
+            TimerDisplay {
+                Layout.fillWidth: true
+                elapsed: page.capture.elapsedText
+                caption: page.capture.codingHint
+            }
+            Label {
+                Layout.alignment: Qt.AlignHCenter
+                text: {
+                    switch (page.phase) {
+                    case SessionController.Running: return qsTr("Running")
+                    case SessionController.Paused: return qsTr("Paused")
+                    case SessionController.Stopped:
+                        return page.capture.readiness.blockingCount > 0
+                               ? qsTr("Stopped · %n item(s) to resolve before signing", "",
+                                      page.capture.readiness.blockingCount)
+                               : qsTr("Stopped · ready to sign")
+                    case SessionController.Signed: return qsTr("Signed")
+                    default: return ""
+                    }
+                }
+                color: Material.accent
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: 12
+                Button {
+                    objectName: "pauseResume"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    visible: page.phase === SessionController.Running
+                             || page.phase === SessionController.Paused
+                    text: page.phase === SessionController.Paused ? qsTr("Resume") : qsTr("Pause")
+                    Accessible.name: text
+                    onClicked: page.phase === SessionController.Paused ? page.capture.resume()
+                                                                       : page.capture.pause()
+                }
+                Button {
+                    objectName: "stop"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    visible: page.phase === SessionController.Running
+                             || page.phase === SessionController.Paused
+                    highlighted: true
+                    text: qsTr("Stop")
+                    Accessible.name: qsTr("Stop the session")
+                    onClicked: page.capture.stop()
+                }
+                Button {
+                    objectName: "sign"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    visible: page.phase === SessionController.Stopped
+                    highlighted: true
+                    enabled: page.capture.canSign
+                    text: qsTr("Sign")
+                    Accessible.name: qsTr("Sign the session")
+                    onClicked: page.capture.sign()
+                }
+                Button {
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 56
+                    visible: page.phase === SessionController.Signed
+                    text: qsTr("Done")
+                    Accessible.name: qsTr("Done, back to today")
+                    onClicked: page.capture.close()
                 }
             }
-            color: Material.accent
-        }
-        RowLayout {
-            Layout.fillWidth: true
-            spacing: 12
-            Button {
-                objectName: "pauseResume"
+            Label {
                 Layout.fillWidth: true
-                Layout.preferredHeight: 56
-                visible: page.phase === SessionController.Running
-                         || page.phase === SessionController.Paused
-                text: page.phase === SessionController.Paused ? qsTr("Resume") : qsTr("Pause")
-                Accessible.name: text
-                onClicked: page.phase === SessionController.Paused ? page.capture.resume()
-                                                                   : page.capture.pause()
+                wrapMode: Text.WordWrap
+                horizontalAlignment: Text.AlignHCenter
+                visible: text.length > 0
+                color: Material.color(Material.Red)
+                text: page.capture.errorText
             }
-            Button {
-                objectName: "stop"
+            ReadinessSection {
                 Layout.fillWidth: true
-                Layout.preferredHeight: 56
-                visible: page.phase === SessionController.Running
-                         || page.phase === SessionController.Paused
-                highlighted: true
-                text: qsTr("Stop")
-                Accessible.name: qsTr("Stop the session")
-                onClicked: page.capture.stop()
-            }
-            Button {
-                objectName: "sign"
-                Layout.fillWidth: true
-                Layout.preferredHeight: 56
                 visible: page.phase === SessionController.Stopped
-                highlighted: true
-                enabled: !page.capture.busy
-                text: qsTr("Sign")
-                Accessible.name: qsTr("Sign the session")
-                onClicked: page.capture.sign()
+                capture: page.capture
+            }
+            AddendaSection {
+                Layout.fillWidth: true
+                visible: page.phase === SessionController.Signed
+                capture: page.capture
+            }
+            DetailsSection {
+                Layout.fillWidth: true
+                capture: page.capture
+            }
+            DiagnosisSection {
+                Layout.fillWidth: true
+                capture: page.capture
+            }
+            NoteSection {
+                Layout.fillWidth: true
+                capture: page.capture
+            }
+            ReadinessSection {
+                Layout.fillWidth: true
+                visible: page.phase === SessionController.Running
+                         || page.phase === SessionController.Paused
+                capture: page.capture
+            }
+            Item {
+                Layout.preferredHeight: 24
+            }
+        }
+    }
+
+    Dialog {
+        id: leaveDialog
+        objectName: "leaveDialog"
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        width: 340
+        modal: true
+        title: qsTr("Leave without signing?")
+        contentItem: Label {
+            wrapMode: Text.WordWrap
+            text: page.capture.readiness.blockingCount > 0
+                  ? qsTr("The draft is saved. %n item(s) still block signing.", "",
+                         page.capture.readiness.blockingCount)
+                  : qsTr("The draft is saved and ready to sign.")
+        }
+        footer: DialogButtonBox {
+            Button {
+                text: qsTr("Stay")
+                flat: true
+                Accessible.name: qsTr("Stay on this session")
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
             }
             Button {
-                Layout.fillWidth: true
-                Layout.preferredHeight: 56
-                visible: page.phase === SessionController.Signed
-                text: qsTr("Done")
-                Accessible.name: qsTr("Done, back to today")
-                onClicked: page.capture.close()
+                text: qsTr("Leave")
+                flat: true
+                Accessible.name: qsTr("Leave, keep the draft")
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
             }
         }
-        Label {
-            Layout.fillWidth: true
-            wrapMode: Text.WordWrap
-            horizontalAlignment: Text.AlignHCenter
-            visible: text.length > 0
-            color: Material.color(Material.Red)
-            text: page.capture.errorText
-        }
+        onAccepted: page.capture.close()
     }
 }

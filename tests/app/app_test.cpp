@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "apptestharness.h"
 #include "catchqt.h"
 #include "caseloadwarnings.h"
 #include "codinghint.h"
@@ -20,67 +21,7 @@
 using namespace sb;
 using namespace sb::app;
 
-namespace {
-
-void ensureApp()
-{
-    static int argc = 1;
-    static char name[] = "app_test";
-    static char *argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
-}
-
-bool waitFor(const std::function<bool()> &done, int timeoutMs = 20000)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired()) {
-            return false;
-        }
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-    }
-    return true;
-}
-
-/// A store host on a fresh directory with the FAKE keystore, a fast KDF and the demo practice.
-struct Harness {
-    test::TempDir dir;
-    ManualClock clock{QDateTime::currentMSecsSinceEpoch()};
-    FakeFileSecretStore secrets{dir.filePath(QStringLiteral("keystore"))};
-    std::unique_ptr<StoreHost> host;
-
-    Harness()
-    {
-        ensureApp();
-        StoreHost::Config config;
-        config.vaultPath = dir.filePath(QStringLiteral("vault.json"));
-        config.storePath = dir.filePath(QStringLiteral("device.db"));
-        config.secrets = &secrets;
-        config.clock = &clock;
-        config.vaultOptions.iterations = 1000;
-        config.seedDemo = true;
-        host = std::make_unique<StoreHost>(config);
-    }
-
-    /// Runs `work` on the store thread and waits for its result.
-    template<typename R>
-    R onStore(std::function<R(WorkerState &)> work)
-    {
-        std::optional<R> result;
-        QObject receiver;
-        host->run<R>(&receiver, std::move(work), [&result](const R &r) { result = r; });
-        REQUIRE(waitFor([&] { return result.has_value(); }));
-        return *result;
-    }
-};
-
-void unlockFirstRun(LockController &lock)
-{
-    lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
-    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
-}
-
-} // namespace
+using namespace sb::app::testing;
 
 TEST_CASE("caseloadWarnings names auth, eligibility, carve-out and network problems", "[app]")
 {
@@ -258,6 +199,11 @@ TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[a
     });
     CHECK(stored == 4);
 
+    // Signing needs a diagnosis (the readiness check blocks without one).
+    capture.sign();
+    CHECK(capture.phase() == SessionController::Stopped);
+    REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
+    REQUIRE(capture.addDiagnosis(QStringLiteral("F41.1")));
     capture.sign();
     REQUIRE(waitFor([&] { return capture.phase() == SessionController::Signed; }));
     const bool isSigned = h.onStore<bool>([id](WorkerState &state) {

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+
+// After signing the note cannot change: later information goes into signed addenda.
+ColumnLayout {
+    id: section
+    required property SessionController capture
+    property bool composing: false
+    spacing: 6
+
+    SectionHeader {
+        text: qsTr("Addenda")
+    }
+    Label {
+        visible: section.capture.addenda.length === 0 && !section.composing
+        opacity: 0.7
+        text: qsTr("The note is signed. Add an addendum to correct or complete it.")
+        Layout.fillWidth: true
+        wrapMode: Text.WordWrap
+    }
+    Repeater {
+        model: section.capture.addenda
+        ColumnLayout {
+            id: addendum
+            required property var modelData
+            Layout.fillWidth: true
+            spacing: 2
+            Label {
+                font.pixelSize: 12
+                color: Material.accent
+                text: qsTr("Signed addendum · %1").arg(addendum.modelData.signedAt)
+            }
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.WordWrap
+                text: addendum.modelData.text
+            }
+        }
+    }
+    Button {
+        objectName: "addAddendum"
+        Layout.minimumHeight: 48
+        visible: !section.composing
+        text: qsTr("Add addendum")
+        Accessible.name: qsTr("Add an addendum to the signed note")
+        onClicked: {
+            section.composing = true
+            addendumText.forceActiveFocus()
+        }
+    }
+    TextArea {
+        id: addendumText
+        objectName: "addendumText"
+        Layout.fillWidth: true
+        Layout.minimumHeight: 96
+        visible: section.composing
+        wrapMode: TextEdit.Wrap
+        placeholderText: qsTr("Addendum text")
+        Accessible.name: qsTr("Addendum text")
+    }
+    RowLayout {
+        Layout.fillWidth: true
+        visible: section.composing
+        spacing: 12
+        Button {
+            Layout.fillWidth: true
+            Layout.minimumHeight: 48
+            flat: true
+            text: qsTr("Cancel")
+            Accessible.name: qsTr("Cancel the addendum")
+            onClicked: {
+                addendumText.clear()
+                section.composing = false
+            }
+        }
+        Button {
+            objectName: "signAddendum"
+            Layout.fillWidth: true
+            Layout.minimumHeight: 48
+            highlighted: true
+            enabled: addendumText.text.trim().length > 0 && !section.capture.busy
+            text: qsTr("Sign addendum")
+            Accessible.name: qsTr("Sign the addendum")
+            onClicked: section.capture.addAddendum(addendumText.text)
+        }
+    }
+    Connections {
+        target: section.capture
+        function onAddendumSigned() {
+            addendumText.clear()
+            section.composing = false
+        }
+    }
+}

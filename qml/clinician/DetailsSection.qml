@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+
+// Service type, modality, where the patient is, interactive complexity and who took part.
+// Every change is saved as a draft at once.
+ColumnLayout {
+    id: section
+    required property SessionController capture
+    readonly property bool editable: capture.editable
+    spacing: 8
+
+    SectionHeader {
+        text: qsTr("Session details")
+    }
+
+    GridLayout {
+        Layout.fillWidth: true
+        columns: section.width >= 560 ? 2 : 1
+        columnSpacing: 16
+        rowSpacing: 4
+
+        Label {
+            text: qsTr("Service")
+            opacity: 0.8
+        }
+        ComboBox {
+            objectName: "serviceCombo"
+            Layout.fillWidth: true
+            Layout.minimumHeight: 48
+            enabled: section.editable
+            model: section.capture.serviceOptions
+            textRole: "text"
+            valueRole: "value"
+            currentIndex: count > 0 ? indexOfValue(section.capture.service) : -1
+            Accessible.name: qsTr("Service type")
+            onActivated: section.capture.setService(currentValue)
+        }
+        Label {
+            text: qsTr("Modality")
+            opacity: 0.8
+        }
+        ComboBox {
+            objectName: "modalityCombo"
+            Layout.fillWidth: true
+            Layout.minimumHeight: 48
+            enabled: section.editable
+            model: section.capture.modalityOptions
+            textRole: "text"
+            valueRole: "value"
+            currentIndex: count > 0 ? indexOfValue(section.capture.modality) : -1
+            Accessible.name: qsTr("Modality")
+            onActivated: section.capture.setModality(currentValue)
+        }
+        Label {
+            visible: section.capture.telehealth
+            text: qsTr("Patient is at")
+            opacity: 0.8
+        }
+        ComboBox {
+            objectName: "locationCombo"
+            Layout.fillWidth: true
+            Layout.minimumHeight: 48
+            visible: section.capture.telehealth
+            enabled: section.editable
+            model: section.capture.locationOptions
+            textRole: "text"
+            valueRole: "value"
+            currentIndex: count > 0 ? indexOfValue(section.capture.patientLocation) : -1
+            Accessible.name: qsTr("Patient location, decides the place of service")
+            onActivated: section.capture.setPatientLocation(currentValue)
+        }
+    }
+
+    Switch {
+        objectName: "complexitySwitch"
+        Layout.fillWidth: true
+        Layout.minimumHeight: 48
+        enabled: section.editable
+        checked: section.capture.interactiveComplexity
+        text: qsTr("Interactive complexity")
+        Accessible.name: qsTr("Interactive complexity")
+        onToggled: section.capture.setInteractiveComplexity(checked)
+    }
+
+    Label {
+        text: section.capture.groupSession ? qsTr("Participants and attendance")
+                                           : qsTr("Participants")
+        opacity: 0.8
+    }
+    Repeater {
+        model: section.capture.participants
+        RowLayout {
+            id: participantRow
+            required property var modelData
+            required property int index
+            Layout.fillWidth: true
+            spacing: 4
+            CheckBox {
+                Layout.minimumHeight: 48
+                visible: section.capture.groupSession
+                enabled: section.editable
+                checked: participantRow.modelData.present
+                Accessible.name: qsTr("%1 attended").arg(participantRow.modelData.name)
+                onToggled: section.capture.setParticipantPresent(participantRow.index, checked)
+            }
+            Label {
+                Layout.fillWidth: true
+                elide: Text.ElideRight
+                text: participantRow.modelData.name
+            }
+            Label {
+                text: participantRow.modelData.roleText
+                opacity: 0.7
+                font.pixelSize: 13
+            }
+            ToolButton {
+                Layout.preferredWidth: 48
+                Layout.preferredHeight: 48
+                visible: participantRow.modelData.removable && section.editable
+                text: "✕"
+                Accessible.name: qsTr("Remove %1").arg(participantRow.modelData.name)
+                onClicked: section.capture.removeParticipant(participantRow.index)
+            }
+        }
+    }
+    // Name on its own row on a phone; name, role and Add in one row when there is room.
+    GridLayout {
+        Layout.fillWidth: true
+        visible: section.editable
+        columns: section.width >= 520 ? 3 : 2
+        columnSpacing: 8
+        rowSpacing: 0
+        TextField {
+            id: participantName
+            objectName: "participantName"
+            Layout.fillWidth: true
+            Layout.columnSpan: section.width >= 520 ? 1 : 2
+            Layout.minimumHeight: 48
+            placeholderText: qsTr("Add a participant")
+            Accessible.name: qsTr("Participant name")
+            onAccepted: addButton.clicked()
+        }
+        ComboBox {
+            id: participantRole
+            Layout.fillWidth: true
+            Layout.preferredWidth: 180
+            Layout.minimumHeight: 48
+            model: section.capture.participantRoleOptions
+            textRole: "text"
+            valueRole: "value"
+            currentIndex: section.capture.groupSession ? 1 : 0
+            Accessible.name: qsTr("Participant role")
+        }
+        Button {
+            id: addButton
+            Layout.minimumHeight: 48
+            Layout.minimumWidth: 88
+            enabled: participantName.text.trim().length > 0
+            text: qsTr("Add")
+            Accessible.name: qsTr("Add participant")
+            onClicked: {
+                section.capture.addParticipant(participantName.text, participantRole.currentValue)
+                participantName.clear()
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+
+// The session's diagnoses in pointer order (the first is primary) and the ICD-10-CM picker:
+// search by code or by words; a tap adds the code when it is billable on this date.
+ColumnLayout {
+    id: section
+    required property SessionController capture
+    readonly property DiagnosisSearchModel search: capture.diagnosisSearch
+    readonly property bool editable: capture.editable
+    spacing: 4
+
+    SectionHeader {
+        text: qsTr("Diagnoses")
+    }
+    Label {
+        visible: section.capture.diagnoses.length === 0
+        opacity: 0.7
+        text: qsTr("No diagnosis yet.")
+    }
+    Repeater {
+        model: section.capture.diagnoses
+        RowLayout {
+            id: dxRow
+            required property var modelData
+            required property int index
+            Layout.fillWidth: true
+            spacing: 8
+            Label {
+                Layout.preferredWidth: 64
+                font.weight: Font.Medium
+                text: dxRow.modelData.displayCode
+            }
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.WordWrap
+                maximumLineCount: 2
+                elide: Text.ElideRight
+                text: dxRow.modelData.description
+            }
+            Label {
+                visible: dxRow.modelData.primary
+                text: qsTr("Primary")
+                color: Material.accent
+                font.pixelSize: 12
+            }
+            ToolButton {
+                Layout.preferredHeight: 48
+                visible: !dxRow.modelData.primary && section.editable
+                text: qsTr("Make primary")
+                font.pixelSize: 12
+                Accessible.name: qsTr("Make %1 the primary diagnosis").arg(dxRow.modelData.displayCode)
+                onClicked: section.capture.makePrimaryDiagnosis(dxRow.index)
+            }
+            ToolButton {
+                Layout.preferredWidth: 48
+                Layout.preferredHeight: 48
+                visible: section.editable
+                text: "✕"
+                Accessible.name: qsTr("Remove diagnosis %1").arg(dxRow.modelData.displayCode)
+                onClicked: section.capture.removeDiagnosis(dxRow.index)
+            }
+        }
+    }
+
+    TextField {
+        id: searchField
+        objectName: "diagnosisSearchField"
+        Layout.fillWidth: true
+        Layout.minimumHeight: 48
+        visible: section.editable
+        placeholderText: qsTr("Search ICD-10-CM by code or words")
+        inputMethodHints: Qt.ImhNoPredictiveText
+        Accessible.name: qsTr("Search diagnoses")
+        onTextEdited: section.search.query = text
+        onAccepted: {
+            if (section.capture.addDiagnosis(text))
+                clear()
+        }
+        onVisibleChanged: if (!visible) clear()
+    }
+    Label {
+        Layout.fillWidth: true
+        visible: text.length > 0
+        wrapMode: Text.WordWrap
+        color: Material.color(Material.Red, section.Material.theme === Material.Dark
+                                                ? Material.Shade300 : Material.Shade700)
+        text: section.capture.diagnosisMessage
+        Accessible.role: Accessible.AlertMessage
+        Accessible.name: text
+    }
+    Repeater {
+        model: section.editable && searchField.text.length > 0 ? section.search : null
+        ItemDelegate {
+            id: hit
+            required property string code
+            required property string displayCode
+            required property string description
+            required property bool billable
+            Layout.fillWidth: true
+            Layout.preferredHeight: Math.max(56, implicitContentHeight + 16)
+            Accessible.name: qsTr("Add %1, %2").arg(displayCode).arg(description)
+            onClicked: {
+                if (section.capture.addDiagnosis(hit.code)) {
+                    searchField.clear()
+                    section.search.clear()
+                }
+            }
+            contentItem: RowLayout {
+                spacing: 8
+                Label {
+                    Layout.preferredWidth: 64
+                    font.weight: Font.Medium
+                    text: hit.displayCode
+                    opacity: hit.billable ? 1 : 0.6
+                }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    maximumLineCount: 2
+                    elide: Text.ElideRight
+                    opacity: hit.billable ? 1 : 0.6
+                    text: hit.billable ? hit.description
+                                       : qsTr("%1 (category, not billable)").arg(hit.description)
+                }
+            }
+        }
+    }
+    Label {
+        visible: section.editable && searchField.text.length > 0 && section.search.count === 0
+                 && !section.search.searching
+        opacity: 0.7
+        text: qsTr("No matching code.")
+    }
+    Button {
+        Layout.minimumHeight: 48
+        visible: section.editable && searchField.text.length > 0 && section.search.canLoadMore
+        flat: true
+        text: qsTr("More results")
+        Accessible.name: qsTr("Show more diagnosis results")
+        onClicked: section.search.loadMore()
+    }
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+
+// The note: SOAP, DAP or BIRP sections on a tap, saved a second after typing stops and when
+// the screen is left. Read-only once the session is signed.
+ColumnLayout {
+    id: section
+    required property SessionController capture
+    readonly property bool editable: capture.editable
+    spacing: 4
+
+    RowLayout {
+        Layout.fillWidth: true
+        SectionHeader {
+            text: qsTr("Note")
+        }
+        Label {
+            objectName: "noteStatus"
+            opacity: 0.7
+            font.pixelSize: 12
+            text: section.editable ? section.capture.noteStatus : qsTr("Signed, read-only")
+        }
+    }
+    Flow {
+        Layout.fillWidth: true
+        visible: section.editable
+        spacing: 8
+        Repeater {
+            model: ["SOAP", "DAP", "BIRP"]
+            Button {
+                id: templateButton
+                required property string modelData
+                height: 48
+                flat: true
+                highlighted: section.capture.noteTemplate === templateButton.modelData
+                text: templateButton.modelData
+                Accessible.name: qsTr("Insert %1 sections").arg(templateButton.modelData)
+                onClicked: section.capture.applyTemplate(templateButton.modelData)
+            }
+        }
+    }
+    TextArea {
+        id: noteArea
+        objectName: "noteArea"
+        Layout.fillWidth: true
+        Layout.minimumHeight: 160
+        readOnly: !section.editable
+        wrapMode: TextEdit.Wrap
+        text: section.capture.note
+        placeholderText: qsTr("Write the note, or insert a template.")
+        Accessible.name: qsTr("Session note")
+        onTextChanged: if (!readOnly) section.capture.setNote(text)
+        onActiveFocusChanged: if (!activeFocus) section.capture.flushNote()
+    }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "captureharness.h"
+
+#include <QDateTime>
+#include <QDir>
+
+CaptureHarness::CaptureHarness()
+    : m_clock(QDateTime::currentMSecsSinceEpoch()),
+      m_secrets(std::make_unique<sb::FakeFileSecretStore>(
+          QDir(m_dir.path()).filePath(QStringLiteral("keystore"))))
+{
+    sb::app::StoreHost::Config config;
+    config.vaultPath = QDir(m_dir.path()).filePath(QStringLiteral("vault.json"));
+    config.storePath = QDir(m_dir.path()).filePath(QStringLiteral("device.db"));
+    config.secrets = m_secrets.get();
+    config.clock = &m_clock;
+    config.vaultOptions.iterations = 1000;
+    config.seedDemo = true;
+    m_host = std::make_unique<sb::app::StoreHost>(config);
+    m_lock = std::make_unique<sb::app::LockController>(*m_host);
+    m_today = std::make_unique<sb::app::TodayModel>(*m_host);
+    m_capture = std::make_unique<sb::app::SessionController>(*m_host);
+    connect(m_lock.get(), &sb::app::LockController::unlocked, m_today.get(),
+            &sb::app::TodayModel::reload);
+    connect(m_today.get(), &sb::app::TodayModel::loaded, this, [this] {
+        if (!m_ready) {
+            m_ready = true;
+            Q_EMIT readyChanged();
+        }
+    });
+    m_lock->choosePasscode(QStringLiteral("harness-passcode"), QStringLiteral("harness-passcode"));
+}
+
+CaptureHarness::~CaptureHarness()
+{
+    // Controllers go before the host whose thread they post to.
+    m_capture.reset();
+    m_today.reset();
+    m_lock.reset();
+    m_host.reset();
+}
+
+void CaptureHarness::startFirstPatient()
+{
+    if (m_today->rowCount() == 0) {
+        return;
+    }
+    const QModelIndex row = m_today->index(0, 0);
+    m_capture->start(row.data(sb::app::TodayModel::PatientIdRole).toString(),
+                     row.data(sb::app::TodayModel::PatientNameRole).toString());
+}
+
+void CaptureHarness::advanceMinutes(int minutes)
+{
+    m_clock.advanceMs(std::int64_t(minutes) * 60 * 1000);
+    Q_EMIT m_capture->elapsedChanged();
+}

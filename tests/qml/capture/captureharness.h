@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "lockcontroller.h"
+#include "secretstore.h"
+#include "sessioncontroller.h"
+#include "storehost.h"
+#include "todaymodel.h"
+#include "util/clock.h"
+
+#include <QObject>
+#include <QTemporaryDir>
+#include <QtQmlIntegration>
+
+#include <memory>
+
+class QQmlEngine;
+class QJSEngine;
+
+/**
+ * The real controllers for the capture-flow QML test, one set per QML engine: a StoreHost on
+ * a temporary encrypted store with the FAKE keystore, the demo practice and a ManualClock,
+ * unlocked and with Today loaded (then `ready`). Exposed as a QML singleton, not a context
+ * property.
+ */
+class CaptureHarness : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(sb::app::SessionController *capture READ capture CONSTANT)
+    Q_PROPERTY(sb::app::TodayModel *today READ today CONSTANT)
+    Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
+public:
+    CaptureHarness();
+    ~CaptureHarness() override;
+    static CaptureHarness *create(QQmlEngine *, QJSEngine *) { return new CaptureHarness; }
+
+    [[nodiscard]] sb::app::SessionController *capture() { return m_capture.get(); }
+    [[nodiscard]] sb::app::TodayModel *today() { return m_today.get(); }
+    [[nodiscard]] bool ready() const { return m_ready; }
+
+    /// Starts a session for the first patient of Today.
+    Q_INVOKABLE void startFirstPatient();
+    /// Moves the manual clock on and lets the screen see it.
+    Q_INVOKABLE void advanceMinutes(int minutes);
+
+Q_SIGNALS:
+    void readyChanged();
+
+private:
+    QTemporaryDir m_dir;
+    sb::ManualClock m_clock;
+    std::unique_ptr<sb::FakeFileSecretStore> m_secrets;
+    std::unique_ptr<sb::app::StoreHost> m_host;
+    std::unique_ptr<sb::app::LockController> m_lock;
+    std::unique_ptr<sb::app::TodayModel> m_today;
+    std::unique_ptr<sb::app::SessionController> m_capture;
+    bool m_ready = false;
+};
