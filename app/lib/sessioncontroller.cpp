@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sessioncontroller.h"
 
+#include "client/devicesyncstore.h"
 #include "codinghint.h"
 #include "storehost.h"
 
@@ -195,8 +196,13 @@ void SessionController::sign()
             if (!state.store || !state.clinician) {
                 return Written{false, QStringLiteral("locked")};
             }
-            auto signature = state.store->sessions().sign(state.actor, id, state.clinician->id,
-                                                          state.clock.nowUtc());
+            // Signature and outbox row in one transaction; the client (when built) then syncs.
+            auto signature = state.sync
+                                 ? state.sync->signSession(state.actor, id, state.clinician->id,
+                                                           state.clock.nowUtc())
+                                 : sync::DeviceSyncStore(*state.store)
+                                       .signSession(state.actor, id, state.clinician->id,
+                                                    state.clock.nowUtc());
             return Written{bool(signature), signature ? QString() : signature.error().kindName()};
         },
         [this](const Written &written) {
