@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+
+// Under the Today title: what waits to sync, when it last worked, and what needs attention
+// (offline, clock skew, sign-in). Tapping "Sync now" or "Connect" acts at once.
+ColumnLayout {
+    id: header
+    required property SyncStatus sync
+    required property EnrollmentController enrollment
+    /// Called for "Sync now".
+    signal syncRequested()
+    spacing: 4
+
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: 8
+        Label {
+            objectName: "syncSummary"
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            font.pixelSize: 13
+            text: !header.sync.connected
+                  ? qsTr("Not connected to the office")
+                  : header.sync.syncing
+                    ? qsTr("Syncing…")
+                    : header.sync.pendingCount > 0
+                      ? qsTr("%n to sync · %1", "", header.sync.pendingCount).arg(header.sync.lastSuccessText)
+                      : qsTr("All synced · %1").arg(header.sync.lastSuccessText)
+            Accessible.role: Accessible.StaticText
+            Accessible.name: text
+        }
+        Button {
+            objectName: "syncAction"
+            Layout.preferredHeight: 48
+            flat: true
+            visible: !header.sync.connected || !header.sync.syncing
+            text: header.sync.connected ? qsTr("Sync now") : qsTr("Connect")
+            Accessible.name: header.sync.connected ? qsTr("Sync now")
+                                                   : qsTr("Connect this device to the office")
+            onClicked: header.sync.connected ? header.syncRequested() : header.enrollment.reopen()
+        }
+    }
+    Flow {
+        Layout.fillWidth: true
+        spacing: 6
+        visible: badges.count > 0
+        Repeater {
+            id: badges
+            model: [
+                header.sync.signInRequired
+                    ? { text: qsTr("Sign in again to sync; sessions are kept"), blocking: true } : null,
+                header.sync.offline
+                    ? { text: qsTr("Offline: will retry"), blocking: false } : null,
+                header.sync.clockSkewed
+                    ? { text: qsTr("Device clock is off; check date and time"), blocking: false } : null
+            ].filter(b => b !== null)
+            delegate: Rectangle {
+                id: badge
+                required property var modelData
+                implicitWidth: badgeLabel.implicitWidth + 16
+                implicitHeight: Math.max(24, badgeLabel.implicitHeight + 8)
+                radius: height / 2
+                color: modelData.blocking ? Material.color(Material.Red, Material.Shade100)
+                                          : Material.color(Material.Amber, Material.Shade100)
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: modelData.text
+                Label {
+                    id: badgeLabel
+                    anchors.centerIn: parent
+                    text: badge.modelData.text
+                    font.pixelSize: 13
+                    color: badge.modelData.blocking ? Material.color(Material.Red, Material.Shade900)
+                                                     : Material.color(Material.Brown, Material.Shade800)
+                }
+            }
+        }
+    }
+}
