@@ -79,9 +79,10 @@ public:
     Walkthrough(QQuickWindow &window, sb::ManualClock &clock, sb::app::LockController &lock,
                 sb::app::EnrollmentController &enrollment, sb::app::TodayModel &today,
                 sb::app::SessionController &capture, sb::app::SessionTrailModel &trail,
-                QString outDir)
+                sb::app::SyncStatus &sync, sb::app::TaskModel &tasks, QString outDir)
         : m_window(window), m_clock(clock), m_lock(lock), m_enrollment(enrollment),
-          m_today(today), m_capture(capture), m_trail(trail), m_outDir(std::move(outDir))
+          m_today(today), m_capture(capture), m_trail(trail), m_sync(sync), m_tasks(tasks),
+          m_outDir(std::move(outDir))
     {
     }
 
@@ -108,6 +109,26 @@ public:
         }
         QObject::disconnect(connection);
         shoot(QStringLiteral("today"));
+        // The header and task list as an enrolled device shows them while offline (a
+        // scripted run has no server: fictional values, put back afterwards).
+        sb::app::SyncSnapshot offline;
+        offline.enrolled = true;
+        offline.pendingCount = 2;
+        offline.lastSuccess = m_clock.nowUtc().addSecs(-3 * 60);
+        offline.lastError = QStringLiteral("no answer from the server (network error 99)");
+        offline.clockSkewed = true;
+        m_sync.apply(offline);
+        const QModelIndex seen = m_today.index(0, 0);
+        m_tasks.setRows({sb::app::TaskRow{
+            QStringLiteral("walkthrough-task"),
+            seen.data(sb::app::TodayModel::SessionIdRole).toString(),
+            QStringLiteral("addendum_requested"),
+            QStringLiteral("Please add the start and stop times to the note."),
+            seen.data(sb::app::TodayModel::PatientNameRole).toString(),
+            m_clock.nowUtc().addSecs(-40 * 60)}});
+        shoot(QStringLiteral("today-sync"));
+        m_tasks.clear();
+        m_sync.reset();
 
         const QModelIndex first = m_today.index(0, 0);
         m_capture.start(first.data(sb::app::TodayModel::PatientIdRole).toString(),
@@ -198,6 +219,8 @@ private:
     sb::app::TodayModel &m_today;
     sb::app::SessionController &m_capture;
     sb::app::SessionTrailModel &m_trail;
+    sb::app::SyncStatus &m_sync;
+    sb::app::TaskModel &m_tasks;
     QString m_outDir;
 };
 
@@ -341,7 +364,8 @@ int main(int argc, char *argv[])
     if (!outDir.isEmpty()) {
         QDir().mkpath(outDir);
     }
-    Walkthrough walk(*window, manualClock, lock, enrollment, today, capture, trail, outDir);
+    Walkthrough walk(*window, manualClock, lock, enrollment, today, capture, trail, sync, tasks,
+                     outDir);
     const bool ok = walk.run();
     std::fprintf(stderr, "self-test: %s, %d warning(s)\n", ok ? "walk done" : "walk failed",
                  g_warnings);

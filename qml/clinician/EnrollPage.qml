@@ -58,7 +58,7 @@ Page {
                     Accessible.name: qsTr("Enroll with a link")
                 }
                 TabButton {
-                    text: qsTr("Address and code")
+                    text: qsTr("Code")
                     height: 48
                     Accessible.name: qsTr("Enroll with the server address and a code")
                 }

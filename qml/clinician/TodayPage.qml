@@ -196,6 +196,7 @@ Page {
                     Layout.preferredHeight: 48
                     flat: true
                     leftPadding: 0
+                    font.capitalization: Font.MixedCase
                     text: row.status.length > 0 ? qsTr("Status: %1 ›").arg(row.status)
                                                 : qsTr("Status ›")
                     Accessible.name: qsTr("Show the status of %1's session").arg(row.patientName)
