@@ -105,7 +105,9 @@ void EnrollmentController::skip()
 
 void EnrollmentController::reopen()
 {
-    if (m_state == Skipped) {
+    // From Enrolled too: after "sign in again" the device enrolls anew; the outbox is kept.
+    if (m_state == Skipped || m_state == Enrolled) {
+        setError(NoError);
         setState(Needed);
     }
 }

@@ -59,7 +59,8 @@ public:
     Q_INVOKABLE void enroll(const QString &server, const QString &code, const QString &pin);
     /// Continue offline; the Today header offers enrollment again.
     Q_INVOKABLE void skip();
-    /// Shows the enrollment page again (from the Today header).
+    /// Shows the enrollment page again (from the Today header: not yet enrolled, or the
+    /// server asks to sign in again).
     Q_INVOKABLE void reopen();
 
     /// The app locked: the page state is unknown until the next unlock says.

@@ -15,22 +15,40 @@ class SecretTokenStore final : public sync::TokenStore {
 public:
     explicit SecretTokenStore(SecretStore &secrets) : m_secrets(&secrets) {}
 
+    /// Read from the keystore once, then kept in memory: the client asks on every request.
     [[nodiscard]] std::optional<QString> token() const override
     {
-        auto secret = m_secrets->read(QStringLiteral("sync-device-token"));
-        if (!secret || secret->isEmpty()) {
-            return std::nullopt;
+        if (!m_loaded) {
+            auto secret = m_secrets->read(name());
+            m_cached = secret && !secret->isEmpty()
+                           ? std::optional<QString>(QString::fromUtf8(*secret))
+                           : std::nullopt;
+            // A keystore that did not answer is asked again next time.
+            m_loaded = secret.hasValue() || secret.error().kind == SecretError::Kind::NotFound;
         }
-        return QString::fromUtf8(*secret);
+        return m_cached;
     }
     bool setToken(const QString &token) override
     {
-        return m_secrets->write(QStringLiteral("sync-device-token"), token.toUtf8()).hasValue();
+        if (!m_secrets->write(name(), token.toUtf8())) {
+            return false;
+        }
+        m_cached = token;
+        m_loaded = true;
+        return true;
     }
-    void clear() override { (void)m_secrets->remove(QStringLiteral("sync-device-token")); }
+    void clear() override
+    {
+        (void)m_secrets->remove(name());
+        m_cached.reset();
+        m_loaded = true;
+    }
 
 private:
+    static QString name() { return QStringLiteral("sync-device-token"); }
     SecretStore *m_secrets;
+    mutable std::optional<QString> m_cached;
+    mutable bool m_loaded = false;
 };
 
 } // namespace sb::app

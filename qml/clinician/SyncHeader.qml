@@ -34,14 +34,17 @@ ColumnLayout {
             Accessible.name: text
         }
         Button {
+            id: action
             objectName: "syncAction"
             Layout.preferredHeight: 48
             flat: true
-            visible: !header.sync.connected || !header.sync.syncing
-            text: header.sync.connected ? qsTr("Sync now") : qsTr("Connect")
-            Accessible.name: header.sync.connected ? qsTr("Sync now")
-                                                   : qsTr("Connect this device to the office")
-            onClicked: header.sync.connected ? header.syncRequested() : header.enrollment.reopen()
+            readonly property bool enroll: !header.sync.connected || header.sync.signInRequired
+            visible: action.enroll || !header.sync.syncing
+            text: !header.sync.connected ? qsTr("Connect")
+                  : header.sync.signInRequired ? qsTr("Sign in") : qsTr("Sync now")
+            Accessible.name: action.enroll ? qsTr("Connect this device to the office")
+                                    : qsTr("Sync now")
+            onClicked: action.enroll ? header.enrollment.reopen() : header.syncRequested()
         }
     }
     Flow {
