@@ -19,15 +19,13 @@ Popup {
     y: parent ? (parent.height - height) / 2 : 0
     onClosed: if (trail.sessionId.length > 0) trail.clear()
 
-    Connections {
-        target: sheet.trail
-        function onSessionChanged() {
-            if (sheet.trail.sessionId.length > 0 && !sheet.visible)
-                sheet.open()
-            else if (sheet.trail.sessionId.length === 0 && sheet.visible)
-                sheet.close()
-        }
+    function follow() {
+        if (sheet.trail.sessionId.length > 0 && !sheet.visible)
+            sheet.open()
+        else if (sheet.trail.sessionId.length === 0 && sheet.visible)
+            sheet.close()
     }
+    Component.onCompleted: sheet.trail.sessionChanged.connect(sheet.follow)
 
     ColumnLayout {
         id: content
@@ -100,8 +98,8 @@ Popup {
                         visible: text.length > 0
                         font.pixelSize: 12
                         opacity: 0.7
-                        text: [step.atText, step.detail]
-                              .filter(t => t.length > 0).join(" · ")
+                        text: step.detail.length > 0 ? qsTr("%1 · %2").arg(step.atText).arg(step.detail)
+                                                     : step.atText
                     }
                 }
             }

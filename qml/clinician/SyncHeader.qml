@@ -50,34 +50,33 @@ ColumnLayout {
     Flow {
         Layout.fillWidth: true
         spacing: 6
-        visible: badges.count > 0
+        visible: header.sync.signInRequired || header.sync.offline || header.sync.clockSkewed
         Repeater {
-            id: badges
-            model: [
-                header.sync.signInRequired
-                    ? { text: qsTr("Sign in again to sync; sessions are kept"), blocking: true } : null,
-                header.sync.offline
-                    ? { text: qsTr("Offline: will retry"), blocking: false } : null,
-                header.sync.clockSkewed
-                    ? { text: qsTr("Device clock is off; check date and time"), blocking: false } : null
-            ].filter(b => b !== null)
+            model: 3
             delegate: Rectangle {
                 id: badge
-                required property var modelData
+                required property int index
+                readonly property bool blocking: index === 0
+                readonly property string text: index === 0
+                    ? qsTr("Sign in again to sync; sessions are kept")
+                    : index === 1 ? qsTr("Offline: will retry")
+                                  : qsTr("Device clock is off; check date and time")
+                visible: index === 0 ? header.sync.signInRequired
+                                     : index === 1 ? header.sync.offline : header.sync.clockSkewed
                 implicitWidth: badgeLabel.implicitWidth + 16
                 implicitHeight: Math.max(24, badgeLabel.implicitHeight + 8)
                 radius: height / 2
-                color: modelData.blocking ? Material.color(Material.Red, Material.Shade100)
-                                          : Material.color(Material.Amber, Material.Shade100)
+                color: badge.blocking ? Material.color(Material.Red, Material.Shade100)
+                                      : Material.color(Material.Amber, Material.Shade100)
                 Accessible.role: Accessible.AlertMessage
-                Accessible.name: modelData.text
+                Accessible.name: badge.text
                 Label {
                     id: badgeLabel
                     anchors.centerIn: parent
-                    text: badge.modelData.text
+                    text: badge.text
                     font.pixelSize: 13
-                    color: badge.modelData.blocking ? Material.color(Material.Red, Material.Shade900)
-                                                     : Material.color(Material.Brown, Material.Shade800)
+                    color: badge.blocking ? Material.color(Material.Red, Material.Shade900)
+                                          : Material.color(Material.Brown, Material.Shade800)
                 }
             }
         }

@@ -17,12 +17,8 @@ Page {
     required property TaskModel tasks
     required property SessionTrailModel trail
 
-    Connections {
-        target: page.tasks
-        function onSessionRequested(sessionId, patientName) {
-            page.trail.load(sessionId, patientName)
-        }
-    }
+    // A tapped office task opens its session's status sheet.
+    Component.onCompleted: page.tasks.sessionRequested.connect(page.trail.load)
 
     header: ToolBar {
         Material.foreground: "white"
@@ -107,7 +103,7 @@ Page {
                     Layout.minimumHeight: 64
                     enabled: sessionId.length > 0
                     Accessible.name: qsTr("%1 for %2: %3").arg(title).arg(patientName).arg(message)
-                    onClicked: page.tasks.open(index)
+                    onClicked: page.tasks.open(task.index)
                     contentItem: ColumnLayout {
                         spacing: 2
                         Label {
