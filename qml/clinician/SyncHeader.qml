@@ -24,7 +24,9 @@ ColumnLayout {
             elide: Text.ElideRight
             font.pixelSize: 13
             text: !header.sync.connected
-                  ? qsTr("Not connected to the office")
+                  ? (header.sync.pendingCount > 0
+                     ? qsTr("Not connected · %n waiting on this device", "", header.sync.pendingCount)
+                     : qsTr("Not connected to the office"))
                   : header.sync.syncing
                     ? qsTr("Syncing…")
                     : header.sync.pendingCount > 0
