@@ -7,13 +7,20 @@
 //                                    throwaway demo store; exit 1 on any QML warning
 //   sessionbook --screenshots DIR    the same flow, saving PNGs at phone and tablet sizes,
 //                                    light and dark
+//   sessionbook --enroll LINK        enroll with this sessionbook://enroll?... link right
+//                                    after the passcode is chosen (scripts/demo uses it)
 #include "devicepaths.h"
 #include "diagnosissearchmodel.h"
+#include "enrollmentcontroller.h"
 #include "lockcontroller.h"
 #include "secretstore.h"
+#include "secrettokenstore.h"
 #include "sessioncontroller.h"
+#include "sessiontrailmodel.h"
 #include "storehost.h"
+#include "syncbridge.h"
 #include "syncstatus.h"
+#include "taskmodel.h"
 #include "todaymodel.h"
 #include "util/clock.h"
 
@@ -21,11 +28,13 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QGuiApplication>
+#include <QNetworkInformation>
 #include <QQmlApplicationEngine>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSysInfo>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -71,8 +80,11 @@ bool waitFor(const std::function<bool()> &done, int timeoutMs = 10000)
 class Walkthrough {
 public:
     Walkthrough(QQuickWindow &window, sb::ManualClock &clock, sb::app::LockController &lock,
-                sb::app::TodayModel &today, sb::app::SessionController &capture, QString outDir)
-        : m_window(window), m_clock(clock), m_lock(lock), m_today(today), m_capture(capture),
+                sb::app::EnrollmentController &enrollment, sb::app::TodayModel &today,
+                sb::app::SessionController &capture, sb::app::SessionTrailModel &trail,
+                sb::app::SyncStatus &sync, sb::app::TaskModel &tasks, QString outDir)
+        : m_window(window), m_clock(clock), m_lock(lock), m_enrollment(enrollment),
+          m_today(today), m_capture(capture), m_trail(trail), m_sync(sync), m_tasks(tasks),
           m_outDir(std::move(outDir))
     {
     }
@@ -86,12 +98,40 @@ public:
         bool loaded = false;
         auto connection = QObject::connect(&m_today, &sb::app::TodayModel::loaded,
                                            [&loaded] { loaded = true; });
+        using Enrollment = sb::app::EnrollmentController;
         if (!step("unlock", [&] { return m_lock.state() == sb::app::LockController::Unlocked; })
-            || !step("today", [&] { return loaded && m_today.rowCount() > 0; })) {
+            || !step("enroll", [&] { return m_enrollment.state() == Enrollment::Needed; })) {
+            return false;
+        }
+        shoot(QStringLiteral("enroll"));
+        m_enrollment.enrollWithLink(QStringLiteral("https://office.example/not-a-link"));
+        shoot(QStringLiteral("enroll-error"));
+        m_enrollment.skip();
+        if (!step("today", [&] { return loaded && m_today.rowCount() > 0; })) {
             return false;
         }
         QObject::disconnect(connection);
         shoot(QStringLiteral("today"));
+        // The header and task list as an enrolled device shows them while offline (a
+        // scripted run has no server: fictional values, put back afterwards).
+        sb::app::SyncSnapshot offline;
+        offline.enrolled = true;
+        offline.pendingCount = 2;
+        offline.lastSuccess = m_clock.nowUtc().addSecs(-3 * 60);
+        offline.lastError = QStringLiteral("no answer from the server (network error 99)");
+        offline.clockSkewed = true;
+        m_sync.apply(offline);
+        const QModelIndex seen = m_today.index(0, 0);
+        m_tasks.setRows({sb::app::TaskRow{
+            QStringLiteral("walkthrough-task"),
+            seen.data(sb::app::TodayModel::SessionIdRole).toString(),
+            QStringLiteral("addendum_requested"),
+            QStringLiteral("Please add the start and stop times to the note."),
+            seen.data(sb::app::TodayModel::PatientNameRole).toString(),
+            m_clock.nowUtc().addSecs(-40 * 60)}});
+        shoot(QStringLiteral("today-sync"));
+        m_tasks.clear();
+        m_sync.reset();
 
         const QModelIndex first = m_today.index(0, 0);
         m_capture.start(first.data(sb::app::TodayModel::PatientIdRole).toString(),
@@ -161,6 +201,14 @@ public:
             return false;
         }
         shoot(QStringLiteral("capture-addendum"));
+        const QString signedId = m_capture.session() ? m_capture.session()->id.toString()
+                                                     : QString();
+        m_trail.load(signedId, m_capture.patientName());
+        if (!step("status trail", [&] { return m_trail.rowCount() > 0; })) {
+            return false;
+        }
+        shoot(QStringLiteral("session-status"));
+        m_trail.clear();
         m_window.setProperty("coverWhenInactive", true);
         shoot(QStringLiteral("privacy-cover"));
         m_window.setProperty("coverWhenInactive", false);
@@ -250,8 +298,12 @@ private:
     QQuickWindow &m_window;
     sb::ManualClock &m_clock;
     sb::app::LockController &m_lock;
+    sb::app::EnrollmentController &m_enrollment;
     sb::app::TodayModel &m_today;
     sb::app::SessionController &m_capture;
+    sb::app::SessionTrailModel &m_trail;
+    sb::app::SyncStatus &m_sync;
+    sb::app::TaskModel &m_tasks;
     QString m_outDir;
 };
 
@@ -274,7 +326,11 @@ int main(int argc, char *argv[])
                                          QStringLiteral("dir"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Seed the fictional demo practice on first run."));
-    parser.addOptions({selfTest, screenshots, demo});
+    const QCommandLineOption enroll(
+        QStringLiteral("enroll"),
+        QStringLiteral("Enroll with this sessionbook://enroll?... link after unlocking."),
+        QStringLiteral("link"));
+    parser.addOptions({selfTest, screenshots, demo, enroll});
     parser.process(app);
     const bool scripted = parser.isSet(selfTest) || parser.isSet(screenshots);
 
@@ -307,20 +363,67 @@ int main(int argc, char *argv[])
     sb::app::LockController lock(host);
     sb::app::TodayModel today(host);
     sb::app::SessionController capture(host);
-    sb::app::SyncStatus sync; // Wired to the device SyncClient in a later change.
+    sb::app::TaskModel tasks(host);
+    sb::app::SessionTrailModel trail(host);
+    sb::app::SyncStatus sync(clock);
 
-    QObject::connect(&lock, &sb::app::LockController::unlocked, &today,
-                     &sb::app::TodayModel::reload);
-    QObject::connect(&lock, &sb::app::LockController::locked, &today,
-                     &sb::app::TodayModel::clear);
+    // The sync client lives on the store thread (built after unlock, dropped on lock); its
+    // device token is kept in the same keystore as the vault's device secret.
+    sb::app::SyncBridge::Config syncConfig;
+    syncConfig.tokens = std::make_shared<sb::app::SecretTokenStore>(*secrets);
+    syncConfig.options.clientVersion = QStringLiteral("sessionbook/") + QStringLiteral(SESSIONBOOK_VERSION);
+    syncConfig.options.deviceName = QSysInfo::machineHostName();
+    syncConfig.options.platform = QSysInfo::productType();
+    sb::app::SyncBridge bridge(host, sync, syncConfig);
+    sb::app::EnrollmentController enrollment(bridge);
+    if (parser.isSet(enroll) && !scripted) {
+        enrollment.setSuggestedLink(parser.value(enroll), true);
+    }
+
+    using sb::app::LockController;
+    QObject::connect(&lock, &LockController::unlocked, &today, &sb::app::TodayModel::reload);
+    QObject::connect(&lock, &LockController::unlocked, &bridge, &sb::app::SyncBridge::start);
+    QObject::connect(&lock, &LockController::unlocked, &tasks, &sb::app::TaskModel::reload);
+    QObject::connect(&lock, &LockController::locked, &today, &sb::app::TodayModel::clear);
+    QObject::connect(&lock, &LockController::locked, &tasks, &sb::app::TaskModel::clear);
+    QObject::connect(&lock, &LockController::locked, &trail, &sb::app::SessionTrailModel::clear);
+    QObject::connect(&lock, &LockController::locked, &enrollment,
+                     &sb::app::EnrollmentController::handleLocked);
     // Before the store closes: a note typed in the last second is saved, not lost.
-    QObject::connect(&lock, &sb::app::LockController::locked, &capture,
+    QObject::connect(&lock, &LockController::locked, &capture,
                      &sb::app::SessionController::flushNote);
+    QObject::connect(&lock, &LockController::locked, &bridge, &sb::app::SyncBridge::stop);
     QObject::connect(&capture, &sb::app::SessionController::sessionSigned, &today,
                      &sb::app::TodayModel::reload);
+    QObject::connect(&sync, &sb::app::SyncStatus::syncRequested, &bridge,
+                     &sb::app::SyncBridge::syncNow);
+    QObject::connect(&bridge, &sb::app::SyncBridge::identityChanged, &lock,
+                     &LockController::setClinicianName);
+    QObject::connect(&bridge, &sb::app::SyncBridge::identityChanged, &today,
+                     &sb::app::TodayModel::reload);
+    QObject::connect(&bridge, &sb::app::SyncBridge::syncFinished, &today, [&] {
+        today.reload();
+        tasks.reload();
+        if (!trail.sessionId().isEmpty()) {
+            trail.refresh();
+        }
+    });
     QObject::connect(&app, &QGuiApplication::applicationStateChanged, &lock,
-                     &sb::app::LockController::handleApplicationState);
+                     &LockController::handleApplicationState);
+    QObject::connect(&app, &QGuiApplication::applicationStateChanged, &bridge,
+                     &sb::app::SyncBridge::handleApplicationState);
     app.installEventFilter(&lock);
+    // Sync on regained reachability where Qt has a backend for it; without one, resume and
+    // the periodic timer still sync.
+    if (!scripted && QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+        QObject::connect(QNetworkInformation::instance(),
+                         &QNetworkInformation::reachabilityChanged, &bridge,
+                         [&bridge](QNetworkInformation::Reachability reachability) {
+                             if (reachability == QNetworkInformation::Reachability::Online) {
+                                 bridge.connectivityRegained();
+                             }
+                         });
+    }
 
     QQmlApplicationEngine engine;
     // Qt 6.4 puts module resources under qrc:/<URI path> (no QTP0001 policy yet).
@@ -328,7 +431,10 @@ int main(int argc, char *argv[])
     engine.setInitialProperties({{QStringLiteral("lock"), QVariant::fromValue(&lock)},
                                  {QStringLiteral("today"), QVariant::fromValue(&today)},
                                  {QStringLiteral("capture"), QVariant::fromValue(&capture)},
-                                 {QStringLiteral("sync"), QVariant::fromValue(&sync)}});
+                                 {QStringLiteral("sync"), QVariant::fromValue(&sync)},
+                                 {QStringLiteral("enrollment"), QVariant::fromValue(&enrollment)},
+                                 {QStringLiteral("tasks"), QVariant::fromValue(&tasks)},
+                                 {QStringLiteral("trail"), QVariant::fromValue(&trail)}});
     engine.load(QUrl(QStringLiteral("qrc:/Sessionbook/Clinician/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         return 1;
@@ -344,7 +450,8 @@ int main(int argc, char *argv[])
     if (!outDir.isEmpty()) {
         QDir().mkpath(outDir);
     }
-    Walkthrough walk(*window, manualClock, lock, today, capture, outDir);
+    Walkthrough walk(*window, manualClock, lock, enrollment, today, capture, trail, sync, tasks,
+                     outDir);
     const bool ok = walk.run();
     std::fprintf(stderr, "self-test: %s, %d warning(s)\n", ok ? "walk done" : "walk failed",
                  g_warnings);

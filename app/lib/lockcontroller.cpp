@@ -3,6 +3,7 @@
 
 #include "../office/demodata.h"
 #include "storehost.h"
+#include "syncbridge.h"
 
 #include <QEvent>
 
@@ -65,6 +66,10 @@ void openStore(WorkerState &state, DatabaseKey key, LockController::Outcome &out
     }
     state.actor = Actor{user ? user->id : UserId(state.store->ids().next()),
                         DeviceId(state.store->ids().next())};
+    // An enrolled device is its enrolled clinician's, whatever the local practice says.
+    if (const auto enrolledName = adoptEnrolledIdentity(state)) {
+        outcome.clinicianName = *enrolledName;
+    }
     outcome.ok = true;
 }
 
@@ -212,12 +217,21 @@ void LockController::lock()
     m_host.run<bool>(
         this,
         [](WorkerState &state) {
+            state.sync.reset(); // Holds the store; the outbox itself stays in it.
             state.store.reset();
             state.clinician.reset();
             state.provider.reset();
             return true;
         },
         [](const bool &) {});
+}
+
+void LockController::setClinicianName(const QString &name)
+{
+    if (m_state == Unlocked && !name.isEmpty() && name != m_clinicianName) {
+        m_clinicianName = name;
+        Q_EMIT stateChanged();
+    }
 }
 
 void LockController::noteActivity()

@@ -50,6 +50,8 @@ public:
     Q_INVOKABLE void choosePasscode(const QString &passcode, const QString &confirmation);
     Q_INVOKABLE void unlock(const QString &passcode);
     Q_INVOKABLE void lock();
+    /// The enrolled clinician's name once sync knows it (SyncBridge::identityChanged).
+    void setClinicianName(const QString &name);
     /// Restarts the idle timer (called for every user input event).
     Q_INVOKABLE void noteActivity();
     void handleApplicationState(Qt::ApplicationState state);

@@ -465,10 +465,14 @@ void SessionController::sign()
             if (!state.store || !state.clinician) {
                 return SignedResult{};
             }
-            // The signature, its outbox entry and the "on device" status in one transaction.
-            auto signature = sync::DeviceSyncStore(*state.store)
-                                 .signSession(state.actor, id, state.clinician->id,
-                                              state.clock.nowUtc());
+            // The signature, its outbox entry and the "on device" status in one transaction;
+            // through the sync client when it is built, so that a sync starts after it.
+            auto signature = state.sync
+                                 ? state.sync->signSession(state.actor, id, state.clinician->id,
+                                                           state.clock.nowUtc())
+                                 : sync::DeviceSyncStore(*state.store)
+                                       .signSession(state.actor, id, state.clinician->id,
+                                                    state.clock.nowUtc());
             return signature ? SignedResult{signature.value()} : SignedResult{};
         },
         [this](const SignedResult &result) {

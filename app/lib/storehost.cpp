@@ -13,7 +13,7 @@ StoreHost::StoreHost(const Config &config, QObject *parent)
       m_state(std::make_unique<WorkerState>(WorkerState{
           KeyVault(config.vaultPath, *config.secrets, *config.clock, config.vaultOptions),
           config.storePath, *config.clock, config.seedDemo, nullptr, Actor{}, std::nullopt,
-          std::nullopt}))
+          std::nullopt, nullptr, nullptr, nullptr}))
 {
     m_thread.setObjectName(QStringLiteral("sessionbook-store"));
     m_context = new QObject;
@@ -26,7 +26,11 @@ StoreHost::~StoreHost()
 {
     // Close the store on its own thread (wiping key material with it), then stop.
     QMetaObject::invokeMethod(
-        m_context, [this] { m_state->store.reset(); }, Qt::BlockingQueuedConnection);
+        m_context,
+        [this] {
+            m_state->sync.reset();
+            m_state->store.reset();
+        }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }

@@ -2,6 +2,9 @@
 #pragma once
 
 #include "audit/auditlog.h"
+#include "client/backoff.h"
+#include "client/syncclient.h"
+#include "client/tokenstore.h"
 #include "domain/organization.h"
 #include "keyvault.h"
 #include "store/store.h"
@@ -30,6 +33,11 @@ struct WorkerState {
     Actor actor;
     std::optional<User> clinician;
     std::optional<Provider> provider;
+    /// Sync: built by SyncBridge after unlock, dropped (before the store) on lock. Declared
+    /// last so it is destroyed first; the outbox stays in the store.
+    std::shared_ptr<sync::TokenStore> tokens;
+    std::unique_ptr<sync::RandomSource> random;
+    std::unique_ptr<sync::SyncClient> sync;
 };
 
 /**

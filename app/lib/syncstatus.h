@@ -3,14 +3,31 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QTimer>
 #include <QtQmlIntegration>
+
+namespace sb {
+class Clock;
+}
 
 namespace sb::app {
 
+/// The device SyncClient's properties as one value, copied off the store thread.
+struct SyncSnapshot {
+    bool enrolled = false;
+    qint64 pendingCount = 0;
+    QDateTime lastSuccess;
+    QString lastError; ///< The client's plain words; never PHI.
+    bool syncing = false;
+    bool clockSkewed = false;
+    bool signInRequired = false;
+    friend bool operator==(const SyncSnapshot &, const SyncSnapshot &) = default;
+};
+
 /**
- * What the header shows about sync: changes waiting, last success, last error. The seam for
- * the device SyncClient (sync/client, in progress): a later change connects its signals to
- * these setters in the composition root. Until then it reports "not connected".
+ * What the Today header shows about sync, on the GUI thread: changes waiting, the last
+ * success ("synced 3 min ago"), an offline/error badge, clock skew and sign-in. SyncBridge
+ * feeds it snapshots of the SyncClient (which lives on the store thread) by queued call.
  */
 class SyncStatus : public QObject {
     Q_OBJECT
@@ -19,27 +36,43 @@ class SyncStatus : public QObject {
     Q_PROPERTY(bool connected READ connected NOTIFY changed)
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY changed)
     Q_PROPERTY(QDateTime lastSuccess READ lastSuccess NOTIFY changed)
+    Q_PROPERTY(QString lastSuccessText READ lastSuccessText NOTIFY changed)
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
+    Q_PROPERTY(bool syncing READ syncing NOTIFY changed)
+    Q_PROPERTY(bool offline READ offline NOTIFY changed)
+    Q_PROPERTY(bool clockSkewed READ clockSkewed NOTIFY changed)
+    Q_PROPERTY(bool signInRequired READ signInRequired NOTIFY changed)
 public:
-    using QObject::QObject;
-    [[nodiscard]] bool connected() const { return m_connected; }
-    [[nodiscard]] int pendingCount() const { return m_pending; }
-    [[nodiscard]] QDateTime lastSuccess() const { return m_lastSuccess; }
-    [[nodiscard]] QString lastError() const { return m_lastError; }
+    explicit SyncStatus(const Clock &clock, QObject *parent = nullptr);
 
-    void setConnected(bool connected) { m_connected = connected; Q_EMIT changed(); }
-    void setPendingCount(int count) { m_pending = count; Q_EMIT changed(); }
-    void setLastSuccess(const QDateTime &at) { m_lastSuccess = at; Q_EMIT changed(); }
-    void setLastError(const QString &text) { m_lastError = text; Q_EMIT changed(); }
+    [[nodiscard]] bool connected() const { return m_state.enrolled; }
+    [[nodiscard]] int pendingCount() const { return int(m_state.pendingCount); }
+    [[nodiscard]] QDateTime lastSuccess() const { return m_state.lastSuccess; }
+    /// "synced just now", "synced 3 min ago", "synced 2 h ago", "synced Mar 4"; "never synced".
+    [[nodiscard]] QString lastSuccessText() const;
+    [[nodiscard]] QString lastError() const { return m_state.lastError; }
+    [[nodiscard]] bool syncing() const { return m_state.syncing; }
+    /// The last attempt failed for a reason other than sign-in (no network, server error).
+    [[nodiscard]] bool offline() const;
+    [[nodiscard]] bool clockSkewed() const { return m_state.clockSkewed; }
+    [[nodiscard]] bool signInRequired() const { return m_state.signInRequired; }
+    [[nodiscard]] const SyncSnapshot &snapshot() const { return m_state; }
+
+    /// "Sync now": the composition root forwards syncRequested() to the sync client.
+    Q_INVOKABLE void requestSync() { Q_EMIT syncRequested(); }
+
+    void apply(const SyncSnapshot &snapshot);
+    /// Back to "not connected" (on lock: nothing about the store stays on screen).
+    void reset();
 
 Q_SIGNALS:
     void changed();
+    void syncRequested();
 
 private:
-    bool m_connected = false;
-    int m_pending = 0;
-    QDateTime m_lastSuccess;
-    QString m_lastError;
+    const Clock &m_clock;
+    SyncSnapshot m_state;
+    QTimer m_refresh; ///< Keeps "n min ago" current.
 };
 
 } // namespace sb::app

@@ -2,6 +2,7 @@
 #include "todaymodel.h"
 
 #include "caseloadwarnings.h"
+#include "sessiontrailmodel.h"
 #include "storehost.h"
 
 #include <algorithm>
@@ -50,6 +51,13 @@ QList<TodayRow> loadToday(WorkerState &state)
             }
             row.minutes = int(todays->elapsedMs() / 60000);
             row.isSigned = todays->isSigned();
+            if (!todays->statusTrail.isEmpty()) {
+                int furthest = 0;
+                for (const StatusEntry &entry : todays->statusTrail) {
+                    furthest = std::max(furthest, int(entry.status));
+                }
+                row.status = SessionTrailModel::labelOf(furthest);
+            }
         }
         const auto coverages = store.patients().coverages(state.actor, patient.id)
                                    .valueOr(QList<Coverage>{});
@@ -107,6 +115,8 @@ QVariant TodayModel::data(const QModelIndex &index, int role) const
         return row.blocking;
     case SeenTodayRole:
         return !row.sessionId.isEmpty();
+    case StatusRole:
+        return row.status;
     default:
         return {};
     }
@@ -118,7 +128,7 @@ QHash<int, QByteArray> TodayModel::roleNames() const
             {SessionIdRole, "sessionId"}, {TimeRole, "time"},
             {MinutesRole, "minutes"},     {SignedRole, "signed"},
             {WarningsRole, "warnings"},   {BlockingRole, "blocking"},
-            {SeenTodayRole, "seenToday"}};
+            {SeenTodayRole, "seenToday"}, {StatusRole, "status"}};
 }
 
 void TodayModel::reload()

@@ -20,6 +20,7 @@ struct TodayRow {
     bool isSigned = false;
     QStringList warnings;
     bool blocking = false;
+    QString status; ///< Translated furthest status of today's session ("Coded"), or empty.
 };
 
 /**
@@ -44,6 +45,7 @@ public:
         WarningsRole,                     ///< QStringList of short sentences.
         BlockingRole,                     ///< A visit would likely be denied.
         SeenTodayRole,
+        StatusRole,                       ///< "Received by the office", "Coded"... or empty.
     };
     Q_ENUM(Role)
 

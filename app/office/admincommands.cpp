@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "keyoption.h"
 
+#include "client/enrollmentlink.h"
 #include "domain/enums.h"
 #include "server/officesyncrepository.h"
 #include "store/store.h"
@@ -197,12 +198,28 @@ int deviceEnrollCode(const QStringList &arguments)
     parser.addOption({QStringLiteral("ttl-minutes"),
                       QStringLiteral("How long the code is valid (default 60)."),
                       QStringLiteral("minutes"), QStringLiteral("60")});
+    parser.addOption({QStringLiteral("server"),
+                      QStringLiteral("Also print the enrollment link for this sync server "
+                                     "(https://HOST:PORT) on a second line."),
+                      QStringLiteral("url")});
+    parser.addOption({QStringLiteral("pin"),
+                      QStringLiteral("With --server: the server certificate's SHA-256 (hex, as "
+                                     "`serve` prints it) to pin in the link."),
+                      QStringLiteral("hex")});
     parser.process(arguments);
     bool ok = false;
     const int ttl = parser.value(QStringLiteral("ttl-minutes")).toInt(&ok);
     if (!parser.isSet(QStringLiteral("user")) || !ok || ttl <= 0) {
         return usage("usage: sessionbook-office device enroll-code --user LOGIN "
-                     "[--ttl-minutes N] --database PATH\n");
+                     "[--ttl-minutes N] [--server URL [--pin HEX]] --database PATH\n");
+    }
+    // Checked before a code is spent: a bad address or pin issues nothing.
+    const bool withLink = parser.isSet(QStringLiteral("server"));
+    if (withLink
+        && !sync::EnrollmentLink::fromParts(parser.value(QStringLiteral("server")),
+                                            QStringLiteral("check"),
+                                            parser.value(QStringLiteral("pin")))) {
+        return usage("error: --server takes https://HOST:PORT and --pin 64 hex digits\n");
     }
     SystemClock clock;
     int exitCode = 0;
@@ -220,6 +237,14 @@ int deviceEnrollCode(const QStringList &arguments)
         return fail(code.error());
     }
     QTextStream(stdout) << *code << '\n';
+    if (withLink) {
+        const auto link = sync::EnrollmentLink::fromParts(parser.value(QStringLiteral("server")),
+                                                          *code,
+                                                          parser.value(QStringLiteral("pin")));
+        if (link) {
+            QTextStream(stdout) << link->toString() << '\n';
+        }
+    }
     return 0;
 }
 

@@ -14,12 +14,18 @@ ApplicationWindow {
     required property TodayModel today
     required property SessionController capture
     required property SyncStatus sync
+    required property EnrollmentController enrollment
+    required property TaskModel tasks
+    required property SessionTrailModel trail
     /// Dark theme (follows the system when the composition root says so).
     property bool dark: false
     /// False only while rendering screenshots of the normal screens.
     property bool coverWhenInactive: true
     readonly property bool wide: width >= 720
     readonly property bool unlocked: lock.state === LockController.Unlocked
+    readonly property bool enrolling: unlocked
+                                      && (enrollment.state === EnrollmentController.Needed
+                                          || enrollment.state === EnrollmentController.Enrolling)
 
     width: 390
     height: 844
@@ -36,10 +42,16 @@ ApplicationWindow {
         sourceComponent: LockPage { lock: window.lock }
     }
 
+    Loader {
+        anchors.fill: parent
+        active: window.enrolling
+        sourceComponent: EnrollPage { enrollment: window.enrollment }
+    }
+
     // Phone: one page at a time. Tablet: the list beside the capture screen.
     RowLayout {
         anchors.fill: parent
-        visible: window.unlocked
+        visible: window.unlocked && !window.enrolling
         spacing: 0
 
         TodayPage {
@@ -51,6 +63,9 @@ ApplicationWindow {
             today: window.today
             capture: window.capture
             sync: window.sync
+            enrollment: window.enrollment
+            tasks: window.tasks
+            trail: window.trail
         }
         Rectangle {
             Layout.fillHeight: true
@@ -65,6 +80,10 @@ ApplicationWindow {
             capture: window.capture
             showBack: !window.wide
         }
+    }
+
+    SessionStatusSheet {
+        trail: window.trail
     }
 
     PrivacyCover {

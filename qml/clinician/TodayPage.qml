@@ -13,6 +13,12 @@ Page {
     required property TodayModel today
     required property SessionController capture
     required property SyncStatus sync
+    required property EnrollmentController enrollment
+    required property TaskModel tasks
+    required property SessionTrailModel trail
+
+    // A tapped office task opens its session's status sheet.
+    Component.onCompleted: page.tasks.sessionRequested.connect(page.trail.load)
 
     header: ToolBar {
         Material.foreground: "white"
@@ -33,10 +39,8 @@ Page {
                     elide: Text.ElideRight
                     font.pixelSize: 12
                     opacity: 0.85
-                    text: page.sync.connected
-                          ? qsTr("%1 · %n change(s) to sync", "", page.sync.pendingCount)
-                                .arg(page.lock.clinicianName)
-                          : qsTr("%1 · sync not connected").arg(page.lock.clinicianName)
+                    visible: text.length > 0
+                    text: page.lock.clinicianName
                 }
             }
             ToolButton {
@@ -48,12 +52,83 @@ Page {
         }
     }
 
+    SyncHeader {
+        id: syncHeader
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.top: parent.top
+        anchors.leftMargin: 16
+        anchors.rightMargin: 8
+        anchors.topMargin: 4
+        sync: page.sync
+        enrollment: page.enrollment
+        onSyncRequested: page.sync.requestSync()
+    }
+
     ListView {
         id: list
         objectName: "todayList"
-        anchors.fill: parent
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
+        anchors.top: syncHeader.bottom
+        anchors.topMargin: 4
         model: page.today
         clip: true
+        header: ColumnLayout {
+            width: ListView.view.width
+            spacing: 0
+            visible: page.tasks.count > 0
+            height: visible ? implicitHeight : 0
+            Label {
+                Layout.fillWidth: true
+                padding: 16
+                bottomPadding: 4
+                font.pixelSize: 13
+                font.weight: Font.Medium
+                color: Material.color(Material.DeepOrange)
+                text: qsTr("From the office")
+            }
+            Repeater {
+                model: page.tasks
+                delegate: ItemDelegate {
+                    id: task
+                    required property int index
+                    required property string title
+                    required property string message
+                    required property string patientName
+                    required property string createdText
+                    required property string sessionId
+                    Layout.fillWidth: true
+                    Layout.minimumHeight: 64
+                    enabled: sessionId.length > 0
+                    Accessible.name: qsTr("%1 for %2: %3").arg(title).arg(patientName).arg(message)
+                    onClicked: page.tasks.open(task.index)
+                    contentItem: ColumnLayout {
+                        spacing: 2
+                        Label {
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
+                            font.weight: Font.Medium
+                            text: task.patientName.length > 0
+                                  ? qsTr("%1 · %2").arg(task.title).arg(task.patientName)
+                                  : task.title
+                        }
+                        Label {
+                            Layout.fillWidth: true
+                            wrapMode: Text.WordWrap
+                            maximumLineCount: 2
+                            elide: Text.ElideRight
+                            opacity: 0.75
+                            font.pixelSize: 13
+                            text: task.createdText.length > 0
+                                  ? qsTr("%1 · %2").arg(task.createdText).arg(task.message)
+                                  : task.message
+                        }
+                    }
+                }
+            }
+        }
         section.property: "seenToday"
         section.delegate: Label {
             required property string section
@@ -75,6 +150,8 @@ Page {
             required property var warnings
             required property bool blocking
             required property bool seenToday
+            required property string sessionId
+            required property string status
             width: ListView.view.width
             height: Math.max(72, content.implicitHeight + 24)
             enabled: page.capture.phase === SessionController.Idle
@@ -108,6 +185,18 @@ Page {
                         text: row.signed ? qsTr("%1 · %2 min · signed").arg(row.time).arg(row.minutes)
                                          : qsTr("%1 · %2 min · draft").arg(row.time).arg(row.minutes)
                     }
+                }
+                Button {
+                    objectName: "statusButton"
+                    visible: row.signed
+                    Layout.preferredHeight: 48
+                    flat: true
+                    leftPadding: 0
+                    font.capitalization: Font.MixedCase
+                    text: row.status.length > 0 ? qsTr("Status: %1 ›").arg(row.status)
+                                                : qsTr("Status ›")
+                    Accessible.name: qsTr("Show the status of %1's session").arg(row.patientName)
+                    onClicked: page.trail.load(row.sessionId, row.patientName)
                 }
                 Flow {
                     Layout.fillWidth: true

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Controls.Material
+import QtQuick.Layouts
+import Sessionbook.App
+
+// Under the Today title: what waits to sync, when it last worked, and what needs attention
+// (offline, clock skew, sign-in). Tapping "Sync now" or "Connect" acts at once.
+ColumnLayout {
+    id: header
+    required property SyncStatus sync
+    required property EnrollmentController enrollment
+    /// Called for "Sync now".
+    signal syncRequested()
+    spacing: 4
+
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: 8
+        Label {
+            objectName: "syncSummary"
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            font.pixelSize: 13
+            text: !header.sync.connected
+                  ? (header.sync.pendingCount > 0
+                     ? qsTr("Not connected · %n waiting on this device", "", header.sync.pendingCount)
+                     : qsTr("Not connected to the office"))
+                  : header.sync.syncing
+                    ? qsTr("Syncing…")
+                    : header.sync.pendingCount > 0
+                      ? qsTr("%n to sync · %1", "", header.sync.pendingCount).arg(header.sync.lastSuccessText)
+                      : qsTr("All synced · %1").arg(header.sync.lastSuccessText)
+            Accessible.role: Accessible.StaticText
+            Accessible.name: text
+        }
+        Button {
+            id: action
+            objectName: "syncAction"
+            Layout.preferredHeight: 48
+            flat: true
+            readonly property bool enroll: !header.sync.connected || header.sync.signInRequired
+            visible: action.enroll || !header.sync.syncing
+            text: !header.sync.connected ? qsTr("Connect")
+                  : header.sync.signInRequired ? qsTr("Sign in") : qsTr("Sync now")
+            Accessible.name: action.enroll ? qsTr("Connect this device to the office")
+                                    : qsTr("Sync now")
+            onClicked: action.enroll ? header.enrollment.reopen() : header.syncRequested()
+        }
+    }
+    Flow {
+        Layout.fillWidth: true
+        spacing: 6
+        visible: header.sync.signInRequired || header.sync.offline || header.sync.clockSkewed
+        Repeater {
+            model: 3
+            delegate: Rectangle {
+                id: badge
+                required property int index
+                readonly property bool blocking: index === 0
+                readonly property string text: index === 0
+                    ? qsTr("Sign in again to sync; sessions are kept")
+                    : index === 1 ? qsTr("Offline: will retry")
+                                  : qsTr("Device clock is off; check date and time")
+                visible: index === 0 ? header.sync.signInRequired
+                                     : index === 1 ? header.sync.offline : header.sync.clockSkewed
+                implicitWidth: badgeLabel.implicitWidth + 16
+                implicitHeight: Math.max(24, badgeLabel.implicitHeight + 8)
+                radius: height / 2
+                color: badge.blocking ? Material.color(Material.Red, Material.Shade100)
+                                      : Material.color(Material.Amber, Material.Shade100)
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: badge.text
+                Label {
+                    id: badgeLabel
+                    anchors.centerIn: parent
+                    text: badge.text
+                    font.pixelSize: 13
+                    color: badge.blocking ? Material.color(Material.Red, Material.Shade900)
+                                          : Material.color(Material.Brown, Material.Shade800)
+                }
+            }
+        }
+    }
+}
