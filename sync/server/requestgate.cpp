@@ -8,6 +8,12 @@
 #include <memory>
 #include <optional>
 
+#ifdef Q_OS_LINUX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 namespace sb::sync {
 
 namespace {
@@ -47,6 +53,24 @@ QByteArray reasonPhrase(int status)
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "Error";
     }
+}
+
+/**
+ * Acknowledges what has arrived at once instead of after Linux's delayed-ACK timer (40 ms).
+ * Devices send a request's head and body as separate writes, and Qt's HTTP client leaves
+ * Nagle's algorithm on: the body then waits for the ACK of the head, which the server would
+ * delay, since it has nothing to answer yet. Quick-ack mode is not sticky, so it is set again
+ * on every read of the request.
+ */
+void acknowledgeNow(QSslSocket *socket)
+{
+#if defined(Q_OS_LINUX) && defined(TCP_QUICKACK)
+    const int on = 1;
+    ::setsockopt(static_cast<int>(socket->socketDescriptor()), IPPROTO_TCP, TCP_QUICKACK, &on,
+                 sizeof on);
+#else
+    Q_UNUSED(socket)
+#endif
 }
 
 /// What the gate needs from a request head; nothing else of it is kept.
@@ -149,6 +173,7 @@ void RequestGate::inspect(QSslSocket *socket)
     if (stateOf(socket) != State::Inspecting) {
         return;
     }
+    acknowledgeNow(socket);
     const QByteArray data = socket->peek(m_limits.maxHeaderBytes + 4);
     const qsizetype end = data.indexOf("\r\n\r\n");
     if (end < 0) {
@@ -179,9 +204,12 @@ void RequestGate::inspect(QSslSocket *socket)
 
 void RequestGate::handOff(QSslSocket *socket)
 {
+    acknowledgeNow(socket);
     setState(socket, State::HandedOff);
     // From here on QHttpServer owns reading and closing; the gate keeps only its deadline.
     disconnect(socket, nullptr, this, nullptr);
+    // The body may still be arriving, segment by segment, each waiting for the last ACK.
+    connect(socket, &QSslSocket::readyRead, socket, [socket] { acknowledgeNow(socket); });
     addPendingConnection(socket);
     if (hasPendingConnections()) {
         Q_EMIT newConnection();
