@@ -14,6 +14,7 @@
 #include <QSslKey>
 
 #include <cstdlib>
+#include <utility>
 
 namespace sb::sync {
 
@@ -424,6 +425,7 @@ void SyncClient::startCycle(bool resetBackoff)
     m_busy = true;
     m_again = false;
     m_prepared.reset();
+    m_afterUpload = {};
     m_pushedThrough = 0;
     setSyncing(true);
     pushNext();
@@ -487,20 +489,29 @@ bool SyncClient::sendPrepared()
     m_pushedThrough = push.lastSeq;
     QNetworkReply *reply = post(m_serverUrl, "/v1/push", push.body, true);
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
-        if (total > 0 && sent == total) {
-            fault(SyncStep::AfterPushSent);
+        if (total <= 0 || sent != total) {
+            return;
+        }
+        if (fault(SyncStep::AfterPushSent)) {
+            return;
+        }
+        // The batch has left the device: while the server works on it, do the bookkeeping
+        // of the answer before it and read the batch after it. Not earlier: QNAM's network
+        // thread pulls the body through this thread, which must stay free until it is sent.
+        if (m_afterUpload) {
+            const auto bookkeeping = std::exchange(m_afterUpload, {});
+            if (!bookkeeping()) {
+                return;
+            }
+        }
+        if (auto next = preparePush(m_pushedThrough)) {
+            m_prepared = std::move(*next); // an error here is reported by pushNext(), later
         }
     });
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, afterSeq = push.afterSeq, ids = push.ids] {
                 pushAnswered(reply, afterSeq, ids);
             });
-    // Read and encode the next batch while this one is on the wire and on the server. Its
-    // entries come after this batch's, so the two never overlap; an error here is reported
-    // by pushNext(), which reads again.
-    if (auto next = preparePush(m_pushedThrough)) {
-        m_prepared = std::move(*next);
-    }
     return true;
 }
 
@@ -509,6 +520,14 @@ void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq,
 {
     reply->deleteLater();
     m_reply = nullptr;
+    if (m_afterUpload) {
+        // The upload ended without its progress signal (an error): the answer before this
+        // one is applied first, in order.
+        const auto bookkeeping = std::exchange(m_afterUpload, {});
+        if (!bookkeeping()) {
+            return;
+        }
+    }
     const Answer answer = answerOf(reply);
     if (fault(SyncStep::PushAnswered)) {
         return;
@@ -549,35 +568,44 @@ void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq,
         }
         acks.append(AckResult{*changeId, ack.outcome(), QString::fromStdString(ack.reason())});
     }
-    // The server is done with this batch: send the next one before applying these acks, so
-    // the device's bookkeeping overlaps the server's work instead of adding to it. Ordering
-    // holds: the next batch leaves only after this one was answered.
-    if (m_prepared && !m_prepared->ids.isEmpty() && !sendPrepared()) {
+    // The server is done with this batch: send the next one (read while this one was on the
+    // server) before applying these acks, so the device's bookkeeping overlaps the server's
+    // work instead of adding to it. Ordering holds: the next batch leaves only now.
+    if (m_prepared && !m_prepared->ids.isEmpty()) {
+        if (!sendPrepared()) {
+            return;
+        }
+        m_afterUpload = [this, acks, ids] { return applyAnswer(acks, ids); };
         return;
     }
+    if (applyAnswer(acks, ids)) {
+        pushNext(); // read on, or pull when the outbox is walked
+    }
+}
+
+bool SyncClient::applyAnswer(const QList<AckResult> &acks, const QList<QUuid> &ids)
+{
     auto applied = m_device.applyAcks(acks);
     if (!applied) {
         finishCycle(false, QStringLiteral("acks not saved: ") + applied.error().kindName(),
                     Outcome::Failed);
-        return;
+        return false;
     }
     m_stats.pushed += applied->removed;
     refreshPending();
     if (fault(SyncStep::PushApplied)) {
-        return;
+        return false;
     }
     if (applied->removed + applied->conflicts + applied->rejected == 0) {
         (void)m_device.recordAttempt(ids, QStringLiteral("no change acknowledged"));
         finishCycle(false, QStringLiteral("the server acknowledged none of the changes"),
                     Outcome::Failed);
-        return;
+        return false;
     }
     if (m_batchLimit < m_options.maxBatchChanges) {
         m_batchLimit = std::min(m_options.maxBatchChanges, m_batchLimit * 2);
     }
-    if (!m_reply) {
-        pushNext(); // nothing in flight: read on, or pull when the outbox is walked
-    }
+    return true;
 }
 
 void SyncClient::pullNext()
@@ -640,6 +668,7 @@ void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
 {
     abandonReply(); // a pipelined push still in flight: its changes stay pending
     m_prepared.reset();
+    m_afterUpload = {}; // acks not applied: those changes go again and come back DUPLICATE
     m_busy = false;
     const QDateTime now = m_clock.nowUtc();
     (void)m_device.recordServerOffset(m_serverOffsetMs, now);

@@ -170,9 +170,12 @@ private:
     void startCycle(bool resetBackoff);
     void pushNext();
     StoreResult<PreparedPush> preparePush(std::int64_t afterSeq);
-    /// Sends m_prepared and prepares the batch after it; false when a fault hook halted.
+    /// Sends m_prepared; once its body has left, runs m_afterUpload and reads the batch
+    /// after it. False when a fault hook halted the client.
     bool sendPrepared();
     void pushAnswered(QNetworkReply *reply, std::int64_t afterSeq, const QList<QUuid> &ids);
+    /// Applies a push answer's acks to the outbox; false when that ended the cycle.
+    bool applyAnswer(const QList<AckResult> &acks, const QList<QUuid> &ids);
     void pullNext();
     void finishCycle(bool ok, const QString &error, Outcome outcome);
     bool fault(SyncStep step);
@@ -209,6 +212,8 @@ private:
     int m_batchLimit = 0;
     std::optional<PreparedPush> m_prepared; ///< The next push of this cycle, built ahead.
     std::int64_t m_pushedThrough = 0;       ///< Outbox position this cycle has sent up to.
+    /// The previous answer's bookkeeping, run once the batch after it has been uploaded.
+    std::function<bool()> m_afterUpload;
     std::int64_t m_sentWallMs = 0;
     std::int64_t m_sentMonotonicMs = 0;
 
