@@ -311,7 +311,53 @@ int deviceRevoke(const QStringList &arguments)
     return 0;
 }
 
+int taskRequestAddendum(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Asks the session's clinician for an addendum: a task their device receives on its "
+        "next sync, done when a signed addendum arrives. The message is shown to the "
+        "clinician; keep PHI out of it (say what is missing, not about whom)."));
+    parser.addHelpOption();
+    addStoreOptions(parser);
+    parser.addOption({QStringLiteral("message"), QStringLiteral("What the addendum must add."),
+                      QStringLiteral("text")});
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("The session id."));
+    parser.process(arguments);
+    const auto session = parser.positionalArguments().size() == 1
+                             ? SessionId::fromString(parser.positionalArguments().first())
+                             : std::nullopt;
+    const QString message = parser.value(QStringLiteral("message")).trimmed();
+    if (!session || message.isEmpty() || message.size() > 500) {
+        return usage("usage: sessionbook-office task request-addendum SESSION-ID "
+                     "--message TEXT (1-500 characters) --database PATH\n");
+    }
+    SystemClock clock;
+    int exitCode = 0;
+    auto store = openExisting(parser, clock, exitCode);
+    if (!store) {
+        return exitCode;
+    }
+    sync::OfficeSyncRepository repo(store->database(), store->audit(), clock, store->ids());
+    auto task = repo.requestAddendum(commandLineActor, *session, message);
+    if (!task) {
+        return fail(task.error());
+    }
+    QTextStream(stdout) << "task " << task->id.toString(QUuid::WithoutBraces) << '\n';
+    return 0;
+}
+
 } // namespace
+
+int runTask(const QStringList &arguments)
+{
+    QString verb;
+    const QStringList rest = verbArguments(arguments, verb);
+    if (verb == u"request-addendum") {
+        return taskRequestAddendum(rest);
+    }
+    return usage("usage: sessionbook-office task request-addendum ...\n");
+}
 
 int runOrg(const QStringList &arguments)
 {

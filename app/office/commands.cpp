@@ -7,7 +7,7 @@ namespace sb::office {
 
 std::span<const OfficeCommand> officeCommands()
 {
-    static const std::array<OfficeCommand, 12> commands{{
+    static const std::array<OfficeCommand, 13> commands{{
         {"keygen", "print a new random 256-bit store key (hex) for --key-file", runKeygen},
         {"init", "create an empty encrypted office store", runInit},
         {"demo-seed", "add a fictional demo practice to a store", runDemoSeed},
@@ -21,6 +21,7 @@ std::span<const OfficeCommand> officeCommands()
         {"org", "organizations: create, list", runOrg},
         {"user", "users: create (clinician, biller, admin)", runUser},
         {"device", "devices: enroll-code, list, revoke", runDevice},
+        {"task", "tasks for clinicians: request-addendum", runTask},
     }};
     return commands;
 }

@@ -38,5 +38,6 @@ int runServe(const QStringList &arguments);
 int runOrg(const QStringList &arguments);
 int runUser(const QStringList &arguments);
 int runDevice(const QStringList &arguments);
+int runTask(const QStringList &arguments);
 
 } // namespace sb::office

@@ -425,8 +425,25 @@ StoreResult<TaskInfo> OfficeSyncRepository::requestAddendum(const Actor &actor,
         .bind(5, task.kind).bind(6, message).bind(7, task.createdAt);
     SB_TRY(insert.run());
     SB_TRY(m_audit.append(actor, AuditAction::Create, u"task", task.id));
+    // In the same transaction, into the clinician's feed: their device's next pull brings it.
+    pb::PullItem item;
+    encodeTask(task, *item.mutable_task());
+    const std::string payload = item.SerializeAsString();
+    SB_TRY_ASSIGN(seq, nextSeq(organization));
+    SB_TRY(publish(organization, seq, provider, u"task", task.id.toRfc4122(),
+                   QByteArray(payload.data(), static_cast<qsizetype>(payload.size()))));
     SB_TRY(tx.commit());
     return task;
+}
+
+void encodeTask(const TaskInfo &task, pb::Task &wire)
+{
+    wire.set_id(toWireId(task.id));
+    wire.set_session_id(toWireId(task.session));
+    wire.set_kind(task.kind.toStdString());
+    wire.set_message(task.message.toStdString());
+    wire.set_created_at_ms(task.createdAt.isValid() ? task.createdAt.toMSecsSinceEpoch() : 0);
+    wire.set_done(task.done);
 }
 
 StoreResult<QList<TaskInfo>> OfficeSyncRepository::completeAddendumTasks(const SessionId &session)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "audit/auditlog.h"
+#include "recordcodec.h"
 #include "domain/organization.h"
 #include "store/storeerror.h"
 #include "util/uuid7.h"
@@ -83,6 +84,9 @@ struct TaskInfo {
     QDateTime createdAt;
     bool done = false;
 };
+
+/// A task as it travels in the pull feed.
+void encodeTask(const TaskInfo &task, pb::Task &wire);
 
 /**
  * The back office's sync bookkeeping in the office store: devices and their hashed tokens,

@@ -155,16 +155,6 @@ void encodeCredentialing(const CredentialingRecord &c, pb::CredentialingStatus &
     wire.set_license_expires_on(wireDate(c.licenseExpiresOn));
 }
 
-void encodeTask(const TaskInfo &task, pb::Task &wire)
-{
-    wire.set_id(toWireId(task.id));
-    wire.set_session_id(toWireId(task.session));
-    wire.set_kind(wireText(task.kind));
-    wire.set_message(wireText(task.message));
-    wire.set_created_at_ms(wireMs(task.createdAt));
-    wire.set_done(task.done);
-}
-
 /// Store errors that concern one change (it cannot be stored as sent) rather than the store.
 bool isChangeError(const StoreError &error)
 {

@@ -293,24 +293,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
             auto task = repo.requestAddendum(reader, sessionId,
                                              QStringLiteral("Add the start and stop times."));
             REQUIRE(task);
-            // Publish it to the caseload's feed, as the office's request path does.
-            auto tx = officeStore->database().begin();
-            REQUIRE(tx);
-            auto seq = repo.nextSeq(practice.organization.id);
-            REQUIRE(seq);
-            sync::pb::PullItem item;
-            sync::pb::Task &wire = *item.mutable_task();
-            wire.set_id(sync::toWireId(task->id));
-            wire.set_session_id(sync::toWireId(task->session));
-            wire.set_kind(task->kind.toStdString());
-            wire.set_message(task->message.toStdString());
-            wire.set_created_at_ms(task->createdAt.toMSecsSinceEpoch());
-            const std::string payload = item.SerializeAsString();
-            REQUIRE(repo.publish(practice.organization.id, *seq,
-                                 practice.clinicians[0].provider.id, u"task",
-                                 task->id.toRfc4122(),
-                                 QByteArray(payload.data(), qsizetype(payload.size()))));
-            REQUIRE(tx->commit());
+            // requestAddendum publishes it to the clinician's feed in the same write.
         }
         device.bridge->syncNow();
         REQUIRE(device.waitFor([&] { return device.tasks->rowCount() == 1; }));

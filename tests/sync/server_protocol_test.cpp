@@ -4,6 +4,7 @@
 // received -> coded on the pull feed, monotonic server cursors, and a server killed with
 // SIGKILL mid-push whose retried batch is never applied twice.
 #include "catchqt.h"
+#include "officecli.h"
 #include "server_harness.h"
 
 #include <QSslSocket>
@@ -201,6 +202,64 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
     }
     CHECK(pages == feed.items_size());
     CHECK(cursor == feed.next_cursor());
+}
+
+TEST_CASE("Billing's addendum request after the first sync reaches that clinician's next pull "
+          "(sessionbook-office task request-addendum), and no one else's")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const QString a1 = server.enroll(QStringLiteral("a1"));
+    const QString a2 = server.enroll(QStringLiteral("a2"));
+    REQUIRE_FALSE(a1.isEmpty());
+    REQUIRE_FALSE(a2.isEmpty());
+    const std::uint64_t a2Cursor = pull(server, a2, 0, ids).next_cursor();
+
+    pb::PushRequest push;
+    test::fillHeader(*push.mutable_header(), ids);
+    *push.add_changes() = test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
+                                                    p.providerA1, p.clinicianA1, p.payer);
+    const QUuid session = fromWireId(push.changes(0).session().id()).value_or(QUuid());
+    REQUIRE(parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push, a1))
+                .acks(0).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+    const std::uint64_t caughtUp = pull(server, a1, pull(server, a1, 0, ids).next_cursor(), ids)
+                                       .next_cursor();
+
+    // The office command, against the live store (WAL: the server keeps serving).
+    const test::OfficeRun run = test::runOffice(
+        QStringLiteral("task"), {},
+        {QStringLiteral("request-addendum"), session.toString(QUuid::WithoutBraces),
+         QStringLiteral("--message"), QStringLiteral("Add the start and stop times."),
+         QStringLiteral("--database"), server.databasePath(), QStringLiteral("--key-file"),
+         server.keyFilePath()});
+    INFO(run.stderrText.toStdString());
+    REQUIRE(run.exitCode == 0);
+    REQUIRE(run.lines.size() == 1);
+    CHECK(run.lines.first().startsWith("task "));
+
+    const pb::PullResponse next = pull(server, a1, caughtUp, ids);
+    REQUIRE(next.items_size() == 1);
+    REQUIRE(next.items(0).has_task());
+    CHECK(fromWireId(next.items(0).task().session_id()) == session);
+    CHECK(next.items(0).task().kind() == "addendum_requested");
+    CHECK(next.items(0).task().message() == "Add the start and stop times.");
+    CHECK_FALSE(next.items(0).task().done());
+    // Another clinician of the same practice does not see it.
+    const pb::PullResponse other = pull(server, a2, a2Cursor, ids);
+    for (const auto &item : other.items()) {
+        CHECK_FALSE(item.has_task());
+    }
+    // A session that does not exist: refused, nothing published.
+    const test::OfficeRun missing = test::runOffice(
+        QStringLiteral("task"), {},
+        {QStringLiteral("request-addendum"), QUuid::createUuid().toString(QUuid::WithoutBraces),
+         QStringLiteral("--message"), QStringLiteral("x"), QStringLiteral("--database"),
+         server.databasePath(), QStringLiteral("--key-file"), server.keyFilePath()});
+    CHECK(missing.exitCode != 0);
+    CHECK(pull(server, a1, next.next_cursor(), ids).items_size() == 0);
 }
 
 TEST_CASE("A server killed mid-push never applies the retried batch twice")
