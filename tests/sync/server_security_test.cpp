@@ -7,6 +7,8 @@
 #include "server_harness.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QSslSocket>
 #include <QThread>
 
@@ -315,4 +317,34 @@ TEST_CASE("Hostile HTTP is refused and the server keeps serving")
     REQUIRE(acks.ParseFromArray(good.body.constData(), int(good.body.size())));
     REQUIRE(acks.acks_size() == 1);
     CHECK(acks.acks(0).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+}
+
+TEST_CASE("TLS below 1.2 is refused at the handshake; 1.2 and 1.3 are accepted")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (openssl.isEmpty()) {
+        SKIP("the openssl command is not installed (scripts/setup installs it)");
+    }
+    // openssl s_client offers exactly one protocol version; SECLEVEL=0 lets this client offer
+    // the old ones at all, so a refusal can only come from the server.
+    auto handshake = [&](const QString &version) {
+        QProcess client;
+        client.start(openssl, {QStringLiteral("s_client"), QStringLiteral("-connect"),
+                               QStringLiteral("127.0.0.1:%1").arg(server.port()), version,
+                               QStringLiteral("-cipher"), QStringLiteral("DEFAULT@SECLEVEL=0")});
+        REQUIRE(client.waitForStarted(10000));
+        client.closeWriteChannel(); // EOF on stdin: s_client ends after the handshake
+        REQUIRE(client.waitForFinished(20000));
+        const QByteArray out = client.readAllStandardOutput();
+        INFO(out.toStdString());
+        // A refused handshake still prints the protocol it tried, but no cipher.
+        return out.contains(", Cipher is ") && !out.contains("Cipher is (NONE)");
+    };
+    CHECK_FALSE(handshake(QStringLiteral("-tls1")));
+    CHECK_FALSE(handshake(QStringLiteral("-tls1_1")));
+    CHECK(handshake(QStringLiteral("-tls1_2")));
+    CHECK(handshake(QStringLiteral("-tls1_3")));
+    CHECK(server.get(QStringLiteral("/v1/health")).status == 200);
 }
