@@ -115,6 +115,11 @@ public:
         }
         QObject::disconnect(connection);
         shoot(QStringLiteral("today"));
+        if (auto *menu = m_window.findChild<QObject *>(QStringLiteral("settingsMenu"))) {
+            QMetaObject::invokeMethod(menu, "open");
+            shoot(QStringLiteral("today-settings"));
+            QMetaObject::invokeMethod(menu, "close");
+        }
         // The header and task list as an enrolled device shows them while offline (a
         // scripted run has no server: fictional values, put back afterwards).
         sb::app::SyncSnapshot offline;

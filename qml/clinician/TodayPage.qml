@@ -60,6 +60,62 @@ Page {
                 Accessible.name: qsTr("Lock the app")
                 onClicked: page.lock.lock()
             }
+            ToolButton {
+                id: settingsButton
+                objectName: "settingsButton"
+                text: "⋮"
+                Layout.preferredHeight: 48
+                Layout.preferredWidth: 48
+                Accessible.name: qsTr("Settings")
+                onClicked: settingsMenu.open()
+
+                // The idle auto-lock (a device setting kept across restarts).
+                Menu {
+                    id: settingsMenu
+                    objectName: "settingsMenu"
+                    y: settingsButton.height
+                    MenuItem {
+                        enabled: false
+                        text: qsTr("Lock when idle for")
+                        Accessible.name: text
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 1 * 60
+                        text: qsTr("%n minute(s)", "", 1)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 1)
+                        onTriggered: page.lock.idleTimeoutSeconds = 1 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 2 * 60
+                        text: qsTr("%n minute(s)", "", 2)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 2)
+                        onTriggered: page.lock.idleTimeoutSeconds = 2 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 5 * 60
+                        text: qsTr("%n minute(s)", "", 5)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 5)
+                        onTriggered: page.lock.idleTimeoutSeconds = 5 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 10 * 60
+                        text: qsTr("%n minute(s)", "", 10)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 10)
+                        onTriggered: page.lock.idleTimeoutSeconds = 10 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 15 * 60
+                        text: qsTr("%n minute(s)", "", 15)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 15)
+                        onTriggered: page.lock.idleTimeoutSeconds = 15 * 60
+                    }
+                }
+            }
         }
     }
 
