@@ -33,11 +33,16 @@ Item {
         when: windowShown
 
         property var window: null
+        property int checkedControls: 0
 
         function initTestCase() {
             tryVerify(() => CaptureHarness.ready, 30000, "store unlocked and Today loaded")
-            window = createTemporaryObject(mainComponent, root)
+            window = mainComponent.createObject(root)
             verify(window)
+        }
+
+        function cleanupTestCase() {
+            window.destroy()
         }
 
         function resize(w, h) {
@@ -74,6 +79,7 @@ Item {
             if (!item.visible || item.opacity === 0)
                 return out
             if (interactive(item)) {
+                ++checkedControls
                 const name = item.Accessible.name
                 if (!name || name.length === 0) {
                     out.push((item.objectName || String(item).split("(")[0]) + " \""
@@ -89,7 +95,9 @@ Item {
         }
 
         function checkNamed(where) {
+            checkedControls = 0
             const offenders = unnamed(window.contentItem, [])
+            verify(checkedControls >= 3, where + ": only " + checkedControls + " controls found")
             verify(offenders.length === 0,
                    where + ": controls without Accessible.name: " + offenders.join(", "))
         }
@@ -105,6 +113,22 @@ Item {
             for (let i = 0; i < item.children.length; ++i)
                 small(item.children[i], out)
             return out
+        }
+
+        function test_0_checkerFindsUnnamedControls() {
+            const bad = Qt.createQmlObject(
+                'import QtQuick; import QtQuick.Controls; Column { Button { objectName: "unnamedButton"; text: "x" }'
+                + ' TextField { objectName: "unnamedField" } ComboBox { objectName: "unnamedCombo" }'
+                + ' Button { height: 20; text: "y"; Accessible.name: "named" } }',
+                window.contentItem)
+            const offenders = unnamed(window.contentItem, []).join(",")
+            verify(offenders.includes("unnamedButton"), offenders)
+            verify(offenders.includes("unnamedField"), offenders)
+            verify(offenders.includes("unnamedCombo"), offenders)
+            verify(!offenders.includes("named\""), offenders)
+            verify(small(bad, []).length >= 1)
+            bad.destroy()
+            wait(0)
         }
 
         function test_1_phoneStacksPages() {
