@@ -117,6 +117,7 @@ public:
         shoot(QStringLiteral("today"));
         if (auto *menu = m_window.findChild<QObject *>(QStringLiteral("settingsMenu"))) {
             QMetaObject::invokeMethod(menu, "open");
+            waitFor([menu] { return menu->property("opened").toBool(); });
             shoot(QStringLiteral("today-settings"));
             QMetaObject::invokeMethod(menu, "close");
         }
