@@ -231,6 +231,14 @@ public:
             return false;
         }
         shoot(QStringLiteral("lock"));
+        m_lock.unlock(QStringLiteral("not-the-passcode"));
+        if (!step("wrong passcode", [&] {
+                return m_lock.state() == sb::app::LockController::Locked
+                       && !m_lock.errorText().isEmpty();
+            })) {
+            return false;
+        }
+        shoot(QStringLiteral("lock-wrong-passcode"));
         return true;
     }
 

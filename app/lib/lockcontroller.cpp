@@ -205,8 +205,8 @@ void LockController::finish(const Outcome &outcome)
     switch (outcome.kind) {
     case VaultError::Kind::WrongPasscode:
         m_failedAttempts = outcome.failures;
-        setError(tr("Wrong passcode. Nothing was deleted; each further wrong attempt makes "
-                    "you wait longer."));
+        setError(tr("Wrong passcode. Nothing was deleted. Repeated wrong attempts make you "
+                    "wait longer before the next try."));
         break;
     case VaultError::Kind::TooSoon:
         setError(tr("Too many attempts. Wait, then try again."));
