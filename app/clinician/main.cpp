@@ -484,6 +484,22 @@ int main(int argc, char *argv[])
     QObject::connect(&lock, &LockController::locked, &capture,
                      &sb::app::SessionController::flushNote);
     QObject::connect(&lock, &LockController::locked, &bridge, &sb::app::SyncBridge::stop);
+    // After an unlock (or a restart after the app was killed mid-session), a session whose
+    // timer was never stopped comes back on screen, its time counted from the stored taps.
+    bool resumeChecked = false;
+    QObject::connect(&lock, &LockController::unlocked, &today, [&resumeChecked] {
+        resumeChecked = false;
+    });
+    QObject::connect(&today, &sb::app::TodayModel::loaded, &capture, [&] {
+        if (resumeChecked) {
+            return;
+        }
+        resumeChecked = true;
+        if (const QString active = today.activeSessionId();
+            !active.isEmpty() && capture.phase() == sb::app::SessionController::Idle) {
+            capture.open(active);
+        }
+    });
     // Today lists the day's sessions with their phase: started, paused, stopped, signed.
     QObject::connect(&capture, &sb::app::SessionController::phaseChanged, &today,
                      &sb::app::TodayModel::reload);

@@ -149,6 +149,8 @@ QVariant TodayModel::data(const QModelIndex &index, int role) const
         return !row.sessionId.isEmpty();
     case StatusRole:
         return row.status;
+    case ActiveRole:
+        return row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused;
     case StateTextRole:
         switch (row.state) {
         case TodayRow::State::None:
@@ -175,7 +177,17 @@ QHash<int, QByteArray> TodayModel::roleNames() const
             {MinutesRole, "minutes"},     {SignedRole, "signed"},
             {WarningsRole, "warnings"},   {BlockingRole, "blocking"},
             {SeenTodayRole, "seenToday"}, {StatusRole, "status"},
-            {StateTextRole, "stateText"}};
+            {StateTextRole, "stateText"}, {ActiveRole, "active"}};
+}
+
+QString TodayModel::activeSessionId() const
+{
+    for (const TodayRow &row : m_rows) {
+        if (row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused) {
+            return row.sessionId;
+        }
+    }
+    return {};
 }
 
 void TodayModel::reload()

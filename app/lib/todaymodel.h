@@ -51,6 +51,7 @@ public:
         SeenTodayRole,
         StatusRole,                       ///< "Received by the office", "Coded"... or empty.
         StateTextRole, ///< "Running", "Paused", "Draft" or "Signed" for a session row, else empty.
+        ActiveRole,    ///< The session's timer is running or paused (it was never stopped).
     };
     Q_ENUM(Role)
 
@@ -60,6 +61,10 @@ public:
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
     [[nodiscard]] bool loading() const { return m_loading; }
+
+    /// The first of today's sessions whose timer was never stopped (the app was killed or
+    /// locked mid-session), or empty.
+    [[nodiscard]] QString activeSessionId() const;
 
     Q_INVOKABLE void reload();
     /// Drops every row (PHI) from memory; called when the app locks.

@@ -172,11 +172,15 @@ TEST_CASE("Today lists the day's sessions with their phase, then the caseload", 
     app.reloadToday();
     CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString()
           == QStringLiteral("Paused"));
+    CHECK(app.sessionRow(id).data(TodayModel::ActiveRole).toBool());
+    CHECK(app.today.activeSessionId() == id);
     app.capture->stop();
     app.settle();
     app.reloadToday();
     CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString()
           == QStringLiteral("Draft"));
+    CHECK_FALSE(app.sessionRow(id).data(TodayModel::ActiveRole).toBool());
+    CHECK(app.today.activeSessionId().isEmpty());
     CHECK(ModelTestGuard::failures() == 0);
 }
 
