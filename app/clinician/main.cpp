@@ -34,6 +34,7 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QSysInfo>
 #include <QTemporaryDir>
 
@@ -74,7 +75,9 @@ bool waitFor(const std::function<bool()> &done, int timeoutMs = 10000)
 /**
  * The scripted walk through every page used by --self-test and --screenshots: first run,
  * unlock, Today, a 38-minute capture (on the manual clock) with details, a diagnosis search,
- * a blocked then ready checklist, the note, sign, an addendum, lock. Drives the
+ * a blocked then ready checklist, the note, sign, an addendum, a second session stopped as a
+ * draft and reopened from Today, the signed one reopened from an office task asking for an
+ * addendum, lock. Drives the
  * controllers directly; QML reacts as it would to taps.
  */
 class Walkthrough {
@@ -112,6 +115,12 @@ public:
         }
         QObject::disconnect(connection);
         shoot(QStringLiteral("today"));
+        if (auto *menu = m_window.findChild<QObject *>(QStringLiteral("settingsMenu"))) {
+            QMetaObject::invokeMethod(menu, "open");
+            waitFor([menu] { return menu->property("opened").toBool(); });
+            shoot(QStringLiteral("today-settings"));
+            QMetaObject::invokeMethod(menu, "close");
+        }
         // The header and task list as an enrolled device shows them while offline (a
         // scripted run has no server: fictional values, put back afterwards).
         sb::app::SyncSnapshot offline;
@@ -203,12 +212,16 @@ public:
         shoot(QStringLiteral("capture-addendum"));
         const QString signedId = m_capture.session() ? m_capture.session()->id.toString()
                                                      : QString();
-        m_trail.load(signedId, m_capture.patientName());
+        const QString signedName = m_capture.patientName();
+        m_trail.load(signedId, signedName);
         if (!step("status trail", [&] { return m_trail.rowCount() > 0; })) {
             return false;
         }
         shoot(QStringLiteral("session-status"));
         m_trail.clear();
+        if (!reopen(signedId, signedName)) {
+            return false;
+        }
         m_window.setProperty("coverWhenInactive", true);
         shoot(QStringLiteral("privacy-cover"));
         m_window.setProperty("coverWhenInactive", false);
@@ -218,10 +231,83 @@ public:
             return false;
         }
         shoot(QStringLiteral("lock"));
+        m_lock.unlock(QStringLiteral("not-the-passcode"));
+        if (!step("wrong passcode", [&] {
+                return m_lock.state() == sb::app::LockController::Locked
+                       && !m_lock.errorText().isEmpty();
+            })) {
+            return false;
+        }
+        shoot(QStringLiteral("lock-wrong-passcode"));
         return true;
     }
 
 private:
+    /// Today lists the day's sessions: a stopped draft reopens with its stored minutes, and an
+    /// office task opens the signed session `signedId` ready for an addendum.
+    bool reopen(const QString &signedId, const QString &signedName)
+    {
+        using Phase = sb::app::SessionController::Phase;
+        m_capture.close();
+        QString patientId;
+        QString patientName;
+        for (int i = 0; i < m_today.rowCount(); ++i) {
+            const QModelIndex row = m_today.index(i, 0);
+            if (!row.data(sb::app::TodayModel::SeenTodayRole).toBool()) {
+                patientId = row.data(sb::app::TodayModel::PatientIdRole).toString();
+                patientName = row.data(sb::app::TodayModel::PatientNameRole).toString();
+                break;
+            }
+        }
+        m_capture.start(patientId, patientName);
+        if (!step("second start", [&] { return m_capture.phase() == Phase::Running; })) {
+            return false;
+        }
+        m_clock.advanceMs(12 * 60 * 1000);
+        m_capture.stop();
+        const QString draftId = m_capture.sessionId();
+        if (!step("second stop", [&] { return !m_capture.busy(); })) {
+            return false;
+        }
+        m_capture.close();
+        const auto listed = [&](const QString &id) {
+            for (int i = 0; i < m_today.rowCount(); ++i) {
+                if (m_today.index(i, 0).data(sb::app::TodayModel::SessionIdRole) == id) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        if (!step("today lists the draft", [&] { return !m_today.loading() && listed(draftId); })) {
+            return false;
+        }
+        shoot(QStringLiteral("today-sessions"));
+        m_capture.open(draftId);
+        if (!step("reopen draft", [&] {
+                return m_capture.sessionId() == draftId && m_capture.phase() == Phase::Stopped
+                       && m_capture.elapsedSeconds() == 12 * 60;
+            })) {
+            return false;
+        }
+        shoot(QStringLiteral("capture-reopened"));
+        m_capture.close();
+        m_tasks.setRows({sb::app::TaskRow{
+            QStringLiteral("walkthrough-task"), signedId, QStringLiteral("addendum_requested"),
+            QStringLiteral("Please add the start and stop times to the note."), signedName,
+            m_clock.nowUtc().addSecs(-10 * 60)}});
+        m_tasks.open(0); // what tapping the task does
+        if (!step("task opens the signed session", [&] {
+                return m_capture.sessionId() == signedId && m_capture.phase() == Phase::Signed
+                       && m_capture.addendumRequested();
+            })) {
+            return false;
+        }
+        shoot(QStringLiteral("capture-addendum-requested"), "addendumText");
+        m_tasks.clear();
+        m_capture.close();
+        return true;
+    }
+
     bool step(const char *name, const std::function<bool()> &done)
     {
         if (waitFor(done)) {
@@ -361,6 +447,11 @@ int main(int argc, char *argv[])
     config.seedDemo = scripted || parser.isSet(demo);
     sb::app::StoreHost host(config);
     sb::app::LockController lock(host);
+    // The idle auto-lock is a device setting (default 5 minutes), kept across restarts.
+    const QString idleKey = QStringLiteral("lock/idleTimeoutSeconds");
+    lock.setIdleTimeoutSeconds(QSettings().value(idleKey, 5 * 60).toInt());
+    QObject::connect(&lock, &sb::app::LockController::idleTimeoutSecondsChanged, &lock,
+                     [&lock, idleKey] { QSettings().setValue(idleKey, lock.idleTimeoutSeconds()); });
     sb::app::TodayModel today(host);
     sb::app::SessionController capture(host);
     sb::app::TaskModel tasks(host);
@@ -393,7 +484,24 @@ int main(int argc, char *argv[])
     QObject::connect(&lock, &LockController::locked, &capture,
                      &sb::app::SessionController::flushNote);
     QObject::connect(&lock, &LockController::locked, &bridge, &sb::app::SyncBridge::stop);
-    QObject::connect(&capture, &sb::app::SessionController::sessionSigned, &today,
+    // After an unlock (or a restart after the app was killed mid-session), a session whose
+    // timer was never stopped comes back on screen, its time counted from the stored taps.
+    bool resumeChecked = false;
+    QObject::connect(&lock, &LockController::unlocked, &today, [&resumeChecked] {
+        resumeChecked = false;
+    });
+    QObject::connect(&today, &sb::app::TodayModel::loaded, &capture, [&] {
+        if (resumeChecked) {
+            return;
+        }
+        resumeChecked = true;
+        if (const QString active = today.activeSessionId();
+            !active.isEmpty() && capture.phase() == sb::app::SessionController::Idle) {
+            capture.open(active);
+        }
+    });
+    // Today lists the day's sessions with their phase: started, paused, stopped, signed.
+    QObject::connect(&capture, &sb::app::SessionController::phaseChanged, &today,
                      &sb::app::TodayModel::reload);
     QObject::connect(&sync, &sb::app::SyncStatus::syncRequested, &bridge,
                      &sb::app::SyncBridge::syncNow);

@@ -11,6 +11,7 @@ namespace sb::app {
 
 struct LockController::Outcome {
     bool ok = false;
+    int failures = 0;
     VaultError::Kind kind = VaultError::Kind::Corrupt;
     std::int64_t retryAfterMs = 0;
     bool storeFailed = false;
@@ -115,6 +116,18 @@ void LockController::setIdleTimeoutSeconds(int seconds)
     Q_EMIT idleTimeoutSecondsChanged();
 }
 
+void LockController::setIdleTimeoutMs(int ms)
+{
+    if (ms <= 0) {
+        return;
+    }
+    m_idleTimer.setInterval(ms);
+    if (m_state == Unlocked) {
+        m_idleTimer.start();
+    }
+    Q_EMIT idleTimeoutSecondsChanged();
+}
+
 void LockController::choosePasscode(const QString &passcode, const QString &confirmation)
 {
     if (m_state != FirstRun) {
@@ -160,6 +173,7 @@ void LockController::unlock(const QString &passcode)
             if (!key) {
                 outcome.kind = key.error().kind;
                 outcome.retryAfterMs = key.error().retryAfterMs;
+                outcome.failures = key.error().failedAttempts;
                 return outcome;
             }
             openStore(state, std::move(key.value()), outcome);
@@ -171,6 +185,7 @@ void LockController::unlock(const QString &passcode)
 void LockController::finish(const Outcome &outcome)
 {
     if (outcome.ok) {
+        m_failedAttempts = 0;
         m_clinicianName = outcome.clinicianName;
         setState(Unlocked);
         m_idleTimer.start();
@@ -189,7 +204,9 @@ void LockController::finish(const Outcome &outcome)
     }
     switch (outcome.kind) {
     case VaultError::Kind::WrongPasscode:
-        setError(tr("Wrong passcode."));
+        m_failedAttempts = outcome.failures;
+        setError(tr("Wrong passcode. Nothing was deleted. Repeated wrong attempts make you "
+                    "wait longer before the next try."));
         break;
     case VaultError::Kind::TooSoon:
         setError(tr("Too many attempts. Wait, then try again."));

@@ -45,6 +45,12 @@ public:
     void setIdleTimeoutSeconds(int seconds);
     /// Grace before locking when the app is only inactive (tests shorten it).
     void setInactiveGraceMs(int ms) { m_inactiveTimer.setInterval(ms); }
+    /// The idle timeout below one second (tests only; idleTimeoutSeconds is the setting).
+    void setIdleTimeoutMs(int ms);
+    /// How long one second of the retry countdown lasts (tests shorten it).
+    void setRetryTickMs(int ms) { m_retryTimer.setInterval(ms); }
+    /// Failed passcode attempts since the last unlock (kept in the vault across restarts).
+    [[nodiscard]] int failedAttempts() const { return m_failedAttempts; }
 
     /// First run: both entries must match and be at least minimumPasscodeLength long.
     Q_INVOKABLE void choosePasscode(const QString &passcode, const QString &confirmation);
@@ -80,6 +86,7 @@ private:
     QString m_errorText;
     QString m_clinicianName;
     int m_retryAfterSeconds = 0;
+    int m_failedAttempts = 0;
     QTimer m_idleTimer;
     QTimer m_inactiveTimer;
     QTimer m_retryTimer;

@@ -23,6 +23,43 @@ struct Started {
     QString error;
 };
 
+/// What open() needs from the store: the stored session, its patient and its coding facts.
+struct Opened {
+    std::optional<Session> session;
+    QString patientName;
+    coding::SessionFacts facts;
+    CaseloadWarnings caseload;
+};
+
+/// The coding facts and caseload warnings of `s`, and its payer when it has none yet.
+void loadContext(WorkerState &state, Session &s, coding::SessionFacts &facts,
+                 CaseloadWarnings &caseload)
+{
+    Store &store = *state.store;
+    facts.provider = state.provider->credential;
+    facts.dateOfService = s.dateOfService;
+    const auto coverages
+        = store.patients().coverages(state.actor, s.patientId).valueOr(QList<Coverage>{});
+    caseload = caseloadWarnings(
+        s.dateOfService, coverages,
+        store.patients().authorizations(state.actor, s.patientId)
+            .valueOr(QList<Authorization>{}),
+        store.practice().credentialingFor(state.provider->id)
+            .valueOr(QList<CredentialingRecord>{}),
+        store.practice().payers().valueOr(QList<Payer>{}));
+    for (const auto &coverage : coverages) {
+        if (coverage.priority == 1) {
+            if (!s.payerId) {
+                s.payerId = coverage.payerId;
+            }
+            if (auto payer = store.practice().payer(coverage.payerId)) {
+                facts.payer = payer->kind;
+                facts.payerProfile = payer->profile;
+            }
+        }
+    }
+}
+
 struct Written {
     bool ok = false;
     QString error;
@@ -114,7 +151,13 @@ int SessionController::elapsedSeconds() const
     }
     std::int64_t ms = m_session->elapsedMs();
     if (m_phase == Running && !m_session->timing.isEmpty()) {
-        ms += m_host.clock().monotonicMs() - m_session->timing.last().monotonicMs;
+        const TimingEvent &since = m_session->timing.last();
+        const Clock &clock = m_host.clock();
+        std::int64_t running = clock.monotonicMs() - since.monotonicMs;
+        if (running < 0) { // the device rebooted since the tap: the wall clock is all we have
+            running = std::max<std::int64_t>(0, since.wallClockUtc.msecsTo(clock.nowUtc()));
+        }
+        ms += running;
     }
     return int(ms / 1000);
 }
@@ -340,25 +383,7 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             s.providerId = state.provider->id;
             s.dateOfService = state.clock.nowUtc().toLocalTime().date();
             s.participants = {Participant{ParticipantRole::Patient, id, QString(), true}};
-            out.facts.provider = state.provider->credential;
-            out.facts.dateOfService = s.dateOfService;
-            const auto coverages
-                = store.patients().coverages(state.actor, id).valueOr(QList<Coverage>{});
-            out.caseload = caseloadWarnings(
-                s.dateOfService, coverages,
-                store.patients().authorizations(state.actor, id).valueOr(QList<Authorization>{}),
-                store.practice().credentialingFor(state.provider->id)
-                    .valueOr(QList<CredentialingRecord>{}),
-                store.practice().payers().valueOr(QList<Payer>{}));
-            for (const auto &coverage : coverages) {
-                if (coverage.priority == 1) {
-                    s.payerId = coverage.payerId;
-                    if (auto payer = store.practice().payer(coverage.payerId)) {
-                        out.facts.payer = payer->kind;
-                        out.facts.payerProfile = payer->profile;
-                    }
-                }
-            }
+            loadContext(state, s, out.facts, out.caseload);
             out.session = s;
             return out;
         },
@@ -378,6 +403,121 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             Q_EMIT noteChanged();
             Q_EMIT addendaChanged();
             tap(TimingEventKind::Start, Running);
+        });
+}
+
+QString SessionController::sessionId() const
+{
+    return m_session ? m_session->id.toString() : QString();
+}
+
+SessionController::Phase SessionController::phaseOf(const Session &session)
+{
+    if (session.isSigned()) {
+        return Signed;
+    }
+    if (session.timing.isEmpty()) {
+        return Stopped;
+    }
+    switch (session.timing.last().kind) {
+    case TimingEventKind::Start:
+    case TimingEventKind::Resume:
+        return Running;
+    case TimingEventKind::Pause:
+        return Paused;
+    case TimingEventKind::Stop:
+        return Stopped;
+    }
+    return Stopped;
+}
+
+void SessionController::open(const QString &sessionId)
+{
+    openSession(sessionId, false);
+}
+
+void SessionController::openForAddendum(const QString &sessionId)
+{
+    openSession(sessionId, true);
+}
+
+void SessionController::openSession(const QString &sessionId, bool forAddendum)
+{
+    const auto id = SessionId::fromString(sessionId);
+    if (!id) {
+        setError(tr("Unknown session."));
+        return;
+    }
+    if (m_session && m_session->id == *id) {
+        setAddendumRequested(forAddendum && m_phase == Signed);
+        Q_EMIT sessionOpened();
+        return;
+    }
+    if (m_phase == Running || m_phase == Paused) {
+        setError(tr("Stop the running session before opening another one."));
+        return;
+    }
+    close();
+    if (!m_search->ready()) {
+        m_search->loadIndex();
+    }
+    const SessionId wanted = *id;
+    writeStarted();
+    m_host.run<Opened>(
+        this,
+        [wanted](WorkerState &state) {
+            Opened out;
+            if (!state.store || !state.provider || !state.clinician) {
+                return out;
+            }
+            auto stored = state.store->sessions().session(state.actor, wanted);
+            if (!stored || stored->providerId != state.provider->id) {
+                return out; // only the clinician's own sessions
+            }
+            Session s = stored.value();
+            if (auto patient = state.store->patients().patient(state.actor, s.patientId)) {
+                out.patientName = patient->lastName + QStringLiteral(", ") + patient->firstName;
+            }
+            loadContext(state, s, out.facts, out.caseload);
+            out.session = s;
+            return out;
+        },
+        [this, forAddendum](const Opened &opened) {
+            writeFinished();
+            if (!opened.session) {
+                setError(tr("The session could not be opened."));
+                return;
+            }
+            if (m_phase == Running || m_phase == Paused) {
+                return; // a session was started meanwhile; it wins
+            }
+            setError({});
+            m_session = opened.session;
+            m_patientName = opened.patientName;
+            m_facts = opened.facts;
+            m_caseload = opened.caseload;
+            m_noteDirty = false;
+            setDiagnosisMessage({});
+            const Phase phase = phaseOf(*m_session);
+            const bool samePhase = phase == m_phase;
+            setPhase(phase);
+            if (phase == Running) {
+                m_tick.start();
+            } else {
+                m_tick.stop();
+            }
+            setAddendumRequested(forAddendum && phase == Signed);
+            if (samePhase) {
+                Q_EMIT phaseChanged(); // patientName and sessionId notify with the phase
+            }
+            Q_EMIT elapsedChanged();
+            Q_EMIT detailsChanged();
+            Q_EMIT diagnosesChanged();
+            Q_EMIT noteChanged();
+            Q_EMIT noteStatusChanged();
+            Q_EMIT addendaChanged();
+            refreshReadiness();
+            Q_EMIT sessionOpened();
         });
 }
 
@@ -412,6 +552,7 @@ void SessionController::tap(TimingEventKind kind, Phase next)
     event.bootId = 1;
     m_session->timing.append(event);
     m_session->updatedAt = event.wallClockUtc;
+    save(); // queued before anything a phase change triggers (Today reloads on it)
     setPhase(next);
     if (next == Running) {
         m_tick.start();
@@ -419,7 +560,6 @@ void SessionController::tap(TimingEventKind kind, Phase next)
         m_tick.stop();
     }
     Q_EMIT elapsedChanged();
-    save();
     refreshReadiness();
 }
 
@@ -498,6 +638,8 @@ void SessionController::close()
     flushNote();
     m_autosave.stop();
     m_session.reset();
+    m_tick.stop();
+    setAddendumRequested(false);
     m_patientName.clear();
     m_caseload = {};
     setError({});
@@ -756,6 +898,7 @@ void SessionController::addAddendum(const QString &text)
                 m_session->addenda.append(*result.addendum);
                 Q_EMIT addendaChanged();
             }
+            setAddendumRequested(false);
             Q_EMIT addendumSigned();
         });
 }
@@ -785,6 +928,14 @@ void SessionController::setDiagnosisMessage(const QString &text)
     if (m_diagnosisMessage != text) {
         m_diagnosisMessage = text;
         Q_EMIT diagnosisMessageChanged();
+    }
+}
+
+void SessionController::setAddendumRequested(bool on)
+{
+    if (m_addendumRequested != on) {
+        m_addendumRequested = on;
+        Q_EMIT addendumRequestedChanged();
     }
 }
 

@@ -62,6 +62,8 @@ class SessionController : public QObject {
     Q_PROPERTY(sb::app::ReadinessModel *readiness READ readiness CONSTANT)
     Q_PROPERTY(bool canSign READ canSign NOTIFY canSignChanged)
     Q_PROPERTY(QVariantList addenda READ addenda NOTIFY addendaChanged)
+    Q_PROPERTY(QString sessionId READ sessionId NOTIFY phaseChanged)
+    Q_PROPERTY(bool addendumRequested READ addendumRequested NOTIFY addendumRequestedChanged)
 public:
     enum Phase { Idle, Running, Paused, Stopped, Signed };
     Q_ENUM(Phase)
@@ -106,11 +108,28 @@ public:
     [[nodiscard]] bool canSign() const;
     /// Each: {text, signedAt (local, formatted)}.
     [[nodiscard]] QVariantList addenda() const;
+    /// Opaque id string of the session on screen, or empty.
+    [[nodiscard]] QString sessionId() const;
+    /// True when the session was opened for an office task asking for an addendum; the
+    /// capture screen then opens the addendum editor. Cleared by close() and by signing one.
+    [[nodiscard]] bool addendumRequested() const { return m_addendumRequested; }
+    /// The phase a stored session resumes in, from its signature and last timing event.
+    [[nodiscard]] static Phase phaseOf(const Session &session);
     /// The session as the controller holds it (tests compare it with the store).
     [[nodiscard]] const std::optional<Session> &session() const { return m_session; }
 
     /// Starts a new session for a patient (id string from TodayModel) and taps Start.
     Q_INVOKABLE void start(const QString &patientId, const QString &patientName);
+    /**
+     * Loads one of the clinician's stored sessions (id string from TodayModel or TaskModel) on
+     * the store thread and shows it: a draft continues in the phase its timing events end in
+     * (a running timer keeps counting from the stored events, so a killed app loses no
+     * time), a signed session is read-only and takes addenda. Refused while another session's
+     * timer runs or is paused.
+     */
+    Q_INVOKABLE void open(const QString &sessionId);
+    /// open() for an office task: the signed session opens with the addendum editor.
+    Q_INVOKABLE void openForAddendum(const QString &sessionId);
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
     Q_INVOKABLE void stop();
@@ -164,6 +183,8 @@ Q_SIGNALS:
     void sessionSaved();
     void sessionSigned();
     void addendumSigned();
+    void addendumRequestedChanged();
+    void sessionOpened();
 
 private:
     [[nodiscard]] coding::SessionFacts factsNow() const;
@@ -176,6 +197,8 @@ private:
     void writeStarted();
     void writeFinished();
     void refreshReadiness();
+    void openSession(const QString &sessionId, bool forAddendum);
+    void setAddendumRequested(bool on);
 
     StoreHost &m_host;
     std::optional<coding::CodingEngine> m_engine;
@@ -189,6 +212,7 @@ private:
     int m_pendingWrites = 0;
     bool m_noteDirty = false;
     bool m_canSign = false;
+    bool m_addendumRequested = false;
     QTimer m_tick;
     QTimer m_autosave;
     DiagnosisSearchModel *m_search = nullptr;

@@ -5,6 +5,8 @@
 #include "sessiontrailmodel.h"
 #include "storehost.h"
 
+#include <QHash>
+
 #include <algorithm>
 
 namespace sb::app {
@@ -30,50 +32,80 @@ QList<TodayRow> loadToday(WorkerState &state)
     const auto patients = store.patients()
                               .patients(state.actor, state.clinician->organizationId)
                               .valueOr(QList<Patient>{});
+    QHash<PatientId, const Patient *> byId;
     for (const auto &patient : patients) {
-        const bool mine = patient.primaryProviderId == providerId;
-        const Session *todays = nullptr;
-        for (const auto &session : sessions) {
-            if (session.patientId == patient.id) {
-                todays = &session;
-            }
+        byId.insert(patient.id, &patient);
+    }
+    QHash<PatientId, CaseloadWarnings> warningsOf;
+    const auto warningsFor = [&](const PatientId &id) {
+        auto found = warningsOf.constFind(id);
+        if (found == warningsOf.cend()) {
+            const auto coverages
+                = store.patients().coverages(state.actor, id).valueOr(QList<Coverage>{});
+            const auto auths = store.patients().authorizations(state.actor, id)
+                                   .valueOr(QList<Authorization>{});
+            found = warningsOf.insert(
+                id, caseloadWarnings(today, coverages, auths, credentialing, payers));
         }
-        if (!mine && todays == nullptr) {
+        return *found;
+    };
+    for (const auto &session : sessions) {
+        const Patient *patient = byId.value(session.patientId);
+        if (patient == nullptr) {
             continue;
         }
         TodayRow row;
-        row.patientId = patient.id.toString();
-        row.patientName = patient.lastName + QStringLiteral(", ") + patient.firstName;
-        if (todays != nullptr) {
-            row.sessionId = todays->id.toString();
-            if (!todays->timing.isEmpty()) {
-                row.startedAt = todays->timing.first().wallClockUtc.toLocalTime();
+        row.patientId = patient->id.toString();
+        row.patientName = patient->lastName + QStringLiteral(", ") + patient->firstName;
+        row.sessionId = session.id.toString();
+        if (!session.timing.isEmpty()) {
+            row.startedAt = session.timing.first().wallClockUtc.toLocalTime();
+        }
+        row.minutes = int(session.elapsedMs() / 60000);
+        row.isSigned = session.isSigned();
+        if (!session.statusTrail.isEmpty()) {
+            int furthest = 0;
+            for (const StatusEntry &entry : session.statusTrail) {
+                furthest = std::max(furthest, int(entry.status));
             }
-            row.minutes = int(todays->elapsedMs() / 60000);
-            row.isSigned = todays->isSigned();
-            if (!todays->statusTrail.isEmpty()) {
-                int furthest = 0;
-                for (const StatusEntry &entry : todays->statusTrail) {
-                    furthest = std::max(furthest, int(entry.status));
-                }
-                row.status = SessionTrailModel::labelOf(furthest);
+            row.status = SessionTrailModel::labelOf(furthest);
+        }
+        row.state = TodayRow::State::Stopped;
+        if (row.isSigned) {
+            row.state = TodayRow::State::Signed;
+        } else if (!session.timing.isEmpty()) {
+            switch (session.timing.last().kind) {
+            case TimingEventKind::Start:
+            case TimingEventKind::Resume:
+                row.state = TodayRow::State::Running;
+                break;
+            case TimingEventKind::Pause:
+                row.state = TodayRow::State::Paused;
+                break;
+            case TimingEventKind::Stop:
+                break;
             }
         }
-        const auto coverages = store.patients().coverages(state.actor, patient.id)
-                                   .valueOr(QList<Coverage>{});
-        const auto auths = store.patients().authorizations(state.actor, patient.id)
-                               .valueOr(QList<Authorization>{});
-        const auto warnings = caseloadWarnings(today, coverages, auths, credentialing, payers);
+        const auto warnings = warningsFor(session.patientId);
         row.warnings = warnings.messages;
         row.blocking = warnings.blocking;
         rows.append(row);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const TodayRow &a, const TodayRow &b) {
-        if (a.sessionId.isEmpty() != b.sessionId.isEmpty()) {
-            return !a.sessionId.isEmpty();
-        }
         return a.startedAt < b.startedAt;
     });
+    for (const auto &patient : patients) {
+        if (patient.primaryProviderId != providerId) {
+            continue;
+        }
+        TodayRow row;
+        row.patientId = patient.id.toString();
+        row.patientName = patient.lastName + QStringLiteral(", ") + patient.firstName;
+        const auto warnings = warningsFor(patient.id);
+        row.warnings = warnings.messages;
+        row.blocking = warnings.blocking;
+        rows.append(row);
+    }
     return rows;
 }
 
@@ -117,6 +149,22 @@ QVariant TodayModel::data(const QModelIndex &index, int role) const
         return !row.sessionId.isEmpty();
     case StatusRole:
         return row.status;
+    case ActiveRole:
+        return row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused;
+    case StateTextRole:
+        switch (row.state) {
+        case TodayRow::State::None:
+            return QString();
+        case TodayRow::State::Running:
+            return tr("Running");
+        case TodayRow::State::Paused:
+            return tr("Paused");
+        case TodayRow::State::Stopped:
+            return tr("Draft");
+        case TodayRow::State::Signed:
+            return tr("Signed");
+        }
+        return QString();
     default:
         return {};
     }
@@ -128,7 +176,18 @@ QHash<int, QByteArray> TodayModel::roleNames() const
             {SessionIdRole, "sessionId"}, {TimeRole, "time"},
             {MinutesRole, "minutes"},     {SignedRole, "signed"},
             {WarningsRole, "warnings"},   {BlockingRole, "blocking"},
-            {SeenTodayRole, "seenToday"}, {StatusRole, "status"}};
+            {SeenTodayRole, "seenToday"}, {StatusRole, "status"},
+            {StateTextRole, "stateText"}, {ActiveRole, "active"}};
+}
+
+QString TodayModel::activeSessionId() const
+{
+    for (const TodayRow &row : m_rows) {
+        if (row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused) {
+            return row.sessionId;
+        }
+    }
+    return {};
 }
 
 void TodayModel::reload()

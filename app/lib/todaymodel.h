@@ -10,21 +10,25 @@ namespace sb::app {
 
 class StoreHost;
 
-/// One row of the Today screen: a patient of the caseload and today's session if any.
+/// One row of the Today screen: one of today's sessions, or a patient of the caseload.
 struct TodayRow {
+    enum class State { None, Running, Paused, Stopped, Signed };
     QString patientId;
     QString patientName;
-    QString sessionId;   ///< Empty when no session today.
+    QString sessionId;   ///< Empty on a caseload row.
     QDateTime startedAt; ///< Local time of today's first timer tap.
     int minutes = 0;
     bool isSigned = false;
     QStringList warnings;
     bool blocking = false;
     QString status; ///< Translated furthest status of today's session ("Coded"), or empty.
+    State state = State::None;
 };
 
 /**
- * Today's sessions and the clinician's caseload with denial warnings. Rows are loaded in one
+ * Today's sessions (one row each, drafts and signed, oldest first; tapping one reopens it),
+ * then the clinician's caseload (one row per patient; tapping one starts a new session), each
+ * with denial warnings. Rows are loaded in one
  * job on the store thread (reload()) and replaced with one model reset; data() only reads
  * the cached rows and never queries.
  */
@@ -46,6 +50,8 @@ public:
         BlockingRole,                     ///< A visit would likely be denied.
         SeenTodayRole,
         StatusRole,                       ///< "Received by the office", "Coded"... or empty.
+        StateTextRole, ///< "Running", "Paused", "Draft" or "Signed" for a session row, else empty.
+        ActiveRole,    ///< The session's timer is running or paused (it was never stopped).
     };
     Q_ENUM(Role)
 
@@ -55,6 +61,10 @@ public:
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
     [[nodiscard]] bool loading() const { return m_loading; }
+
+    /// The first of today's sessions whose timer was never stopped (the app was killed or
+    /// locked mid-session), or empty.
+    [[nodiscard]] QString activeSessionId() const;
 
     Q_INVOKABLE void reload();
     /// Drops every row (PHI) from memory; called when the app locks.

@@ -90,6 +90,14 @@ ColumnLayout {
     }
     Connections {
         target: section.capture
+        // Opened for an office task asking for an addendum: the editor is ready.
+        function onSessionOpened() {
+            addendumText.clear()
+            section.composing = section.capture.addendumRequested
+            if (section.composing) {
+                addendumText.forceActiveFocus()
+            }
+        }
         function onAddendumSigned() {
             addendumText.clear()
             section.composing = false

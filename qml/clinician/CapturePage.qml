@@ -52,9 +52,12 @@ Page {
 
     Label {
         anchors.centerIn: parent
+        width: Math.min(parent.width - 32, 420)
+        wrapMode: Text.WordWrap
+        horizontalAlignment: Text.AlignHCenter
         visible: page.phase === SessionController.Idle
         opacity: 0.7
-        text: qsTr("Choose a patient to start a session.")
+        text: qsTr("Open one of today's sessions, or choose a patient to start one.")
     }
 
     ScrollView {

@@ -55,6 +55,7 @@ ApplicationWindow {
         spacing: 0
 
         TodayPage {
+            objectName: "todayPage"
             Layout.fillHeight: true
             Layout.fillWidth: !window.wide
             Layout.preferredWidth: window.wide ? Math.min(440, window.width * 0.4) : -1
@@ -74,6 +75,7 @@ ApplicationWindow {
             color: window.Material.dividerColor
         }
         CapturePage {
+            objectName: "capturePage"
             Layout.fillHeight: true
             Layout.fillWidth: true
             visible: window.wide || window.capture.phase !== SessionController.Idle

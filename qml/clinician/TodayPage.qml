@@ -6,7 +6,8 @@ import QtQuick.Layouts
 import Sessionbook.App
 import Sessionbook.Components
 
-// Today's sessions first, then the rest of the caseload, each with denial warnings.
+// Today's sessions first (tap one to continue a draft or to read a signed one and add an
+// addendum), then the caseload (tap a patient to start a session), each with denial warnings.
 Page {
     id: page
     required property LockController lock
@@ -17,8 +18,18 @@ Page {
     required property TaskModel tasks
     required property SessionTrailModel trail
 
-    // A tapped office task opens its session's status sheet.
-    Component.onCompleted: page.tasks.sessionRequested.connect(page.trail.load)
+    /// A tapped office task opens its session on the capture screen, ready for an addendum;
+    /// while another session's timer runs, its status sheet instead.
+    function openTask(sessionId, patientName) {
+        if (page.capture.phase === SessionController.Running
+                || page.capture.phase === SessionController.Paused) {
+            page.trail.load(sessionId, patientName)
+        } else {
+            page.capture.openForAddendum(sessionId)
+        }
+    }
+
+    Component.onCompleted: page.tasks.sessionRequested.connect(page.openTask)
 
     header: ToolBar {
         Material.foreground: "white"
@@ -48,6 +59,62 @@ Page {
                 Layout.preferredHeight: 48
                 Accessible.name: qsTr("Lock the app")
                 onClicked: page.lock.lock()
+            }
+            ToolButton {
+                id: settingsButton
+                objectName: "settingsButton"
+                text: "⋮"
+                Layout.preferredHeight: 48
+                Layout.preferredWidth: 48
+                Accessible.name: qsTr("Settings")
+                onClicked: settingsMenu.open()
+
+                // The idle auto-lock (a device setting kept across restarts).
+                Menu {
+                    id: settingsMenu
+                    objectName: "settingsMenu"
+                    y: settingsButton.height
+                    MenuItem {
+                        enabled: false
+                        text: qsTr("Lock when idle for")
+                        Accessible.name: text
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 1 * 60
+                        text: qsTr("1 minute")
+                        Accessible.name: qsTr("Lock after 1 idle minute")
+                        onTriggered: page.lock.idleTimeoutSeconds = 1 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 2 * 60
+                        text: qsTr("%1 minutes").arg(2)
+                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(2)
+                        onTriggered: page.lock.idleTimeoutSeconds = 2 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 5 * 60
+                        text: qsTr("%1 minutes").arg(5)
+                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(5)
+                        onTriggered: page.lock.idleTimeoutSeconds = 5 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 10 * 60
+                        text: qsTr("%1 minutes").arg(10)
+                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(10)
+                        onTriggered: page.lock.idleTimeoutSeconds = 10 * 60
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.lock.idleTimeoutSeconds === 15 * 60
+                        text: qsTr("%1 minutes").arg(15)
+                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(15)
+                        onTriggered: page.lock.idleTimeoutSeconds = 15 * 60
+                    }
+                }
             }
         }
     }
@@ -138,7 +205,7 @@ Page {
             font.pixelSize: 13
             font.weight: Font.Medium
             color: Material.accent
-            text: section === "true" ? qsTr("Seen today") : qsTr("Caseload")
+            text: section === "true" ? qsTr("Today's sessions") : qsTr("Caseload")
         }
         delegate: ItemDelegate {
             id: row
@@ -152,15 +219,27 @@ Page {
             required property bool seenToday
             required property string sessionId
             required property string status
+            required property string stateText
+            readonly property bool current: seenToday && page.capture.sessionId === sessionId
+            objectName: seenToday ? "sessionRow" : "caseloadRow"
             width: ListView.view.width
             height: Math.max(72, content.implicitHeight + 24)
-            enabled: page.capture.phase === SessionController.Idle
+            highlighted: current
+            enabled: current
+                     || page.capture.phase === SessionController.Idle
                      || page.capture.phase === SessionController.Signed
                      || page.capture.phase === SessionController.Stopped
-            Accessible.name: qsTr("%1, start a session").arg(patientName)
+            Accessible.name: seenToday
+                             ? qsTr("%1, session at %2, %3, open it").arg(patientName).arg(time)
+                                   .arg(stateText)
+                             : qsTr("%1, start a session").arg(patientName)
             onClicked: {
-                page.capture.close()
-                page.capture.start(patientId, patientName)
+                if (seenToday) {
+                    page.capture.open(sessionId)
+                } else {
+                    page.capture.close()
+                    page.capture.start(patientId, patientName)
+                }
             }
 
             ColumnLayout {
@@ -182,8 +261,8 @@ Page {
                     Label {
                         visible: row.seenToday
                         opacity: 0.7
-                        text: row.signed ? qsTr("%1 · %2 min · signed").arg(row.time).arg(row.minutes)
-                                         : qsTr("%1 · %2 min · draft").arg(row.time).arg(row.minutes)
+                        text: qsTr("%1 · %2 min · %3").arg(row.time).arg(row.minutes)
+                                                        .arg(row.stateText)
                     }
                 }
                 Button {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "captureharness.h"
 
+#include "secrettokenstore.h"
+
 #include <QDateTime>
 #include <QDir>
 
@@ -20,6 +22,13 @@ CaptureHarness::CaptureHarness()
     m_lock = std::make_unique<sb::app::LockController>(*m_host);
     m_today = std::make_unique<sb::app::TodayModel>(*m_host);
     m_capture = std::make_unique<sb::app::SessionController>(*m_host);
+    m_sync = std::make_unique<sb::app::SyncStatus>(m_clock);
+    sb::app::SyncBridge::Config sync;
+    sync.tokens = std::make_shared<sb::app::SecretTokenStore>(*m_secrets);
+    m_bridge = std::make_unique<sb::app::SyncBridge>(*m_host, *m_sync, sync);
+    m_enrollment = std::make_unique<sb::app::EnrollmentController>(*m_bridge);
+    m_tasks = std::make_unique<sb::app::TaskModel>(*m_host);
+    m_trail = std::make_unique<sb::app::SessionTrailModel>(*m_host);
     connect(m_lock.get(), &sb::app::LockController::unlocked, m_today.get(),
             &sb::app::TodayModel::reload);
     connect(m_today.get(), &sb::app::TodayModel::loaded, this, [this] {
@@ -34,6 +43,11 @@ CaptureHarness::CaptureHarness()
 CaptureHarness::~CaptureHarness()
 {
     // Controllers go before the host whose thread they post to.
+    m_trail.reset();
+    m_tasks.reset();
+    m_enrollment.reset();
+    m_bridge.reset();
+    m_sync.reset();
     m_capture.reset();
     m_today.reset();
     m_lock.reset();

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lock screen's rules: a wrong passcode says so and makes the next try wait longer,
+// without deleting anything; the app locks after the idle time and when it goes to the
+// background. Timers are shortened; the vault's delays run on the manual clock.
+#include "apptestharness.h"
+#include "catchqt.h"
+#include "lockcontroller.h"
+
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QSignalSpy>
+
+#include <catch2/catch_test_macros.hpp>
+
+using namespace sb;
+using namespace sb::app;
+using namespace sb::app::testing;
+
+namespace {
+
+/// Number of sessions in the store (what "nothing deleted" is checked on).
+int sessionCount(Harness &h)
+{
+    return h.onStore<int>([](WorkerState &state) {
+        if (!state.store || !state.provider) {
+            return -1;
+        }
+        const QDate today = state.clock.nowUtc().toLocalTime().date();
+        auto all = state.store->sessions().sessionsForProvider(
+            state.actor, state.provider->id, today.addYears(-5), today.addYears(1));
+        return all ? int(all->size()) : -1;
+    });
+}
+
+/// One wrong attempt, waiting for its answer.
+void wrongAttempt(LockController &lock)
+{
+    lock.unlock(QStringLiteral("999999"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Locked; }));
+}
+
+} // namespace
+
+TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    lock.setRetryTickMs(10);
+    unlockFirstRun(lock);
+    const int before = sessionCount(h);
+    REQUIRE(before > 0);
+    lock.lock();
+
+    wrongAttempt(lock);
+    CHECK(lock.errorText().startsWith(QStringLiteral("Wrong passcode.")));
+    CHECK(lock.errorText().contains(QStringLiteral("Nothing was deleted")));
+    CHECK(lock.failedAttempts() == 1);
+    CHECK(lock.retryAfterSeconds() == 0); // the first attempts are free
+    wrongAttempt(lock);
+    wrongAttempt(lock);
+    CHECK(lock.failedAttempts() == 3);
+    CHECK(lock.retryAfterSeconds() == 1);
+
+    // Each further failure doubles the wait: 1 s, 2 s, 4 s (on the vault's clock).
+    int expected = 1;
+    for (int round = 0; round < 2; ++round) {
+        lock.unlock(QStringLiteral("123456")); // ignored during the countdown
+        CHECK(lock.state() == LockController::Locked);
+        REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
+        h.clock.advanceMs(expected * 1000);
+        wrongAttempt(lock);
+        expected *= 2;
+        CHECK(lock.retryAfterSeconds() == expected);
+    }
+    CHECK(lock.failedAttempts() == 5);
+
+    // Trying too soon (another device screen, a restart) is refused with its own message.
+    REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
+    lock.unlock(QStringLiteral("123456"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Locked; }));
+    CHECK(lock.errorText().startsWith(QStringLiteral("Too many attempts")));
+    CHECK(lock.retryAfterSeconds() == expected);
+
+    REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
+    h.clock.advanceMs(expected * 1000);
+    lock.unlock(QStringLiteral("123456"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+    CHECK(lock.errorText().isEmpty());
+    CHECK(lock.failedAttempts() == 0);
+    CHECK(sessionCount(h) == before);
+}
+
+TEST_CASE("Auto-lock after the configured idle time; input postpones it", "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    unlockFirstRun(lock);
+    QSignalSpy changed(&lock, &LockController::idleTimeoutSecondsChanged);
+    lock.setIdleTimeoutSeconds(120);
+    CHECK(lock.idleTimeoutSeconds() == 120);
+    CHECK(changed.count() == 1);
+    lock.setIdleTimeoutSeconds(0); // refused
+    CHECK(lock.idleTimeoutSeconds() == 120);
+
+    lock.setIdleTimeoutMs(150);
+    QObject target;
+    // Only the type matters to the filter (a QMouseEvent would need a QGuiApplication).
+    QEvent press(QEvent::MouseButtonPress);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    // Input every 50 ms keeps it open well past the timeout.
+    while (elapsed.elapsed() < 400) {
+        lock.eventFilter(&target, &press);
+        waitFor([] { return false; }, 50);
+        REQUIRE(lock.state() == LockController::Unlocked);
+    }
+    QSignalSpy locked(&lock, &LockController::locked);
+    CHECK(waitFor([&] { return lock.state() == LockController::Locked; }, 2000));
+    CHECK(locked.count() == 1);
+
+    // The timer does not run while locked, and restarts on unlock.
+    lock.unlock(QStringLiteral("123456"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+    CHECK(waitFor([&] { return lock.state() == LockController::Locked; }, 2000));
+}
+
+TEST_CASE("Going to the background locks at once; inactive after a grace", "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    unlockFirstRun(lock);
+    QSignalSpy locked(&lock, &LockController::locked);
+
+    SECTION("hidden")
+    {
+        lock.handleApplicationState(Qt::ApplicationHidden);
+        CHECK(lock.state() == LockController::Locked);
+        CHECK(locked.count() == 1);
+        CHECK(lock.clinicianName().isEmpty());
+    }
+    SECTION("suspended")
+    {
+        lock.handleApplicationState(Qt::ApplicationSuspended);
+        CHECK(lock.state() == LockController::Locked);
+    }
+    SECTION("inactive, then back before the grace ends")
+    {
+        lock.setInactiveGraceMs(100);
+        lock.handleApplicationState(Qt::ApplicationInactive);
+        lock.handleApplicationState(Qt::ApplicationActive);
+        waitFor([] { return false; }, 200);
+        CHECK(lock.state() == LockController::Unlocked);
+        lock.handleApplicationState(Qt::ApplicationInactive);
+        CHECK(waitFor([&] { return lock.state() == LockController::Locked; }, 2000));
+    }
+    // The store is closed with the lock: the key is gone from memory.
+    const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
+    CHECK(closed);
+}
