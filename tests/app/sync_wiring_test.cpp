@@ -330,6 +330,8 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(device.waitFor([&] {
             return device.status->connected() && device.status->pendingCount() == 1;
         }));
-        CHECK(device.enrollment->state() == EnrollmentController::Enrolled);
+        // Still enrolled after the unlock (its state arrives from the store thread too).
+        CHECK(device.waitFor(
+            [&] { return device.enrollment->state() == EnrollmentController::Enrolled; }));
     }
 }

@@ -47,9 +47,11 @@ Item {
 
             const stop = findChild(page, "stop")
             verify(stop.visible)
+            waitForRendering(stop) // laid out where the click lands, after the phase change
             mouseClick(stop)
-            compare(capture.phase, SessionController.Stopped)
-            compare(hint.text, "38 min → 90834")
+            // The tap is stored on the store thread before the phase moves on.
+            tryCompare(capture, "phase", SessionController.Stopped, 10000)
+            tryCompare(hint, "text", "38 min → 90834", 10000)
 
             const sign = findChild(page, "sign")
             verify(sign.visible)
