@@ -5,6 +5,8 @@
 #include "sessiontrailmodel.h"
 #include "storehost.h"
 
+#include <QHash>
+
 #include <algorithm>
 
 namespace sb::app {
@@ -19,6 +21,12 @@ QList<TodayRow> loadToday(WorkerState &state)
         return rows;
     }
     Store &store = *state.store;
+    // One transaction for the whole batch: each repository read appends audit rows and would
+    // otherwise commit (and fsync the WAL) on its own, twice per patient.
+    auto batch = store.database().begin();
+    if (!batch) {
+        return rows;
+    }
     const QDate today = state.clock.nowUtc().toLocalTime().date();
     const ProviderId providerId = state.provider->id;
     const auto sessions = store.sessions()
@@ -30,14 +38,15 @@ QList<TodayRow> loadToday(WorkerState &state)
     const auto patients = store.patients()
                               .patients(state.actor, state.clinician->organizationId)
                               .valueOr(QList<Patient>{});
+    // Today's session of each patient (the last one wins, as before), looked up by hash.
+    QHash<PatientId, const Session *> todaysByPatient;
+    todaysByPatient.reserve(sessions.size());
+    for (const auto &session : sessions) {
+        todaysByPatient.insert(session.patientId, &session);
+    }
     for (const auto &patient : patients) {
         const bool mine = patient.primaryProviderId == providerId;
-        const Session *todays = nullptr;
-        for (const auto &session : sessions) {
-            if (session.patientId == patient.id) {
-                todays = &session;
-            }
-        }
+        const Session *todays = todaysByPatient.value(patient.id, nullptr);
         if (!mine && todays == nullptr) {
             continue;
         }
@@ -67,6 +76,9 @@ QList<TodayRow> loadToday(WorkerState &state)
         row.warnings = warnings.messages;
         row.blocking = warnings.blocking;
         rows.append(row);
+    }
+    if (!batch->commit()) {
+        return {};
     }
     std::stable_sort(rows.begin(), rows.end(), [](const TodayRow &a, const TodayRow &b) {
         if (a.sessionId.isEmpty() != b.sessionId.isEmpty()) {
