@@ -40,7 +40,9 @@ bool waitFor(const std::function<bool()> &done, int timeoutMs = 600000)
         if (deadline.hasExpired()) {
             return false;
         }
-        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 5);
+        // Sleeps until an event arrives (the job's result is one). The overload with a
+        // maximum time would drop WaitForMoreEvents and spin a core the store thread needs.
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
     }
     return true;
 }
