@@ -5,7 +5,7 @@
 // the rows with one model reset on this (GUI) thread. Seeding is setup, not measured.
 // Against, in the same process and store: the raw SELECT of the same rows (patient, name,
 // today's session, its first timer tap, signed) into a QList, on the same store thread.
-// Memory: heap bytes held by the model's rows (mallinfo2, after malloc_trim) and VmRSS from
+// Memory: heap bytes held by the model's rows (mallinfo2 with one arena, after malloc_trim) and VmRSS from
 // /proc/self/status, before and after. Budget (design.md): model reset <= 30 ms.
 #include "domain/session.h"
 #include "store/database.h"
@@ -183,6 +183,9 @@ QList<RawRow> rawSelect(app::WorkerState &state)
 
 int main(int argc, char *argv[])
 {
+    // One malloc arena for every thread: the rows are built on the store thread, and
+    // mallinfo2() would otherwise count only the main arena.
+    mallopt(M_ARENA_MAX, 1);
     QCoreApplication app(argc, argv);
     int sessions = 10000;
     int rounds = 5;
