@@ -9,6 +9,8 @@
 //                                    light and dark
 //   sessionbook --enroll LINK        enroll with this sessionbook://enroll?... link right
 //                                    after the passcode is chosen (scripts/demo uses it)
+//   sessionbook --exit-after-first-frame   (hidden; bench-app-start) print when the first
+//                                    frame of the window was swapped, then exit
 #include "devicepaths.h"
 #include "diagnosissearchmodel.h"
 #include "enrollmentcontroller.h"
@@ -38,8 +40,11 @@
 #include <QSysInfo>
 #include <QTemporaryDir>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <functional>
+#include <memory>
 
 Q_IMPORT_QML_PLUGIN(Sessionbook_AppPlugin)
 Q_IMPORT_QML_PLUGIN(Sessionbook_ComponentsPlugin)
@@ -393,10 +398,38 @@ private:
     QString m_outDir;
 };
 
+/**
+ * --exit-after-first-frame: prints one line when the window's first frame has been swapped
+ * (on the render thread), then quits. The line carries CLOCK_MONOTONIC in nanoseconds (the
+ * launching bench subtracts its own reading taken before it started this process) and the
+ * milliseconds since main() began. No PHI: figures only.
+ */
+void exitAfterFirstFrame(QQuickWindow *window, std::chrono::steady_clock::time_point mainStart)
+{
+    auto reported = std::make_shared<std::atomic_bool>(false);
+    QObject::connect(
+        window, &QQuickWindow::frameSwapped, window,
+        [reported, mainStart] {
+            if (reported->exchange(true)) {
+                return;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            std::printf("first-frame monotonic-ns=%lld since-main-ms=%.2f\n",
+                        static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   now.time_since_epoch())
+                                                   .count()),
+                        std::chrono::duration<double, std::milli>(now - mainStart).count());
+            std::fflush(stdout);
+            QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
+        },
+        Qt::DirectConnection);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    const auto mainStart = std::chrono::steady_clock::now();
     QGuiApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Sessionbook"));
     QCoreApplication::setApplicationName(QStringLiteral("sessionbook"));
@@ -416,7 +449,10 @@ int main(int argc, char *argv[])
         QStringLiteral("enroll"),
         QStringLiteral("Enroll with this sessionbook://enroll?... link after unlocking."),
         QStringLiteral("link"));
-    parser.addOptions({selfTest, screenshots, demo, enroll});
+    QCommandLineOption firstFrame(QStringLiteral("exit-after-first-frame"),
+                                  QStringLiteral("Print when the first frame is shown, then exit."));
+    firstFrame.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({selfTest, screenshots, demo, enroll, firstFrame});
     parser.process(app);
     const bool scripted = parser.isSet(selfTest) || parser.isSet(screenshots);
 
@@ -543,6 +579,15 @@ int main(int argc, char *argv[])
                                  {QStringLiteral("enrollment"), QVariant::fromValue(&enrollment)},
                                  {QStringLiteral("tasks"), QVariant::fromValue(&tasks)},
                                  {QStringLiteral("trail"), QVariant::fromValue(&trail)}});
+    if (parser.isSet(firstFrame)) {
+        // Connected as the window is created, before it can render.
+        QObject::connect(&engine, &QQmlApplicationEngine::objectCreated, &app,
+                         [mainStart](QObject *object, const QUrl &) {
+                             if (auto *window = qobject_cast<QQuickWindow *>(object)) {
+                                 exitAfterFirstFrame(window, mainStart);
+                             }
+                         });
+    }
     engine.load(QUrl(QStringLiteral("qrc:/Sessionbook/Clinician/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
         return 1;

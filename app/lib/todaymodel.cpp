@@ -21,6 +21,12 @@ QList<TodayRow> loadToday(WorkerState &state)
         return rows;
     }
     Store &store = *state.store;
+    // One transaction for the whole batch: each repository read appends audit rows and would
+    // otherwise commit (and fsync the WAL) on its own, twice per patient.
+    auto batch = store.database().begin();
+    if (!batch) {
+        return rows;
+    }
     const QDate today = state.clock.nowUtc().toLocalTime().date();
     const ProviderId providerId = state.provider->id;
     const auto sessions = store.sessions()
@@ -105,6 +111,9 @@ QList<TodayRow> loadToday(WorkerState &state)
         row.warnings = warnings.messages;
         row.blocking = warnings.blocking;
         rows.append(row);
+    }
+    if (!batch->commit()) {
+        return {};
     }
     return rows;
 }

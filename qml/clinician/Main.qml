@@ -48,39 +48,44 @@ ApplicationWindow {
         sourceComponent: EnrollPage { enrollment: window.enrollment }
     }
 
-    // Phone: one page at a time. Tablet: the list beside the capture screen.
-    RowLayout {
+    // Phone: one page at a time. Tablet: the list beside the capture screen. Built on the
+    // first unlock, not before the lock screen's first frame; dropped again on lock.
+    Loader {
         anchors.fill: parent
-        visible: window.unlocked && !window.enrolling
-        spacing: 0
+        active: window.unlocked
+        visible: active
+        sourceComponent: RowLayout {
+            visible: !window.enrolling
+            spacing: 0
 
-        TodayPage {
-            objectName: "todayPage"
-            Layout.fillHeight: true
-            Layout.fillWidth: !window.wide
-            Layout.preferredWidth: window.wide ? Math.min(440, window.width * 0.4) : -1
-            visible: window.wide || window.capture.phase === SessionController.Idle
-            lock: window.lock
-            today: window.today
-            capture: window.capture
-            sync: window.sync
-            enrollment: window.enrollment
-            tasks: window.tasks
-            trail: window.trail
-        }
-        Rectangle {
-            Layout.fillHeight: true
-            Layout.preferredWidth: 1
-            visible: window.wide
-            color: window.Material.dividerColor
-        }
-        CapturePage {
-            objectName: "capturePage"
-            Layout.fillHeight: true
-            Layout.fillWidth: true
-            visible: window.wide || window.capture.phase !== SessionController.Idle
-            capture: window.capture
-            showBack: !window.wide
+            TodayPage {
+                objectName: "todayPage"
+                Layout.fillHeight: true
+                Layout.fillWidth: !window.wide
+                Layout.preferredWidth: window.wide ? Math.min(440, window.width * 0.4) : -1
+                visible: window.wide || window.capture.phase === SessionController.Idle
+                lock: window.lock
+                today: window.today
+                capture: window.capture
+                sync: window.sync
+                enrollment: window.enrollment
+                tasks: window.tasks
+                trail: window.trail
+            }
+            Rectangle {
+                Layout.fillHeight: true
+                Layout.preferredWidth: 1
+                visible: window.wide
+                color: window.Material.dividerColor
+            }
+            CapturePage {
+                objectName: "capturePage"
+                Layout.fillHeight: true
+                Layout.fillWidth: true
+                visible: window.wide || window.capture.phase !== SessionController.Idle
+                capture: window.capture
+                showBack: !window.wide
+            }
         }
     }
 

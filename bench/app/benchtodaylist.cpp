@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: Apache-2.0
+// bench-today-list [--sessions N] [--rounds R]: the Today list with N sessions (default
+// 10,000: N patients of the signed-in clinician, each with a session today), as the app loads
+// it: TodayModel::reload() runs its query batch on the store thread (StoreHost) and replaces
+// the rows with one model reset on this (GUI) thread. Seeding is setup, not measured.
+// Against, in the same process and store: the raw SELECT of the same rows (patient, name,
+// today's session, its first timer tap, signed) into a QList, on the same store thread.
+// Memory: heap bytes held by the model's rows (mallinfo2 with one arena, after malloc_trim) and VmRSS from
+// /proc/self/status, before and after. Budget (design.md): model reset <= 30 ms.
+#include "domain/session.h"
+#include "store/database.h"
+#include "lockcontroller.h"
+#include "secretstore.h"
+#include "storehost.h"
+#include "todaymodel.h"
+#include "util/clock.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+#include <malloc.h>
+
+namespace {
+
+using namespace sb;
+
+bool waitFor(const std::function<bool()> &done, int timeoutMs = 600000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!done()) {
+        if (deadline.hasExpired()) {
+            return false;
+        }
+        // Sleeps until an event arrives (the job's result is one). The overload with a
+        // maximum time would drop WaitForMoreEvents and spin a core the store thread needs.
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents);
+    }
+    return true;
+}
+
+long vmRssKb()
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        return -1;
+    }
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:")) {
+            return line.mid(6).trimmed().split(' ').first().toLong();
+        }
+    }
+    return -1;
+}
+
+/// Heap bytes in use after returning free memory to the system.
+long long heapInUse()
+{
+    malloc_trim(0);
+    return static_cast<long long>(mallinfo2().uordblks);
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+/// The baseline's row: what the list shows, straight from SQL.
+struct RawRow {
+    QByteArray patientId;
+    QString lastName;
+    QString firstName;
+    QByteArray sessionId;
+    qint64 firstTapMs = 0;
+    bool isSigned = false;
+};
+
+/// N patients of the clinician, each with a 45-minute draft session today. One transaction.
+int seed(app::WorkerState &state, int count)
+{
+    if (!state.store || !state.provider || !state.clinician) {
+        return -1;
+    }
+    Store &store = *state.store;
+    auto tx = store.database().begin();
+    if (!tx) {
+        return -1;
+    }
+    const QDate today = state.clock.nowUtc().toLocalTime().date();
+    const QDateTime now = state.clock.nowUtc();
+    for (int i = 0; i < count; ++i) {
+        Patient patient{PatientId(store.ids().next()), state.clinician->organizationId,
+                        QStringLiteral("First%1").arg(i), QStringLiteral("Last%1").arg(i, 5, 10, QChar(u'0')),
+                        QDate(1980, 1, 1).addDays(i % 9000), Sex::Unknown, QString(), QString(),
+                        QString(), QString(), QString(), state.provider->id};
+        if (!store.patients().save(state.actor, patient)) {
+            return -1;
+        }
+        Session s;
+        s.id = SessionId(store.ids().next());
+        s.organizationId = state.clinician->organizationId;
+        s.patientId = patient.id;
+        s.providerId = state.provider->id;
+        s.dateOfService = today;
+        s.participants = {Participant{ParticipantRole::Patient, patient.id, QString(), true}};
+        const QDateTime start = now.addSecs(-3600 - (i % 600));
+        s.timing = {TimingEvent{TimingEventKind::Start, start, 1000, 1, 0},
+                    TimingEvent{TimingEventKind::Stop, start.addSecs(45 * 60), 1000 + 45 * 60'000, 1, 0}};
+        s.diagnoses = {Diagnosis{QStringLiteral("F411")}};
+        s.noteTemplate = QStringLiteral("DAP");
+        s.note = QStringLiteral("Fictional bench note.");
+        s.updatedAt = now;
+        if (!store.sessions().saveDraft(state.actor, s)) {
+            return -1;
+        }
+    }
+    if (!tx->commit()) {
+        return -1;
+    }
+    return count;
+}
+
+/// The baseline: the same rows by two plain SELECTs (the organization's patients; the
+/// provider's sessions today with their first timer tap) merged into a QList. No audit rows,
+/// no per-patient queries.
+QList<RawRow> rawSelect(app::WorkerState &state)
+{
+    QList<RawRow> rows;
+    Database &db = state.store->database();
+    struct Today {
+        QByteArray sessionId;
+        qint64 firstTapMs = 0;
+        bool isSigned = false;
+    };
+    QHash<QByteArray, Today> todays;
+    {
+        auto stmt = db.prepare(
+            "SELECT s.patient_id, s.id, t.wall_ms, s.signed_at IS NOT NULL FROM sessions s "
+            "LEFT JOIN session_timing t ON t.session_id = s.id AND t.seq = 0 "
+            "WHERE s.provider_id = ?1 AND s.date_of_service = ?2");
+        if (!stmt) {
+            return rows;
+        }
+        stmt->bind(1, state.provider->id).bind(2, state.clock.nowUtc().toLocalTime().date());
+        while (stmt->step().valueOr(false)) {
+            todays.insert(stmt->blob(0), Today{stmt->blob(1), stmt->int64(2), stmt->boolean(3)});
+        }
+    }
+    auto stmt = db.prepare("SELECT id, last_name, first_name, primary_provider_id FROM patients "
+                           "WHERE organization_id = ?1");
+    if (!stmt) {
+        return rows;
+    }
+    stmt->bind(1, state.clinician->organizationId);
+    const QByteArray provider = state.provider->id.uuid().toRfc4122();
+    while (stmt->step().valueOr(false)) {
+        const QByteArray id = stmt->blob(0);
+        const auto today = todays.constFind(id);
+        if (today == todays.cend() && stmt->blob(3) != provider) {
+            continue;
+        }
+        RawRow row{id, stmt->text(1), stmt->text(2), {}, 0, false};
+        if (today != todays.cend()) {
+            row.sessionId = today->sessionId;
+            row.firstTapMs = today->firstTapMs;
+            row.isSigned = today->isSigned;
+        }
+        rows.append(row);
+    }
+    return rows;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // One malloc arena for every thread: the rows are built on the store thread, and
+    // mallinfo2() would otherwise count only the main arena.
+    mallopt(M_ARENA_MAX, 1);
+    QCoreApplication app(argc, argv);
+    int sessions = 10000;
+    int rounds = 5;
+    const QStringList args = QCoreApplication::arguments();
+    if (const auto i = args.indexOf(QStringLiteral("--sessions")); i >= 0 && i + 1 < args.size()) {
+        sessions = std::max(1, args.at(i + 1).toInt());
+    }
+    if (const auto i = args.indexOf(QStringLiteral("--rounds")); i >= 0 && i + 1 < args.size()) {
+        rounds = std::max(1, args.at(i + 1).toInt());
+    }
+
+    // Setup: a vault with a cheap KDF (unlock is bench-unlock's subject), the demo practice,
+    // then N more patients with a session today for the signed-in clinician.
+    QTemporaryDir dir;
+    SystemClock clock;
+    FakeFileSecretStore secrets(dir.path());
+    app::StoreHost::Config config;
+    config.vaultPath = dir.filePath(QStringLiteral("keyvault.json"));
+    config.storePath = dir.filePath(QStringLiteral("sessionbook.db"));
+    config.secrets = &secrets;
+    config.clock = &clock;
+    config.vaultOptions.iterations = 1000;
+    config.seedDemo = true;
+    app::StoreHost host(config);
+    app::LockController lock(host);
+    app::TodayModel today(host);
+    lock.choosePasscode(QStringLiteral("bench-passcode"), QStringLiteral("bench-passcode"));
+    if (!waitFor([&] { return lock.state() == app::LockController::Unlocked; })) {
+        std::fprintf(stderr, "bench-today-list: unlock failed\n");
+        return 1;
+    }
+    int seeded = 0;
+    host.run<int>(&today, [sessions](app::WorkerState &state) { return seed(state, sessions); },
+                  [&seeded](const int &n) { seeded = n == 0 ? -1 : n; });
+    if (!waitFor([&] { return seeded != 0; }) || seeded < 0) {
+        std::fprintf(stderr, "bench-today-list: seeding failed\n");
+        return 1;
+    }
+
+    QElapsedTimer clockMs;
+    clockMs.start();
+    qint64 resetBegin = 0;
+    qint64 resetEnd = 0;
+    QObject::connect(&today, &QAbstractItemModel::modelAboutToBeReset, &today,
+                     [&] { resetBegin = clockMs.nsecsElapsed(); });
+    QObject::connect(&today, &QAbstractItemModel::modelReset, &today,
+                     [&] { resetEnd = clockMs.nsecsElapsed(); });
+
+    std::vector<double> modelTotal, modelLoad, modelReset, rawTotal, rawQuery;
+    long long modelHeap = 0;
+    long long rawHeap = 0;
+    long modelRssKb = 0;
+    long rawRssKb = 0;
+    int modelRows = 0;
+    int rawRows = 0;
+    for (int r = 0; r < rounds; ++r) {
+        // The model, as the app reloads it.
+        today.clear();
+        const long long heap0 = heapInUse();
+        const long rss0 = vmRssKb();
+        bool loaded = false;
+        auto c = QObject::connect(&today, &app::TodayModel::loaded, &today, [&] { loaded = true; });
+        const qint64 t0 = clockMs.nsecsElapsed();
+        today.reload();
+        waitFor([&] { return loaded; });
+        const qint64 t1 = clockMs.nsecsElapsed();
+        QObject::disconnect(c);
+        modelTotal.push_back(double(t1 - t0) / 1e6);
+        modelLoad.push_back(double(resetBegin - t0) / 1e6);
+        modelReset.push_back(double(resetEnd - resetBegin) / 1e6);
+        modelHeap = heapInUse() - heap0;
+        modelRssKb = vmRssKb() - rss0;
+        modelRows = today.rowCount();
+        today.clear();
+
+        // The baseline: raw SELECT into a QList on the same store thread, held on this thread.
+        QList<RawRow> held;
+        bool got = false;
+        double queryMs = 0;
+        const long long rawHeap0 = heapInUse();
+        const long rawRss0 = vmRssKb();
+        const qint64 b0 = clockMs.nsecsElapsed();
+        host.run<QList<RawRow>>(
+            &today,
+            [&queryMs](app::WorkerState &state) {
+                QElapsedTimer t;
+                t.start();
+                auto rows = rawSelect(state);
+                queryMs = double(t.nsecsElapsed()) / 1e6;
+                return rows;
+            },
+            [&](const QList<RawRow> &rows) {
+                held = rows;
+                got = true;
+            });
+        waitFor([&] { return got; });
+        const qint64 b1 = clockMs.nsecsElapsed();
+        rawTotal.push_back(double(b1 - b0) / 1e6);
+        rawQuery.push_back(queryMs);
+        rawHeap = heapInUse() - rawHeap0;
+        rawRssKb = vmRssKb() - rawRss0;
+        rawRows = int(held.size());
+    }
+
+    std::printf("bench-today-list: %d sessions seeded today (+ the demo practice), %d rounds,"
+                " medians\n", seeded, rounds);
+    std::printf("  TodayModel reload: %d rows, reload->loaded %.1f ms (store-thread load + delivery"
+                " %.1f ms, model reset on the GUI thread %.3f ms)\n",
+                modelRows, median(modelTotal), median(modelLoad), median(modelReset));
+    std::printf("  raw SELECT baseline: %d rows, round trip %.1f ms (query %.1f ms)\n", rawRows,
+                median(rawTotal), median(rawQuery));
+    std::printf("  ratio reload/raw round trip %.1fx\n", median(modelTotal) / median(rawTotal));
+    std::printf("  memory held: model rows %.1f KiB heap (%.0f B/row), VmRSS %+ld KiB;"
+                " raw QList %.1f KiB heap (%.0f B/row), VmRSS %+ld KiB; ratio %.2fx\n",
+                double(modelHeap) / 1024, double(modelHeap) / std::max(1, modelRows), modelRssKb,
+                double(rawHeap) / 1024, double(rawHeap) / std::max(1, rawRows), rawRssKb,
+                double(modelHeap) / double(std::max(1LL, rawHeap)));
+    const bool within = median(modelReset) <= 30.0;
+    std::printf("  budget: model reset <= 30 ms: %s (%.3f ms); reload->loaded %.1f ms\n",
+                within ? "met" : "MISSED", median(modelReset), median(modelTotal));
+    return within ? 0 : 1;
+}
