@@ -154,7 +154,8 @@ int SessionController::elapsedSeconds() const
         const TimingEvent &since = m_session->timing.last();
         const Clock &clock = m_host.clock();
         std::int64_t running = clock.monotonicMs() - since.monotonicMs;
-        if (running < 0) { // the device rebooted since the tap: the wall clock is all we have
+        if (since.bootId != clock.bootId() || running < 0) {
+            // The device rebooted since the tap: the wall clock is all we have.
             running = std::max<std::int64_t>(0, since.wallClockUtc.msecsTo(clock.nowUtc()));
         }
         ms += running;
@@ -549,7 +550,7 @@ void SessionController::tap(TimingEventKind kind, Phase next)
     event.kind = kind;
     event.wallClockUtc = clock.nowUtc();
     event.monotonicMs = clock.monotonicMs();
-    event.bootId = 1;
+    event.bootId = clock.bootId();
     m_session->timing.append(event);
     m_session->updatedAt = event.wallClockUtc;
     save(); // queued before anything a phase change triggers (Today reloads on it)

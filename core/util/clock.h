@@ -19,7 +19,10 @@ public:
     /// Milliseconds since the Unix epoch, wall clock.
     [[nodiscard]] virtual std::int64_t nowMsSinceEpoch() const = 0;
     /// A monotonic millisecond counter that never goes back (for durations, not dates).
+    /// It restarts when the device boots.
     [[nodiscard]] virtual std::int64_t monotonicMs() const = 0;
+    /// Names this boot of the device: two monotonic readings compare only under the same id.
+    [[nodiscard]] virtual std::int64_t bootId() const = 0;
 };
 
 class SystemClock final : public Clock {
@@ -27,6 +30,8 @@ public:
     [[nodiscard]] QDateTime nowUtc() const override;
     [[nodiscard]] std::int64_t nowMsSinceEpoch() const override;
     [[nodiscard]] std::int64_t monotonicMs() const override;
+    /// From the kernel's boot id (Linux, Android); elsewhere the boot instant, to the minute.
+    [[nodiscard]] std::int64_t bootId() const override;
 };
 
 /// A clock that moves only when told to. For tests and simulations.
@@ -39,6 +44,7 @@ public:
     [[nodiscard]] QDateTime nowUtc() const override;
     [[nodiscard]] std::int64_t nowMsSinceEpoch() const override { return m_wallMs; }
     [[nodiscard]] std::int64_t monotonicMs() const override { return m_monotonicMs; }
+    [[nodiscard]] std::int64_t bootId() const override { return m_bootId; }
 
     /// Moves both clocks forward.
     void advanceMs(std::int64_t ms)
@@ -48,10 +54,17 @@ public:
     }
     /// Sets the wall clock only (a user changing the date, a skewed device).
     void setWallMs(std::int64_t msSinceEpoch) { m_wallMs = msSinceEpoch; }
+    /// The device restarts: a new boot id, the monotonic counter from zero, the wall clock on.
+    void reboot()
+    {
+        ++m_bootId;
+        m_monotonicMs = 0;
+    }
 
 private:
     std::int64_t m_wallMs;
     std::int64_t m_monotonicMs = 0;
+    std::int64_t m_bootId = 1;
 };
 
 } // namespace sb

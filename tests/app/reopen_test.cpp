@@ -246,6 +246,29 @@ TEST_CASE("After a reboot a running session counts by the wall clock", "[app]")
     CHECK(app.capture->elapsedSeconds() == 7 * 60);
 }
 
+TEST_CASE("A session started before a reboot and stopped after it counts the wall-clock time "
+          "across (each tap carries the boot it came from)",
+          "[app]")
+{
+    App app;
+    const QString id = app.startNew();
+    app.h.clock.advanceMs(10 * 60'000);
+    app.kill();
+    app.h.clock.reboot();               // monotonic counter back to zero, a new boot id
+    app.h.clock.advanceMs(28 * 60'000); // the phone is off, then on again
+    app.open(id);
+    CHECK(app.capture->phase() == SessionController::Running);
+    CHECK(app.capture->elapsedSeconds() == 38 * 60);
+    app.capture->stop();
+    app.settle();
+    const auto &timing = app.capture->session()->timing;
+    REQUIRE(timing.size() == 2);
+    CHECK(timing.first().bootId != timing.last().bootId);
+    // The stored minutes (what coding reads) bridge the reboot by the wall clock.
+    CHECK(app.capture->session()->elapsedMs() == 38 * 60'000);
+    CHECK(app.capture->codingHint().startsWith(QStringLiteral("38 min")));
+}
+
 TEST_CASE("Opening is refused while another session's timer runs", "[app]")
 {
     App app;

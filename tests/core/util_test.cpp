@@ -119,3 +119,17 @@ TEST_CASE("sha256 matches the FIPS 180-2 vectors and Qt's implementation on the 
         CHECK(fast.result() == plain.result());
     }
 }
+
+TEST_CASE("The system clock names this boot the same way every time; a manual reboot changes it")
+{
+    const SystemClock a;
+    const SystemClock b;
+    CHECK(a.bootId() != 0);
+    CHECK(a.bootId() == b.bootId());
+    ManualClock manual;
+    manual.advanceMs(5'000);
+    const std::int64_t before = manual.bootId();
+    manual.reboot();
+    CHECK(manual.bootId() != before);
+    CHECK(manual.monotonicMs() == 0);
+}
