@@ -25,28 +25,6 @@ using namespace sb::app::testing;
 
 namespace {
 
-/// Counts QAbstractItemModelTester complaints while alive.
-class ModelTestGuard {
-public:
-    ModelTestGuard()
-    {
-        s_failures = 0;
-        s_previous = qInstallMessageHandler(
-            [](QtMsgType type, const QMessageLogContext &context, const QString &message) {
-                if (qstrcmp(context.category, "qt.modeltest") == 0 && type >= QtWarningMsg) {
-                    ++s_failures;
-                }
-                s_previous(type, context, message);
-            });
-    }
-    ~ModelTestGuard() { qInstallMessageHandler(s_previous); }
-    [[nodiscard]] static int failures() { return s_failures; }
-
-private:
-    static inline int s_failures = 0;
-    static inline QtMessageHandler s_previous = nullptr;
-};
-
 /// An unlocked app with the Today list loaded and a session running for its first patient.
 struct Capture {
     Harness h;
