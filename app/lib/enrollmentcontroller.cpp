@@ -65,34 +65,28 @@ void EnrollmentController::started(bool enrolled)
 
 void EnrollmentController::enrollWithLink(const QString &link)
 {
-    if (m_state == Enrolling) {
-        return;
-    }
-    const auto parsed = sync::EnrollmentLink::parse(link);
-    if (!parsed) {
-        setError(kindOf(parsed.error()));
-        return;
-    }
-    setError(NoError);
-    m_pendingServer = displayName(parsed->server);
-    setState(Enrolling);
-    m_bridge.enroll(*parsed);
+    submit(sync::EnrollmentLink::parse(link));
 }
 
 void EnrollmentController::enroll(const QString &server, const QString &code, const QString &pin)
 {
+    submit(sync::EnrollmentLink::fromParts(server, code, pin));
+}
+
+void EnrollmentController::submit(
+    const Expected<sync::EnrollmentLink, sync::EnrollmentLink::Error> &link)
+{
     if (m_state == Enrolling) {
         return;
     }
-    const auto parsed = sync::EnrollmentLink::fromParts(server, code, pin);
-    if (!parsed) {
-        setError(kindOf(parsed.error()));
+    if (!link) {
+        setError(kindOf(link.error()));
         return;
     }
     setError(NoError);
-    m_pendingServer = displayName(parsed->server);
+    m_pendingServer = displayName(link->server);
     setState(Enrolling);
-    m_bridge.enroll(*parsed);
+    m_bridge.enroll(*link);
 }
 
 void EnrollmentController::skip()

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "client/enrollmentlink.h"
+
 #include <QObject>
 #include <QtQmlIntegration>
 
@@ -75,6 +77,8 @@ Q_SIGNALS:
     void suggestedLinkChanged();
 
 private:
+    /// Sends a parsed link (typed in parts or pasted whole) unless one is already on its way.
+    void submit(const Expected<sync::EnrollmentLink, sync::EnrollmentLink::Error> &link);
     void started(bool enrolled);
     void finished(bool ok, const QString &clientError);
     void setState(State state);
