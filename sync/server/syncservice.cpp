@@ -348,7 +348,6 @@ HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
     if (!tx) {
         return storeFailure(tx.error());
     }
-    m_lookups = {};
     // Whatever the outcome, nothing read in this transaction outlives it.
     const auto forget = qScopeGuard([this] { m_lookups = {}; });
     pb::PushResponse response;

@@ -108,7 +108,7 @@ private:
     OfficeSyncRepository m_repo;
     coding::CodingEngine m_engine;
     SyncServiceConfig m_config;
-    PushLookups m_lookups; ///< Emptied at the start and end of every push.
+    PushLookups m_lookups; ///< Emptied when each push ends, whatever its outcome.
 };
 
 } // namespace sb::sync
