@@ -143,6 +143,43 @@ StoreResult<QList<Patient>> PatientRepository::patients(const Actor &actor,
     return std::move(list);
 }
 
+StoreResult<PatientPage> PatientRepository::caseloadPage(const Actor &actor,
+                                                        const OrganizationId &organizationId,
+                                                        const ProviderId &provider,
+                                                        const std::optional<PatientPageKey> &after,
+                                                        int limit)
+{
+    if (limit <= 0) {
+        return storeError(StoreError::Kind::InvalidArgument,
+                          QStringLiteral("a page holds at least one patient"));
+    }
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    // Keyset paging; one row past the limit tells whether another page follows. The first page
+    // starts after an empty key: every name is >= '' and every id > the empty blob.
+    SB_TRY_ASSIGN(stmt, m_db.prepare(sql(
+        patientSelect, "WHERE organization_id = ?1 AND primary_provider_id = ?2"
+                       " AND (last_name, first_name, id) > (?3, ?4, ?5)"
+                       " ORDER BY last_name, first_name, id LIMIT ?6")));
+    stmt.bind(1, organizationId).bind(2, provider);
+    if (after) {
+        stmt.bind(3, after->lastName).bind(4, after->firstName).bind(5, after->id);
+    } else {
+        stmt.bind(3, QString()).bind(4, QString()).bind(5, QByteArray(""));
+    }
+    stmt.bind(6, limit + 1);
+    SB_TRY_ASSIGN(list, all<Patient>(stmt, readPatient));
+    PatientPage page;
+    if (list.size() > limit) {
+        list.removeLast();
+        const Patient &last = list.constLast();
+        page.next = PatientPageKey{last.lastName, last.firstName, last.id};
+    }
+    page.patients = std::move(list);
+    SB_TRY(m_audit.append(actor, AuditAction::List, patientType, organizationId.uuid()));
+    SB_TRY(tx.commit());
+    return page;
+}
+
 StoreResult<void> PatientRepository::save(const Actor &actor, const Coverage &c)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());

@@ -7,9 +7,24 @@
 
 #include <QList>
 
+#include <optional>
+
 namespace sb {
 
 class Database;
+
+/// Where a page of patients ends, in the order of last name, first name, id.
+struct PatientPageKey {
+    QString lastName;
+    QString firstName;
+    PatientId id;
+};
+
+/// One page of patients, and where the next one starts (empty when this was the last).
+struct PatientPage {
+    QList<Patient> patients;
+    std::optional<PatientPageKey> next;
+};
 
 /**
  * Patients and what pays for their care: coverages with eligibility snapshots, and prior
@@ -24,6 +39,15 @@ public:
     StoreResult<Patient> patient(const Actor &actor, const PatientId &id);
     /// The organization's patients ordered by last and first name.
     StoreResult<QList<Patient>> patients(const Actor &actor, const OrganizationId &organizationId);
+
+    /**
+     * At most `limit` patients of the organization whose primary provider is `provider` (a
+     * clinician's caseload), by last and first name then id, starting after `after` (from the
+     * first when empty). Audited as one List row per page.
+     */
+    StoreResult<PatientPage> caseloadPage(const Actor &actor, const OrganizationId &organizationId,
+                                          const ProviderId &provider,
+                                          const std::optional<PatientPageKey> &after, int limit);
 
     StoreResult<void> save(const Actor &actor, const Coverage &coverage);
     StoreResult<QList<Coverage>> coverages(const Actor &actor, const PatientId &patientId);

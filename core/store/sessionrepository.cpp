@@ -412,6 +412,61 @@ StoreResult<QList<Session>> SessionRepository::sessionsForProvider(const Actor &
     return sessions;
 }
 
+StoreResult<SessionPage> SessionRepository::sessionsForProviderPage(
+    const Actor &actor, const ProviderId &provider, const QDate &from, const QDate &to,
+    const std::optional<SessionPageKey> &after, int limit)
+{
+    if (limit <= 0) {
+        return storeError(StoreError::Kind::InvalidArgument,
+                          QStringLiteral("a page holds at least one session"));
+    }
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    SessionPage page;
+    QList<SessionPageKey> keys;
+    {
+        // Keyset paging (not OFFSET): a page costs the same wherever it starts, and a session
+        // added meanwhile does not shift the rows after it. One row past the limit tells
+        // whether another page follows.
+        SB_TRY_ASSIGN(stmt, m_db.prepare(
+            "SELECT id, first_tap FROM ("
+            " SELECT s.id AS id, COALESCE((SELECT t.wall_ms FROM session_timing t"
+            "  WHERE t.session_id = s.id ORDER BY t.seq LIMIT 1), -1) AS first_tap"
+            " FROM sessions s"
+            " WHERE s.provider_id = ?1 AND s.date_of_service BETWEEN ?2 AND ?3)"
+            " WHERE (first_tap, id) > (?4, ?5) ORDER BY first_tap, id LIMIT ?6"));
+        stmt.bind(1, provider).bind(2, from).bind(3, to);
+        if (after) {
+            stmt.bind(4, after->firstTapMs).bind(5, after->id);
+        } else {
+            // Before every key: taps are >= -1 and an empty blob sorts before every id.
+            stmt.bind(4, std::int64_t{-2}).bind(5, QByteArray(""));
+        }
+        stmt.bind(6, limit + 1);
+        for (;;) {
+            SB_TRY_ASSIGN(row, stmt.step());
+            if (!row) {
+                break;
+            }
+            keys.append(SessionPageKey{stmt.int64(1), stmt.id<SessionId>(0)});
+        }
+    }
+    if (keys.size() > limit) {
+        keys.removeLast();
+        page.next = keys.constLast();
+    }
+    page.sessions.reserve(keys.size());
+    for (const SessionPageKey &key : keys) {
+        SB_TRY_ASSIGN(session, load(key.id));
+        page.sessions.append(std::move(session));
+    }
+    SB_TRY(m_audit.append(actor, AuditAction::List, sessionType, provider.uuid()));
+    for (const Session &s : page.sessions) {
+        SB_TRY(m_audit.append(actor, AuditAction::Read, sessionType, s.id.uuid()));
+    }
+    SB_TRY(tx.commit());
+    return page;
+}
+
 StoreResult<QList<Session>> SessionRepository::sessionsForPatient(const Actor &actor,
                                                                   const PatientId &patient)
 {

@@ -7,11 +7,27 @@
 
 #include <QList>
 
+#include <cstdint>
+#include <optional>
+
 namespace sb {
 
 class Database;
 class Statement;
 class Clock;
+
+/// Where a page of sessions ends, in the order of their first timer tap then id. A session
+/// without a tap sorts first (-1).
+struct SessionPageKey {
+    std::int64_t firstTapMs = -1; ///< Wall clock of the first tap, ms since epoch UTC.
+    SessionId id;
+};
+
+/// One page of sessions, and where the next one starts (empty when this was the last).
+struct SessionPage {
+    QList<Session> sessions;
+    std::optional<SessionPageKey> next;
+};
 
 /**
  * Sessions with their timing events, participants, diagnoses, note, signature, addenda and
@@ -48,6 +64,16 @@ public:
     /// List row for the query and one Read row per session returned.
     StoreResult<QList<Session>> sessionsForProvider(const Actor &actor, const ProviderId &provider,
                                                     const QDate &from, const QDate &to);
+    /**
+     * At most `limit` of a provider's sessions with a date of service in [from, to], ordered by
+     * their first timer tap then id, starting after `after` (from the first when empty). For
+     * lists that page their rows. Audited like sessionsForProvider(), per page.
+     */
+    StoreResult<SessionPage> sessionsForProviderPage(const Actor &actor,
+                                                     const ProviderId &provider,
+                                                     const QDate &from, const QDate &to,
+                                                     const std::optional<SessionPageKey> &after,
+                                                     int limit);
     /// A patient's sessions, oldest first; audited like sessionsForProvider().
     StoreResult<QList<Session>> sessionsForPatient(const Actor &actor, const PatientId &patient);
 

@@ -8,6 +8,9 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 
+#include <algorithm>
+#include <tuple>
+
 using namespace sb;
 using namespace sb::test;
 using Kind = StoreError::Kind;
@@ -187,6 +190,55 @@ TEST_CASE("Patients round-trip, update in place and list by name within an organ
     REQUIRE(p.store().practice().save(actor, otherOrg));
     CHECK(repo.patients(actor, otherOrg.id)->isEmpty());
     CHECK(errorKind(repo.patient(actor, PatientId(p.ids().next()))) == Kind::NotFound);
+}
+
+TEST_CASE("A clinician's caseload pages by name then id, every patient exactly once")
+{
+    Practice p;
+    PatientRepository &repo = p.store().patients();
+    const Actor &actor = p.f.actor;
+    Provider other = makeProvider(p.ids(), p.f.organization.id);
+    REQUIRE(p.store().practice().save(actor, other));
+    QList<Patient> caseload{p.f.patient};
+    // Two namesakes (the id breaks the tie), a name that sorts first, and patients of another
+    // clinician and of nobody, who are not in this caseload.
+    for (const char *last : {"Able", "Zimmer", "Able", "Moss", "Baker"}) {
+        Patient patient = makePatient(p.ids(), p.f.organization.id, p.f.provider.id);
+        patient.lastName = QString::fromLatin1(last);
+        patient.firstName = QStringLiteral("Dana");
+        REQUIRE(repo.save(actor, patient));
+        caseload.append(patient);
+    }
+    Patient theirs = makePatient(p.ids(), p.f.organization.id, other.id);
+    REQUIRE(repo.save(actor, theirs));
+    Patient nobodys = makePatient(p.ids(), p.f.organization.id);
+    REQUIRE(repo.save(actor, nobodys));
+    std::sort(caseload.begin(), caseload.end(), [](const Patient &a, const Patient &b) {
+        return std::tuple(a.lastName.toUtf8(), a.firstName.toUtf8(), a.id.uuid().toRfc4122())
+               < std::tuple(b.lastName.toUtf8(), b.firstName.toUtf8(), b.id.uuid().toRfc4122());
+    });
+
+    const int pageSize = GENERATE(1, 2, 6, 20);
+    CAPTURE(pageSize);
+    QList<Patient> paged;
+    std::optional<PatientPageKey> after;
+    int pages = 0;
+    do {
+        auto page = repo.caseloadPage(actor, p.f.organization.id, p.f.provider.id, after, pageSize);
+        REQUIRE(page);
+        CHECK(page->patients.size() <= pageSize);
+        paged.append(page->patients);
+        after = page->next;
+        REQUIRE(++pages <= 7);
+    } while (after);
+    CHECK(paged == caseload);
+
+    auto theirPage = repo.caseloadPage(actor, p.f.organization.id, other.id, std::nullopt, 10);
+    REQUIRE(theirPage);
+    CHECK(theirPage->patients == QList<Patient>{theirs});
+    CHECK_FALSE(theirPage->next);
+    CHECK(errorKind(repo.caseloadPage(actor, p.f.organization.id, other.id, std::nullopt, -1))
+          == Kind::InvalidArgument);
 }
 
 TEST_CASE("Coverages round-trip with and without an eligibility snapshot")

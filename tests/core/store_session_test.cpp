@@ -10,6 +10,9 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 
+#include <algorithm>
+#include <utility>
+
 using namespace sb;
 using namespace sb::test;
 using Kind = StoreError::Kind;
@@ -358,6 +361,75 @@ TEST_CASE("Sessions list by provider and date range, and by patient, oldest firs
     REQUIRE(forPatient);
     REQUIRE(forPatient->size() == 5);
     CHECK(forPatient->first() == made[2]);
+}
+
+TEST_CASE("A provider's sessions page by first timer tap then id, every one exactly once")
+{
+    Practice p;
+    const QDate today = p.f.draft.dateOfService;
+    const std::int64_t t0 = p.now().toMSecsSinceEpoch() - 600 * minuteMs;
+    // Seven more sessions today: two share a first tap (the id breaks the tie), one has no
+    // tap yet (it sorts first), and one was started before a pause-free stop.
+    QList<Session> expected;
+    for (int i = 0; i < 7; ++i) {
+        Session s = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                     p.f.patient.id, p.f.provider.id, p.f.payer.id);
+        s.dateOfService = today;
+        const std::int64_t start = t0 + (i == 3 ? 2 : 6 - i) * 10 * minuteMs;
+        s.timing = {tap(TimingEventKind::Start, start, 1000),
+                    tap(TimingEventKind::Stop, start + 45 * minuteMs, 1000 + 45 * minuteMs)};
+        if (i == 5) {
+            s.timing.clear();
+        }
+        s.statusTrail = {StatusEntry{SessionStatus::Captured, s.updatedAt, QString()}};
+        REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+        expected.append(s);
+    }
+    Session yesterday = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                         p.f.patient.id, p.f.provider.id, p.f.payer.id);
+    yesterday.dateOfService = today.addDays(-1);
+    yesterday.statusTrail = {StatusEntry{SessionStatus::Captured, yesterday.updatedAt, QString()}};
+    REQUIRE(p.sessions().saveDraft(p.f.actor, yesterday));
+    expected.append(p.load(p.f.draft.id));
+    const auto firstTap = [](const Session &s) {
+        return s.timing.isEmpty() ? std::int64_t{-1} : s.timing.first().wallClockUtc.toMSecsSinceEpoch();
+    };
+    std::sort(expected.begin(), expected.end(), [&](const Session &a, const Session &b) {
+        return std::pair(firstTap(a), a.id.uuid().toRfc4122())
+               < std::pair(firstTap(b), b.id.uuid().toRfc4122());
+    });
+    REQUIRE(expected.first().timing.isEmpty());
+
+    const int pageSize = GENERATE(1, 3, 8, 50);
+    CAPTURE(pageSize);
+    QList<Session> paged;
+    std::optional<SessionPageKey> after;
+    int pages = 0;
+    do {
+        const std::int64_t auditBefore = rowCount(p.store().database(), "audit_log");
+        auto page = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today, today,
+                                                         after, pageSize);
+        REQUIRE(page);
+        CHECK(page->sessions.size() <= pageSize);
+        // One List row per page and one Read row per session on it.
+        CHECK(rowCount(p.store().database(), "audit_log")
+              == auditBefore + 1 + page->sessions.size());
+        paged.append(page->sessions);
+        after = page->next;
+        REQUIRE(++pages <= 9);
+    } while (after);
+    CHECK(paged == expected);
+    CHECK(pages == (int(expected.size()) + pageSize - 1) / pageSize);
+
+    CHECK(errorKind(p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today, today,
+                                                         std::nullopt, 0))
+          == Kind::InvalidArgument);
+    auto none = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id,
+                                                     today.addDays(-400), today.addDays(-399),
+                                                     std::nullopt, 10);
+    REQUIRE(none);
+    CHECK(none->sessions.isEmpty());
+    CHECK_FALSE(none->next);
 }
 
 TEST_CASE("elapsedMs counts running time and excludes pauses")
