@@ -6,6 +6,7 @@
 #include "storehost.h"
 
 #include <QHash>
+#include <QLoggingCategory>
 
 #include <algorithm>
 
@@ -13,109 +14,141 @@ namespace sb::app {
 
 namespace {
 
-/// The whole Today query batch, on the store thread.
-QList<TodayRow> loadToday(WorkerState &state)
+Q_LOGGING_CATEGORY(lcToday, "sessionbook.app.today")
+
+TodayRow::State stateOf(const Session &session)
 {
-    QList<TodayRow> rows;
+    if (session.isSigned()) {
+        return TodayRow::State::Signed;
+    }
+    if (session.timing.isEmpty()) {
+        return TodayRow::State::Stopped;
+    }
+    switch (session.timing.last().kind) {
+    case TimingEventKind::Start:
+    case TimingEventKind::Resume:
+        return TodayRow::State::Running;
+    case TimingEventKind::Pause:
+        return TodayRow::State::Paused;
+    case TimingEventKind::Stop:
+        break;
+    }
+    return TodayRow::State::Stopped;
+}
+
+QString displayName(const Patient &patient)
+{
+    return patient.lastName + QStringLiteral(", ") + patient.firstName;
+}
+
+/**
+ * One page of Today on the store thread, starting at `from`: today's sessions by first tap,
+ * then (once they are all listed) the caseload by name, `limit` rows in all, each with the
+ * warnings of its patient. An error ends the list where it is (logged without PHI).
+ */
+TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
+{
+    TodayPage page;
+    page.next.sessionsDone = page.next.caseloadDone = true;
     if (!state.store || !state.provider || !state.clinician) {
-        return rows;
+        return page;
     }
     Store &store = *state.store;
-    // One transaction for the whole batch: each repository read appends audit rows and would
+    // One transaction for the page: each repository read appends audit rows and would
     // otherwise commit (and fsync the WAL) on its own, twice per patient.
     auto batch = store.database().begin();
     if (!batch) {
-        return rows;
+        qCWarning(lcToday) << "cannot begin a read:" << batch.error().message;
+        return page;
     }
     const QDate today = state.clock.nowUtc().toLocalTime().date();
     const ProviderId providerId = state.provider->id;
-    const auto sessions = store.sessions()
-                              .sessionsForProvider(state.actor, providerId, today, today)
-                              .valueOr(QList<Session>{});
-    const auto credentialing
-        = store.practice().credentialingFor(providerId).valueOr(QList<CredentialingRecord>{});
-    const auto payers = store.practice().payers().valueOr(QList<Payer>{});
-    const auto patients = store.patients()
-                              .patients(state.actor, state.clinician->organizationId)
-                              .valueOr(QList<Patient>{});
-    QHash<PatientId, const Patient *> byId;
-    for (const auto &patient : patients) {
-        byId.insert(patient.id, &patient);
+    QHash<PatientId, Patient> patients;
+    const auto fail = [&page](const char *what, const StoreError &error) {
+        qCWarning(lcToday) << "cannot read" << what << error.message;
+        page.rows.clear();
+        page.next = TodayCursor{{}, true, {}, true};
+        return page;
+    };
+
+    page.next = from;
+    if (!from.sessionsDone) {
+        auto sessions = store.sessions().sessionsForProviderPage(state.actor, providerId, today,
+                                                                 today, from.session, limit);
+        if (!sessions) {
+            return fail("sessions", sessions.error());
+        }
+        for (const Session &session : sessions->sessions) {
+            auto patient = patients.constFind(session.patientId);
+            if (patient == patients.cend()) {
+                auto read = store.patients().patient(state.actor, session.patientId);
+                if (!read) {
+                    return fail("a patient", read.error());
+                }
+                patient = patients.insert(session.patientId, std::move(*read));
+            }
+            TodayRow row;
+            row.patientId = session.patientId;
+            row.patientName = displayName(*patient);
+            row.sessionId = session.id;
+            if (!session.timing.isEmpty()) {
+                row.startedAt = session.timing.first().wallClockUtc.toLocalTime();
+            }
+            row.minutes = int(session.elapsedMs() / 60000);
+            for (const StatusEntry &entry : session.statusTrail) {
+                row.furthestStatus = std::max(row.furthestStatus, int(entry.status));
+            }
+            row.state = stateOf(session);
+            page.rows.append(std::move(row));
+        }
+        page.next.session = sessions->next;
+        page.next.sessionsDone = !sessions->next;
+    }
+    if (page.next.sessionsDone && !from.caseloadDone && page.rows.size() < limit) {
+        auto caseload = store.patients().caseloadPage(state.actor, state.clinician->organizationId,
+                                                      providerId, from.patient,
+                                                      limit - int(page.rows.size()));
+        if (!caseload) {
+            return fail("the caseload", caseload.error());
+        }
+        for (Patient &patient : caseload->patients) {
+            TodayRow row;
+            row.patientId = patient.id;
+            row.patientName = displayName(patient);
+            patients.insert(patient.id, std::move(patient));
+            page.rows.append(std::move(row));
+        }
+        page.next.patient = caseload->next;
+        page.next.caseloadDone = !caseload->next;
+    }
+
+    // The warnings of this page's patients only: their coverages and authorizations, against
+    // this clinician's credentialing (practice records, small and not PHI).
+    const auto credentialing = store.practice().credentialingFor(providerId);
+    const auto payers = store.practice().payers();
+    if (!credentialing || !payers) {
+        return fail("practice records", !credentialing ? credentialing.error() : payers.error());
     }
     QHash<PatientId, CaseloadWarnings> warningsOf;
-    const auto warningsFor = [&](const PatientId &id) {
-        auto found = warningsOf.constFind(id);
+    for (TodayRow &row : page.rows) {
+        auto found = warningsOf.constFind(row.patientId);
         if (found == warningsOf.cend()) {
-            const auto coverages
-                = store.patients().coverages(state.actor, id).valueOr(QList<Coverage>{});
-            const auto auths = store.patients().authorizations(state.actor, id)
-                                   .valueOr(QList<Authorization>{});
-            found = warningsOf.insert(
-                id, caseloadWarnings(today, coverages, auths, credentialing, payers));
-        }
-        return *found;
-    };
-    for (const auto &session : sessions) {
-        const Patient *patient = byId.value(session.patientId);
-        if (patient == nullptr) {
-            continue;
-        }
-        TodayRow row;
-        row.patientId = patient->id.toString();
-        row.patientName = patient->lastName + QStringLiteral(", ") + patient->firstName;
-        row.sessionId = session.id.toString();
-        if (!session.timing.isEmpty()) {
-            row.startedAt = session.timing.first().wallClockUtc.toLocalTime();
-        }
-        row.minutes = int(session.elapsedMs() / 60000);
-        row.isSigned = session.isSigned();
-        if (!session.statusTrail.isEmpty()) {
-            int furthest = 0;
-            for (const StatusEntry &entry : session.statusTrail) {
-                furthest = std::max(furthest, int(entry.status));
+            auto coverages = store.patients().coverages(state.actor, row.patientId);
+            auto authorizations = store.patients().authorizations(state.actor, row.patientId);
+            if (!coverages || !authorizations) {
+                return fail("coverage", !coverages ? coverages.error() : authorizations.error());
             }
-            row.status = SessionTrailModel::labelOf(furthest);
+            found = warningsOf.insert(row.patientId,
+                                      caseloadWarnings(today, *coverages, *authorizations,
+                                                       *credentialing, *payers));
         }
-        row.state = TodayRow::State::Stopped;
-        if (row.isSigned) {
-            row.state = TodayRow::State::Signed;
-        } else if (!session.timing.isEmpty()) {
-            switch (session.timing.last().kind) {
-            case TimingEventKind::Start:
-            case TimingEventKind::Resume:
-                row.state = TodayRow::State::Running;
-                break;
-            case TimingEventKind::Pause:
-                row.state = TodayRow::State::Paused;
-                break;
-            case TimingEventKind::Stop:
-                break;
-            }
-        }
-        const auto warnings = warningsFor(session.patientId);
-        row.warnings = warnings.messages;
-        row.blocking = warnings.blocking;
-        rows.append(row);
+        row.warnings = found->messages;
+        row.blocking = found->blocking;
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const TodayRow &a, const TodayRow &b) {
-        return a.startedAt < b.startedAt;
-    });
-    for (const auto &patient : patients) {
-        if (patient.primaryProviderId != providerId) {
-            continue;
-        }
-        TodayRow row;
-        row.patientId = patient.id.toString();
-        row.patientName = patient.lastName + QStringLiteral(", ") + patient.firstName;
-        const auto warnings = warningsFor(patient.id);
-        row.warnings = warnings.messages;
-        row.blocking = warnings.blocking;
-        rows.append(row);
+    if (auto committed = batch->commit(); !committed) {
+        return fail("(commit)", committed.error());
     }
-    if (!batch->commit()) {
-        return {};
-    }
-    return rows;
+    return page;
 }
 
 } // namespace
@@ -140,24 +173,24 @@ QVariant TodayModel::data(const QModelIndex &index, int role) const
     case PatientNameRole:
         return row.patientName;
     case PatientIdRole:
-        return row.patientId;
+        return row.patientId.toString();
     case SessionIdRole:
-        return row.sessionId;
+        return row.sessionId.isNull() ? QString() : row.sessionId.toString();
     case TimeRole:
         return row.startedAt.isValid() ? row.startedAt.toString(QStringLiteral("HH:mm"))
                                        : QString();
     case MinutesRole:
         return row.minutes;
     case SignedRole:
-        return row.isSigned;
+        return row.state == TodayRow::State::Signed;
     case WarningsRole:
         return row.warnings;
     case BlockingRole:
         return row.blocking;
     case SeenTodayRole:
-        return !row.sessionId.isEmpty();
+        return !row.sessionId.isNull();
     case StatusRole:
-        return row.status;
+        return row.furthestStatus < 0 ? QString() : SessionTrailModel::labelOf(row.furthestStatus);
     case ActiveRole:
         return row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused;
     case StateTextRole:
@@ -193,39 +226,81 @@ QString TodayModel::activeSessionId() const
 {
     for (const TodayRow &row : m_rows) {
         if (row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused) {
-            return row.sessionId;
+            return row.sessionId.toString();
         }
     }
     return {};
 }
 
+bool TodayModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_next.has_value();
+}
+
+void TodayModel::fetchMore(const QModelIndex &parent)
+{
+    // Views ask again while a page is on its way; one page at a time keeps the order.
+    if (parent.isValid() || !m_next || m_fetching || m_loading) {
+        return;
+    }
+    m_fetching = true;
+    const int generation = m_generation;
+    const TodayCursor from = *m_next;
+    const int limit = m_pageSize;
+    m_host.run<TodayPage>(
+        this, [from, limit](WorkerState &state) { return loadTodayPage(state, from, limit); },
+        [this, generation](const TodayPage &page) {
+            if (generation != m_generation) {
+                return;
+            }
+            m_fetching = false;
+            m_next = page.next.atEnd() ? std::nullopt : std::optional(page.next);
+            if (page.rows.isEmpty()) {
+                return;
+            }
+            const int first = int(m_rows.size());
+            beginInsertRows({}, first, first + int(page.rows.size()) - 1);
+            m_rows.append(page.rows);
+            endInsertRows();
+            Q_EMIT countChanged();
+        });
+}
+
 void TodayModel::reload()
 {
     m_loading = true;
+    m_fetching = false;
+    m_next.reset();
     Q_EMIT loadingChanged();
     const int generation = ++m_generation;
-    m_host.run<QList<TodayRow>>(this, &loadToday, [this, generation](const QList<TodayRow> &rows) {
-        if (generation != m_generation) {
-            return;
-        }
-        setRows(rows);
-        m_loading = false;
-        Q_EMIT loadingChanged();
-        Q_EMIT loaded();
-    });
+    const int limit = m_pageSize;
+    m_host.run<TodayPage>(
+        this, [limit](WorkerState &state) { return loadTodayPage(state, TodayCursor{}, limit); },
+        [this, generation](const TodayPage &page) {
+            if (generation != m_generation) {
+                return;
+            }
+            m_next = page.next.atEnd() ? std::nullopt : std::optional(page.next);
+            resetRows(page.rows);
+            m_loading = false;
+            Q_EMIT loadingChanged();
+            Q_EMIT loaded();
+        });
 }
 
 void TodayModel::clear()
 {
     ++m_generation;
-    setRows({});
+    m_next.reset();
+    m_fetching = false;
+    resetRows({});
     if (m_loading) {
         m_loading = false;
         Q_EMIT loadingChanged();
     }
 }
 
-void TodayModel::setRows(QList<TodayRow> rows)
+void TodayModel::resetRows(QList<TodayRow> rows)
 {
     const int before = int(m_rows.size());
     beginResetModel();

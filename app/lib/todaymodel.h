@@ -1,36 +1,63 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "domain/patient.h"
+#include "domain/session.h"
+#include "store/patientrepository.h"
+#include "store/sessionrepository.h"
+
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QStringList>
 #include <QtQmlIntegration>
 
+#include <algorithm>
+#include <optional>
+
 namespace sb::app {
 
 class StoreHost;
 
-/// One row of the Today screen: one of today's sessions, or a patient of the caseload.
+/// One row of the Today screen: one of today's sessions, or a patient of the caseload. Ids are
+/// kept as ids and labels made in data(): a row is what the screen needs and no more.
 struct TodayRow {
     enum class State { None, Running, Paused, Stopped, Signed };
-    QString patientId;
+    PatientId patientId;
     QString patientName;
-    QString sessionId;   ///< Empty on a caseload row.
-    QDateTime startedAt; ///< Local time of today's first timer tap.
+    SessionId sessionId;   ///< Null on a caseload row.
+    QDateTime startedAt;   ///< Local time of today's first timer tap.
     int minutes = 0;
-    bool isSigned = false;
-    QStringList warnings;
-    bool blocking = false;
-    QString status; ///< Translated furthest status of today's session ("Coded"), or empty.
+    int furthestStatus = -1; ///< SessionStatus reached by today's session, or -1.
     State state = State::None;
+    bool blocking = false;
+    QStringList warnings;
+};
+
+/// Where the next page of Today starts: today's sessions first, then the caseload.
+struct TodayCursor {
+    std::optional<SessionPageKey> session;
+    bool sessionsDone = false;
+    std::optional<PatientPageKey> patient;
+    bool caseloadDone = false;
+    [[nodiscard]] bool atEnd() const { return sessionsDone && caseloadDone; }
+};
+
+/// One page of rows and where the one after starts.
+struct TodayPage {
+    QList<TodayRow> rows;
+    TodayCursor next;
 };
 
 /**
- * Today's sessions (one row each, drafts and signed, oldest first; tapping one reopens it),
- * then the clinician's caseload (one row per patient; tapping one starts a new session), each
- * with denial warnings. Rows are loaded in one
- * job on the store thread (reload()) and replaced with one model reset; data() only reads
- * the cached rows and never queries.
+ * Today's sessions (one row each, drafts and signed, by first timer tap; tapping one reopens
+ * it), then the clinician's caseload (one row per patient by name; tapping one starts a new
+ * session), each with denial warnings.
+ *
+ * Rows come in pages of pageSize(): reload() replaces them with the first page (one model
+ * reset), and fetchMore() appends the next page when the view scrolls to the end. Each page
+ * is one job on the store thread, which also reads that page's coverages and authorizations
+ * for the warnings, so a long day costs what is on screen. data() only reads the cached rows
+ * and never queries.
  */
 class TodayModel : public QAbstractListModel {
     Q_OBJECT
@@ -55,33 +82,47 @@ public:
     };
     Q_ENUM(Role)
 
+    static constexpr int defaultPageSize = 50;
+
     explicit TodayModel(StoreHost &host, QObject *parent = nullptr);
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+    [[nodiscard]] bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
     [[nodiscard]] bool loading() const { return m_loading; }
+    /// A page is being read for fetchMore().
+    [[nodiscard]] bool fetching() const { return m_fetching; }
 
-    /// The first of today's sessions whose timer was never stopped (the app was killed or
-    /// locked mid-session), or empty.
+    [[nodiscard]] int pageSize() const { return m_pageSize; }
+    /// Rows per page (at least 1); applies from the next reload or fetch.
+    void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
+
+    /// The first of today's loaded sessions whose timer was never stopped, or empty.
     [[nodiscard]] QString activeSessionId() const;
 
+    /// Replaces the rows with the first page.
     Q_INVOKABLE void reload();
     /// Drops every row (PHI) from memory; called when the app locks.
     Q_INVOKABLE void clear();
-    /// Replaces the rows (the reload result; tests use it directly).
-    void setRows(QList<TodayRow> rows);
 
 Q_SIGNALS:
     void loadingChanged();
     void countChanged();
+    /// The first page of a reload() is in.
     void loaded();
 
 private:
+    void resetRows(QList<TodayRow> rows);
+
     StoreHost &m_host;
     QList<TodayRow> m_rows;
+    std::optional<TodayCursor> m_next; ///< Empty: nothing more to fetch.
+    int m_pageSize = defaultPageSize;
     bool m_loading = false;
-    int m_generation = 0; ///< Results of a reload started before clear() are dropped.
+    bool m_fetching = false;
+    int m_generation = 0; ///< Results of a job started before reload() or clear() are dropped.
 };
 
 } // namespace sb::app

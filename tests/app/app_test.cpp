@@ -13,9 +13,11 @@
 #include <QAbstractItemModelTester>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QSignalSpy>
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <functional>
 
 using namespace sb;
@@ -134,23 +136,15 @@ TEST_CASE("LockController: first run, wrong passcode, lock, auto-lock", "[app]")
     }
 }
 
-TEST_CASE("TodayModel loads the clinician's day in one job; model tester passes", "[app]")
+TEST_CASE("TodayModel loads the clinician's day; model tester passes", "[app]")
 {
     Harness h;
     LockController lock(*h.host);
     TodayModel today(*h.host);
-    static int modelTestFailures = 0;
-    modelTestFailures = 0;
-    static QtMessageHandler previous = nullptr;
-    previous = qInstallMessageHandler(
-        [](QtMsgType type, const QMessageLogContext &context, const QString &message) {
-            if (qstrcmp(context.category, "qt.modeltest") == 0 && type >= QtWarningMsg) {
-                ++modelTestFailures;
-            }
-            previous(type, context, message);
-        });
+    ModelTestGuard guard;
     QAbstractItemModelTester tester(&today,
                                     QAbstractItemModelTester::FailureReportingMode::Warning);
+    CHECK_FALSE(today.canFetchMore({})); // Nothing to fetch before the first reload.
     unlockFirstRun(lock);
     today.reload();
     REQUIRE(waitFor([&] { return !today.loading(); }));
@@ -162,8 +156,161 @@ TEST_CASE("TodayModel loads the clinician's day in one job; model tester passes"
     CHECK(today.roleNames().value(TodayModel::WarningsRole) == QByteArray("warnings"));
     today.clear();
     CHECK(today.rowCount() == 0);
-    qInstallMessageHandler(previous);
-    CHECK(modelTestFailures == 0);
+    CHECK_FALSE(today.canFetchMore({}));
+    CHECK(ModelTestGuard::failures() == 0);
+}
+
+namespace {
+
+/// `count` more patients of the signed-in clinician, each with a stopped session today whose
+/// first tap is `i` minutes after a common start. Returns the patients' ids.
+QList<PatientId> seedDay(WorkerState &state, int count)
+{
+    QList<PatientId> made;
+    Store &store = *state.store;
+    const QDateTime start = state.clock.nowUtc().addSecs(-3 * 3600);
+    for (int i = 0; i < count; ++i) {
+        Patient patient{PatientId(store.ids().next()), state.clinician->organizationId,
+                        QStringLiteral("Paged%1").arg(i), QStringLiteral("Zz%1").arg(i, 3, 10, QChar(u'0')),
+                        QDate(1990, 1, 1), Sex::Unknown, QString(), QString(), QString(),
+                        QString(), QString(), state.provider->id};
+        REQUIRE(store.patients().save(state.actor, patient));
+        Session s;
+        s.id = SessionId(store.ids().next());
+        s.organizationId = state.clinician->organizationId;
+        s.patientId = patient.id;
+        s.providerId = state.provider->id;
+        s.dateOfService = state.clock.nowUtc().toLocalTime().date();
+        const QDateTime tap = start.addSecs(60 * i);
+        s.timing = {TimingEvent{TimingEventKind::Start, tap, 1000, 1, 0},
+                    TimingEvent{TimingEventKind::Stop, tap.addSecs(50 * 60), 1000 + 50 * 60'000, 1, 0}};
+        s.updatedAt = state.clock.nowUtc();
+        REQUIRE(store.sessions().saveDraft(state.actor, s));
+        made.append(patient.id);
+    }
+    return made;
+}
+
+/// Audit rows for coverage reads so far (one per patient whose warnings were computed).
+qint64 coverageReads(WorkerState &state)
+{
+    auto stmt = state.store->database().prepare(
+        "SELECT count(*) FROM audit_log WHERE record_type = 'coverage' AND action = 'list'");
+    REQUIRE(stmt);
+    REQUIRE(stmt->step().valueOr(false));
+    return stmt->int64(0);
+}
+
+} // namespace
+
+TEST_CASE("TodayModel pages its rows: sessions by first tap, then the caseload, each once",
+          "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    TodayModel today(*h.host);
+    ModelTestGuard guard;
+    QAbstractItemModelTester tester(&today,
+                                    QAbstractItemModelTester::FailureReportingMode::Warning);
+    unlockFirstRun(lock);
+    const int extra = 11;
+    const QList<PatientId> seeded
+        = h.onStore<QList<PatientId>>([extra](WorkerState &state) { return seedDay(state, extra); });
+
+    // The whole day in one page: the reference order.
+    today.setPageSize(1000);
+    today.reload();
+    REQUIRE(waitFor([&] { return !today.loading(); }));
+    CHECK_FALSE(today.canFetchMore({}));
+    const auto keyOf = [&](int row) -> QString {
+        const QModelIndex index = today.index(row, 0);
+        return index.data(TodayModel::SessionIdRole).toString() + u'/'
+               + index.data(TodayModel::PatientIdRole).toString();
+    };
+    QStringList whole;
+    for (int row = 0; row < today.rowCount(); ++row) {
+        whole.append(keyOf(row));
+    }
+    REQUIRE(whole.size() > extra);
+    // Sessions (seen today) come first, by first tap; the caseload follows.
+    int sessions = 0;
+    while (sessions < today.rowCount()
+           && today.index(sessions, 0).data(TodayModel::SeenTodayRole).toBool()) {
+        ++sessions;
+    }
+    CHECK(sessions >= extra);
+    for (int row = sessions; row < today.rowCount(); ++row) {
+        CHECK_FALSE(today.index(row, 0).data(TodayModel::SeenTodayRole).toBool());
+    }
+    QStringList seededSessionOrder;
+    for (int row = 0; row < sessions; ++row) {
+        const QString patient = today.index(row, 0).data(TodayModel::PatientIdRole).toString();
+        if (std::any_of(seeded.cbegin(), seeded.cend(),
+                        [&](const PatientId &id) { return id.toString() == patient; })) {
+            seededSessionOrder.append(patient);
+        }
+    }
+    QStringList seededIds;
+    for (const PatientId &id : seeded) {
+        seededIds.append(id.toString());
+    }
+    CHECK(seededSessionOrder == seededIds); // Seeded one minute apart: by first tap.
+    // The caseload is by last name: the seeded "Zz…" patients come last, in order.
+    for (int i = 0; i < extra; ++i) {
+        CHECK(today.index(today.rowCount() - extra + i, 0).data(TodayModel::PatientIdRole)
+              == seeded.at(i).toString());
+    }
+
+    // Pages of 4: the first page only, its patients' warnings only; then page by page.
+    today.setPageSize(4);
+    const qint64 readsBefore = h.onStore<qint64>(&coverageReads);
+    QSignalSpy resets(&today, &QAbstractItemModel::modelReset);
+    QSignalSpy inserts(&today, &QAbstractItemModel::rowsInserted);
+    today.reload();
+    REQUIRE(waitFor([&] { return !today.loading(); }));
+    CHECK(today.rowCount() == 4);
+    CHECK(resets.count() == 1);
+    CHECK(h.onStore<qint64>(&coverageReads) - readsBefore <= 4);
+    // The model tester fetches too (it calls fetchMore() as it checks): every insert is one
+    // page of at most 4 rows, whoever asked for it.
+    QList<int> insertedSizes;
+    QObject::connect(&today, &QAbstractItemModel::rowsInserted, &today,
+                     [&](const QModelIndex &, int first, int last) {
+                         insertedSizes.append(last - first + 1);
+                     });
+    int rounds = 0;
+    while (today.canFetchMore({})) {
+        today.fetchMore({});
+        today.fetchMore({}); // A second call while the page is on its way does nothing.
+        REQUIRE(today.fetching());
+        REQUIRE(waitFor([&] { return !today.fetching(); }));
+        REQUIRE(++rounds <= whole.size());
+    }
+    QStringList paged;
+    for (int row = 0; row < today.rowCount(); ++row) {
+        paged.append(keyOf(row));
+    }
+    CHECK(paged == whole);
+    CHECK(inserts.count() == insertedSizes.size());
+    CHECK(insertedSizes.size() == (whole.size() + 3) / 4 - 1);
+    CHECK(std::all_of(insertedSizes.cbegin(), insertedSizes.cend(),
+                      [](int rows) { return rows >= 1 && rows <= 4; }));
+    CHECK(resets.count() == 1);
+
+    // A page still on its way when the app locks is dropped, not appended after clear().
+    today.reload();
+    REQUIRE(waitFor([&] { return !today.loading(); }));
+    today.fetchMore({});
+    REQUIRE(today.fetching());
+    today.clear();
+    QObject settle;
+    bool drained = false;
+    h.host->run<int>(&settle, [](WorkerState &) { return 0; }, [&drained](const int &) { drained = true; });
+    REQUIRE(waitFor([&] { return drained; }));
+    QCoreApplication::processEvents();
+    CHECK(today.rowCount() == 0);
+    CHECK_FALSE(today.canFetchMore({}));
+    CHECK(ModelTestGuard::failures() == 0);
 }
 
 TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[app]")
