@@ -74,7 +74,7 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
     page.next = from;
     if (!from.sessionsDone) {
         auto sessions = store.sessions().sessionsForProviderPage(state.actor, providerId, today,
-                                                                 today, from.session, limit);
+                                                                 from.session, limit);
         if (!sessions) {
             return fail("sessions", sessions.error());
         }

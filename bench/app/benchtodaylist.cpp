@@ -8,8 +8,8 @@
 // through every page. Seeding is setup, not measured.
 // Against, in the same process and store: the raw SELECT of all the rows (patient, name,
 // today's session, its first timer tap, signed) into a QList, on the same store thread.
-// Memory once every page is in: heap bytes held by the model's rows (mallinfo2 with one
-// arena, after malloc_trim) and VmRSS from /proc/self/status, before and after.
+// Memory once every page is in: the heap bytes the model's rows hold, as what clear() frees
+// (mallinfo2 with one arena, after malloc_trim), and VmRSS from /proc/self/status likewise.
 // Budget (design.md): model reset <= 30 ms.
 #include "domain/session.h"
 #include "store/database.h"
@@ -250,8 +250,6 @@ int main(int argc, char *argv[])
     for (int r = 0; r < rounds; ++r) {
         // The model, as the app reloads it, then scrolled to the end page by page.
         today.clear();
-        const long long heap0 = heapInUse();
-        const long rss0 = vmRssKb();
         bool loaded = false;
         auto c = QObject::connect(&today, &app::TodayModel::loaded, &today, [&] { loaded = true; });
         const qint64 t0 = clockMs.nsecsElapsed();
@@ -273,17 +271,19 @@ int main(int argc, char *argv[])
             ++pages;
         }
         allPages.push_back(double(clockMs.nsecsElapsed() - t0) / 1e6);
-        modelHeap = heapInUse() - heap0;
-        modelRssKb = vmRssKb() - rss0;
+        // What the rows hold is what clear() frees: SQLite's page cache, grown by the reads,
+        // stays and is not the model's.
+        const long long heapLoaded = heapInUse();
+        const long rssLoaded = vmRssKb();
         modelRows = today.rowCount();
         today.clear();
+        modelHeap = heapLoaded - heapInUse();
+        modelRssKb = rssLoaded - vmRssKb();
 
         // The baseline: raw SELECT into a QList on the same store thread, held on this thread.
         QList<RawRow> held;
         bool got = false;
         double queryMs = 0;
-        const long long rawHeap0 = heapInUse();
-        const long rawRss0 = vmRssKb();
         const qint64 b0 = clockMs.nsecsElapsed();
         host.run<QList<RawRow>>(
             &today,
@@ -302,9 +302,12 @@ int main(int argc, char *argv[])
         const qint64 b1 = clockMs.nsecsElapsed();
         rawTotal.push_back(double(b1 - b0) / 1e6);
         rawQuery.push_back(queryMs);
-        rawHeap = heapInUse() - rawHeap0;
-        rawRssKb = vmRssKb() - rawRss0;
+        const long long rawHeapLoaded = heapInUse();
+        const long rawRssLoaded = vmRssKb();
         rawRows = int(held.size());
+        held = {};
+        rawHeap = rawHeapLoaded - heapInUse();
+        rawRssKb = rawRssLoaded - vmRssKb();
     }
 
     std::printf("bench-today-list: %d sessions seeded today (+ the demo practice), %d rounds,"
@@ -318,8 +321,9 @@ int main(int argc, char *argv[])
     std::printf("  one more page (fetchMore): %.1f ms\n", onePage.empty() ? 0.0 : median(onePage));
     std::printf("  scrolled to the end: %d rows in %d pages, %.1f ms; ratio to the raw SELECT"
                 " %.1fx\n", modelRows, pages, median(allPages), median(allPages) / median(rawTotal));
-    std::printf("  memory held with every page in: model rows %.1f KiB heap (%.0f B/row), VmRSS"
-                " %+ld KiB; raw QList %.1f KiB heap (%.0f B/row), VmRSS %+ld KiB; ratio %.2fx\n",
+    std::printf("  memory held with every page in (freed by clear): model rows %.1f KiB heap"
+                " (%.0f B/row), VmRSS %ld KiB; raw QList %.1f KiB heap (%.0f B/row), VmRSS %ld"
+                " KiB; ratio %.2fx\n",
                 double(modelHeap) / 1024, double(modelHeap) / std::max(1, modelRows), modelRssKb,
                 double(rawHeap) / 1024, double(rawHeap) / std::max(1, rawRows), rawRssKb,
                 double(modelHeap) / double(std::max(1LL, rawHeap)));

@@ -464,8 +464,21 @@ CREATE TABLE sync_tasks (
 CREATE INDEX sync_tasks_open ON sync_tasks(done, created_at);
 )sql";
 
-constexpr std::array<MigrationStep, 6> steps{
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}}};
+// v7: each session keeps the wall clock of its first timer tap (-1 before the first tap), so a
+// day's list pages by it through an index instead of reading every session's taps per page.
+// Derived from the taps, which a signed session can no longer change; the v2 trigger does not
+// guard the column, so the backfill reaches signed sessions too.
+constexpr const char *v7 = R"sql(
+ALTER TABLE sessions ADD COLUMN first_tap_ms INTEGER NOT NULL DEFAULT -1;
+UPDATE sessions SET first_tap_ms = COALESCE(
+    (SELECT t.wall_ms FROM session_timing t WHERE t.session_id = sessions.id
+     ORDER BY t.seq LIMIT 1), -1);
+CREATE INDEX sessions_by_provider_day_first_tap
+    ON sessions(provider_id, date_of_service, first_tap_ms, id);
+)sql";
+
+constexpr std::array<MigrationStep, 7> steps{
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}}};
 
 } // namespace
 

@@ -16,6 +16,16 @@ using detail::one;
 
 constexpr QStringView sessionType = u"session";
 
+/// The stored sort key of a session: its first tap's wall clock in ms UTC, -1 without one (as
+/// the v7 migration computes it from the stored taps).
+std::int64_t firstTapMs(const Session &s)
+{
+    if (s.timing.isEmpty() || !s.timing.first().wallClockUtc.isValid()) {
+        return -1;
+    }
+    return s.timing.first().wallClockUtc.toMSecsSinceEpoch();
+}
+
 /// Length-prefixed fields so that moving text between fields changes the hash.
 class CanonicalHash {
 public:
@@ -174,7 +184,8 @@ StoreResult<bool> SessionRepository::writeDraftRows(const Session &s)
     SB_TRY_ASSIGN(upsert, m_db.prepare(
         "INSERT INTO sessions (id, organization_id, patient_id, provider_id, payer_id, "
         "date_of_service, service, modality, patient_location, interactive_complexity, "
-        "note_template, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "note_template, note, updated_at, first_tap_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET organization_id = excluded.organization_id, "
         "patient_id = excluded.patient_id, provider_id = excluded.provider_id, "
         "payer_id = excluded.payer_id, date_of_service = excluded.date_of_service, "
@@ -182,12 +193,12 @@ StoreResult<bool> SessionRepository::writeDraftRows(const Session &s)
         "patient_location = excluded.patient_location, "
         "interactive_complexity = excluded.interactive_complexity, "
         "note_template = excluded.note_template, note = excluded.note, "
-        "updated_at = excluded.updated_at"));
+        "updated_at = excluded.updated_at, first_tap_ms = excluded.first_tap_ms"));
     upsert.bind(1, s.id).bind(2, s.organizationId).bind(3, s.patientId).bind(4, s.providerId)
         .bind(5, s.payerId).bind(6, s.dateOfService).bind(7, toName(s.service))
         .bind(8, toName(s.modality)).bind(9, toName(s.patientLocation))
         .bind(10, s.interactiveComplexity).bind(11, s.noteTemplate).bind(12, s.note)
-        .bind(13, s.updatedAt);
+        .bind(13, s.updatedAt).bind(14, firstTapMs(s));
     SB_TRY(upsert.run());
 
     if (existed) {
@@ -413,7 +424,7 @@ StoreResult<QList<Session>> SessionRepository::sessionsForProvider(const Actor &
 }
 
 StoreResult<SessionPage> SessionRepository::sessionsForProviderPage(
-    const Actor &actor, const ProviderId &provider, const QDate &from, const QDate &to,
+    const Actor &actor, const ProviderId &provider, const QDate &day,
     const std::optional<SessionPageKey> &after, int limit)
 {
     if (limit <= 0) {
@@ -424,24 +435,21 @@ StoreResult<SessionPage> SessionRepository::sessionsForProviderPage(
     SessionPage page;
     QList<SessionPageKey> keys;
     {
-        // Keyset paging (not OFFSET): a page costs the same wherever it starts, and a session
-        // added meanwhile does not shift the rows after it. One row past the limit tells
-        // whether another page follows.
+        // Keyset paging (not OFFSET) on the (provider, day, first tap, id) index: a page costs
+        // the same wherever it starts, and a session added meanwhile does not shift the rows
+        // after it. One row past the limit tells whether another page follows.
         SB_TRY_ASSIGN(stmt, m_db.prepare(
-            "SELECT id, first_tap FROM ("
-            " SELECT s.id AS id, COALESCE((SELECT t.wall_ms FROM session_timing t"
-            "  WHERE t.session_id = s.id ORDER BY t.seq LIMIT 1), -1) AS first_tap"
-            " FROM sessions s"
-            " WHERE s.provider_id = ?1 AND s.date_of_service BETWEEN ?2 AND ?3)"
-            " WHERE (first_tap, id) > (?4, ?5) ORDER BY first_tap, id LIMIT ?6"));
-        stmt.bind(1, provider).bind(2, from).bind(3, to);
+            "SELECT id, first_tap_ms FROM sessions"
+            " WHERE provider_id = ?1 AND date_of_service = ?2 AND (first_tap_ms, id) > (?3, ?4)"
+            " ORDER BY first_tap_ms, id LIMIT ?5"));
+        stmt.bind(1, provider).bind(2, day);
         if (after) {
-            stmt.bind(4, after->firstTapMs).bind(5, after->id);
+            stmt.bind(3, after->firstTapMs).bind(4, after->id);
         } else {
             // Before every key: taps are >= -1 and an empty blob sorts before every id.
-            stmt.bind(4, std::int64_t{-2}).bind(5, QByteArray(""));
+            stmt.bind(3, std::int64_t{-2}).bind(4, QByteArray(""));
         }
-        stmt.bind(6, limit + 1);
+        stmt.bind(5, limit + 1);
         for (;;) {
             SB_TRY_ASSIGN(row, stmt.step());
             if (!row) {

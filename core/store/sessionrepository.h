@@ -65,13 +65,13 @@ public:
     StoreResult<QList<Session>> sessionsForProvider(const Actor &actor, const ProviderId &provider,
                                                     const QDate &from, const QDate &to);
     /**
-     * At most `limit` of a provider's sessions with a date of service in [from, to], ordered by
-     * their first timer tap then id, starting after `after` (from the first when empty). For
-     * lists that page their rows. Audited like sessionsForProvider(), per page.
+     * At most `limit` of a provider's sessions with `day` as date of service, ordered by their
+     * first timer tap then id, starting after `after` (from the first when empty). For lists
+     * that page their rows; a page is an index range, wherever it starts. Audited like
+     * sessionsForProvider(), per page.
      */
     StoreResult<SessionPage> sessionsForProviderPage(const Actor &actor,
-                                                     const ProviderId &provider,
-                                                     const QDate &from, const QDate &to,
+                                                     const ProviderId &provider, const QDate &day,
                                                      const std::optional<SessionPageKey> &after,
                                                      int limit);
     /// A patient's sessions, oldest first; audited like sessionsForProvider().

@@ -426,6 +426,18 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
             REQUIRE(first.hasValue());
             REQUIRE_FALSE(first->isEmpty());
             CHECK(first->first().hash == chain.first().hash);
+
+            // Version 7 keeps each session's first tap for paging; the migration fills it in.
+            for (const Session *s : {&seed.draft, &seed.signedSession}) {
+                auto firstTap = store.database().prepare(
+                    "SELECT first_tap_ms FROM sessions WHERE id = ?");
+                REQUIRE(firstTap.hasValue());
+                firstTap->bind(1, s->id);
+                REQUIRE(*firstTap->step());
+                CHECK(firstTap->int64(0)
+                      == (s->timing.isEmpty() ? -1
+                                              : s->timing.first().wallClockUtc.toMSecsSinceEpoch()));
+            }
         }
     }
 }

@@ -407,8 +407,8 @@ TEST_CASE("A provider's sessions page by first timer tap then id, every one exac
     int pages = 0;
     do {
         const std::int64_t auditBefore = rowCount(p.store().database(), "audit_log");
-        auto page = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today, today,
-                                                         after, pageSize);
+        auto page = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today, after,
+                                                         pageSize);
         REQUIRE(page);
         CHECK(page->sessions.size() <= pageSize);
         // One List row per page and one Read row per session on it.
@@ -421,12 +421,21 @@ TEST_CASE("A provider's sessions page by first timer tap then id, every one exac
     CHECK(paged == expected);
     CHECK(pages == (int(expected.size()) + pageSize - 1) / pageSize);
 
-    CHECK(errorKind(p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today, today,
+    // A draft that gets its first tap moves to where the tap puts it.
+    Session late = expected.takeFirst();
+    late.timing = {tap(TimingEventKind::Start, t0 + 900 * minuteMs, 5000)};
+    REQUIRE(p.sessions().saveDraft(p.f.actor, late));
+    expected.append(p.load(late.id));
+    auto whole = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today,
+                                                      std::nullopt, 50);
+    REQUIRE(whole);
+    CHECK(whole->sessions == expected);
+
+    CHECK(errorKind(p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today,
                                                          std::nullopt, 0))
           == Kind::InvalidArgument);
     auto none = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id,
-                                                     today.addDays(-400), today.addDays(-399),
-                                                     std::nullopt, 10);
+                                                     today.addDays(-400), std::nullopt, 10);
     REQUIRE(none);
     CHECK(none->sessions.isEmpty());
     CHECK_FALSE(none->next);
