@@ -7,6 +7,8 @@
 
 #include <QList>
 
+#include <optional>
+
 namespace sb {
 
 class Database;
@@ -48,6 +50,15 @@ public:
     /// List row for the query and one Read row per session returned.
     StoreResult<QList<Session>> sessionsForProvider(const Actor &actor, const ProviderId &provider,
                                                     const QDate &from, const QDate &to);
+    /**
+     * The provider's session whose timer was never stopped: unsigned, its last timing event a
+     * Start, Resume or Pause, on any date (started before midnight or before a reboot counts).
+     * With several, the one tapped last. Lets an app killed mid-session put it back on screen
+     * without listing the day. Audited as one List row for the query and one Read row for the
+     * session found.
+     */
+    StoreResult<std::optional<SessionId>> interruptedSession(const Actor &actor,
+                                                             const ProviderId &provider);
     /// A patient's sessions, oldest first; audited like sessionsForProvider().
     StoreResult<QList<Session>> sessionsForPatient(const Actor &actor, const PatientId &patient);
 
