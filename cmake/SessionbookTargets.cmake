@@ -24,11 +24,16 @@ function(sessionbook_configure_target target)
 endfunction()
 
 # A Catch2 test executable registered with CTest under a label (core, sync, platform, app,
-# qml, integration). Usage: sessionbook_add_test(NAME LABEL <label> SOURCES ... LINKS ...)
+# qml, integration). Usage: sessionbook_add_test(NAME LABEL <label> SOURCES ... LINKS ...);
+# OWN_MAIN for a test that brings its main() (one that runs itself as a child process).
 function(sessionbook_add_test name)
-    cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "SOURCES;LINKS" ${ARGN})
+    cmake_parse_arguments(ARG "OWN_MAIN" "LABEL;TIMEOUT" "SOURCES;LINKS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
-    target_link_libraries(${name} PRIVATE Catch2::Catch2WithMain ${ARG_LINKS})
+    if(ARG_OWN_MAIN)
+        target_link_libraries(${name} PRIVATE Catch2::Catch2 ${ARG_LINKS})
+    else()
+        target_link_libraries(${name} PRIVATE Catch2::Catch2WithMain ${ARG_LINKS})
+    endif()
     target_compile_definitions(${name} PRIVATE
         SESSIONBOOK_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
         SESSIONBOOK_BIN_DIR="${PROJECT_BINARY_DIR}/bin")

@@ -508,6 +508,11 @@ int main(int argc, char *argv[])
     }
 
     using sb::app::LockController;
+    // First after an unlock (or a restart after the app was killed mid-session): the session
+    // that was on screen, or one whose timer was never stopped, comes back, its time counted
+    // from the stored taps; Today and sync load behind it.
+    QObject::connect(&lock, &LockController::unlocked, &capture,
+                     &sb::app::SessionController::resumeInterrupted);
     QObject::connect(&lock, &LockController::unlocked, &today, &sb::app::TodayModel::reload);
     QObject::connect(&lock, &LockController::unlocked, &bridge, &sb::app::SyncBridge::start);
     QObject::connect(&lock, &LockController::unlocked, &tasks, &sb::app::TaskModel::reload);
@@ -516,29 +521,19 @@ int main(int argc, char *argv[])
     QObject::connect(&lock, &LockController::locked, &trail, &sb::app::SessionTrailModel::clear);
     QObject::connect(&lock, &LockController::locked, &enrollment,
                      &sb::app::EnrollmentController::handleLocked);
-    // Before the store closes: a note typed in the last second is saved, not lost.
+    // Before the store closes: a note typed in the last second is saved, then the open
+    // session (PHI) leaves memory until the unlock brings it back.
     QObject::connect(&lock, &LockController::locked, &capture,
-                     &sb::app::SessionController::flushNote);
+                     &sb::app::SessionController::handleLocked);
     QObject::connect(&lock, &LockController::locked, &bridge, &sb::app::SyncBridge::stop);
-    // After an unlock (or a restart after the app was killed mid-session), a session whose
-    // timer was never stopped comes back on screen, its time counted from the stored taps.
-    bool resumeChecked = false;
-    QObject::connect(&lock, &LockController::unlocked, &today, [&resumeChecked] {
-        resumeChecked = false;
-    });
-    QObject::connect(&today, &sb::app::TodayModel::loaded, &capture, [&] {
-        if (resumeChecked) {
-            return;
-        }
-        resumeChecked = true;
-        if (const QString active = today.activeSessionId();
-            !active.isEmpty() && capture.phase() == sb::app::SessionController::Idle) {
-            capture.open(active);
+    // Today lists the day's sessions with their phase: started, paused, stopped, signed. Not
+    // while locked: the lock drops the session (a phase change), and a reload then would
+    // bring the day's names back into memory before the store closes.
+    QObject::connect(&capture, &sb::app::SessionController::phaseChanged, &today, [&] {
+        if (lock.state() == LockController::Unlocked) {
+            today.reload();
         }
     });
-    // Today lists the day's sessions with their phase: started, paused, stopped, signed.
-    QObject::connect(&capture, &sb::app::SessionController::phaseChanged, &today,
-                     &sb::app::TodayModel::reload);
     QObject::connect(&sync, &sb::app::SyncStatus::syncRequested, &bridge,
                      &sb::app::SyncBridge::syncNow);
     QObject::connect(&bridge, &sb::app::SyncBridge::identityChanged, &lock,

@@ -11,6 +11,8 @@
 
 #include <QLocale>
 
+#include <utility>
+
 namespace sb::app {
 
 namespace {
@@ -21,14 +23,6 @@ struct Started {
     coding::SessionFacts facts;
     CaseloadWarnings caseload;
     QString error;
-};
-
-/// What open() needs from the store: the stored session, its patient and its coding facts.
-struct Opened {
-    std::optional<Session> session;
-    QString patientName;
-    coding::SessionFacts facts;
-    CaseloadWarnings caseload;
 };
 
 /// The coding facts and caseload warnings of `s`, and its payer when it has none yet.
@@ -115,6 +109,39 @@ QString roleText(ParticipantRole role)
 bool isGroup(ServiceKind kind)
 {
     return kind == ServiceKind::Group || kind == ServiceKind::MultipleFamilyGroup;
+}
+
+} // namespace
+
+/// What open() and resumeInterrupted() need from the store: the stored session, its patient
+/// and its coding facts.
+struct SessionController::Opened {
+    std::optional<Session> session;
+    QString patientName;
+    coding::SessionFacts facts;
+    CaseloadWarnings caseload;
+};
+
+namespace {
+
+/// One of the signed-in clinician's sessions with its context; empty for anyone else's.
+SessionController::Opened loadOpened(WorkerState &state, const SessionId &id)
+{
+    SessionController::Opened out;
+    if (!state.store || !state.provider || !state.clinician) {
+        return out;
+    }
+    auto stored = state.store->sessions().session(state.actor, id);
+    if (!stored || stored->providerId != state.provider->id) {
+        return out; // only the clinician's own sessions
+    }
+    Session s = stored.value();
+    if (auto patient = state.store->patients().patient(state.actor, s.patientId)) {
+        out.patientName = patient->lastName + QStringLiteral(", ") + patient->firstName;
+    }
+    loadContext(state, s, out.facts, out.caseload);
+    out.session = s;
+    return out;
 }
 
 } // namespace
@@ -367,6 +394,7 @@ void SessionController::start(const QString &patientId, const QString &patientNa
         m_search->loadIndex();
     }
     const PatientId id = *patient;
+    const int epoch = m_lockEpoch;
     writeStarted();
     m_host.run<Started>(
         this,
@@ -388,8 +416,11 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             out.session = s;
             return out;
         },
-        [this](const Started &started) {
+        [this, epoch](const Started &started) {
             writeFinished();
+            if (epoch != m_lockEpoch) {
+                return; // locked before the Start tap: nothing was stored, nothing is kept
+            }
             if (!started.session) {
                 setError(tr("The session could not be started."));
                 return;
@@ -463,28 +494,16 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
         m_search->loadIndex();
     }
     const SessionId wanted = *id;
+    const int epoch = m_lockEpoch;
     writeStarted();
     m_host.run<Opened>(
-        this,
-        [wanted](WorkerState &state) {
-            Opened out;
-            if (!state.store || !state.provider || !state.clinician) {
-                return out;
-            }
-            auto stored = state.store->sessions().session(state.actor, wanted);
-            if (!stored || stored->providerId != state.provider->id) {
-                return out; // only the clinician's own sessions
-            }
-            Session s = stored.value();
-            if (auto patient = state.store->patients().patient(state.actor, s.patientId)) {
-                out.patientName = patient->lastName + QStringLiteral(", ") + patient->firstName;
-            }
-            loadContext(state, s, out.facts, out.caseload);
-            out.session = s;
-            return out;
-        },
-        [this, forAddendum](const Opened &opened) {
+        this, [wanted](WorkerState &state) { return loadOpened(state, wanted); },
+        [this, forAddendum, epoch](const Opened &opened) {
             writeFinished();
+            if (epoch != m_lockEpoch) {
+                rememberForUnlock(opened, forAddendum);
+                return;
+            }
             if (!opened.session) {
                 setError(tr("The session could not be opened."));
                 return;
@@ -492,34 +511,102 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
             if (m_phase == Running || m_phase == Paused) {
                 return; // a session was started meanwhile; it wins
             }
-            setError({});
-            m_session = opened.session;
-            m_patientName = opened.patientName;
-            m_facts = opened.facts;
-            m_caseload = opened.caseload;
-            m_noteDirty = false;
-            setDiagnosisMessage({});
-            const Phase phase = phaseOf(*m_session);
-            const bool samePhase = phase == m_phase;
-            setPhase(phase);
-            if (phase == Running) {
-                m_tick.start();
-            } else {
-                m_tick.stop();
-            }
-            setAddendumRequested(forAddendum && phase == Signed);
-            if (samePhase) {
-                Q_EMIT phaseChanged(); // patientName and sessionId notify with the phase
-            }
-            Q_EMIT elapsedChanged();
-            Q_EMIT detailsChanged();
-            Q_EMIT diagnosesChanged();
-            Q_EMIT noteChanged();
-            Q_EMIT noteStatusChanged();
-            Q_EMIT addendaChanged();
-            refreshReadiness();
-            Q_EMIT sessionOpened();
+            showOpened(opened, forAddendum);
         });
+}
+
+void SessionController::showOpened(const Opened &opened, bool forAddendum)
+{
+    setError({});
+    m_session = opened.session;
+    m_patientName = opened.patientName;
+    m_facts = opened.facts;
+    m_caseload = opened.caseload;
+    m_noteDirty = false;
+    setDiagnosisMessage({});
+    const Phase phase = phaseOf(*m_session);
+    const bool samePhase = phase == m_phase;
+    setPhase(phase);
+    if (phase == Running) {
+        m_tick.start();
+    } else {
+        m_tick.stop();
+    }
+    setAddendumRequested(forAddendum && phase == Signed);
+    if (samePhase) {
+        Q_EMIT phaseChanged(); // patientName and sessionId notify with the phase
+    }
+    Q_EMIT elapsedChanged();
+    Q_EMIT detailsChanged();
+    Q_EMIT diagnosesChanged();
+    Q_EMIT noteChanged();
+    Q_EMIT noteStatusChanged();
+    Q_EMIT addendaChanged();
+    refreshReadiness();
+    Q_EMIT sessionOpened();
+}
+
+void SessionController::rememberForUnlock(const Opened &opened, bool forAddendum)
+{
+    if (opened.session && !m_resumeId) {
+        m_resumeId = opened.session->id;
+        m_resumeForAddendum = forAddendum;
+    }
+}
+
+void SessionController::resumeInterrupted()
+{
+    const std::optional<SessionId> remembered = std::exchange(m_resumeId, std::nullopt);
+    const bool forAddendum = std::exchange(m_resumeForAddendum, false);
+    if (m_phase != Idle) {
+        return;
+    }
+    const int epoch = m_lockEpoch;
+    writeStarted();
+    m_host.run<Opened>(
+        this,
+        [remembered](WorkerState &state) {
+            Opened out;
+            if (!state.store || !state.provider) {
+                return out;
+            }
+            if (remembered) {
+                out = loadOpened(state, *remembered);
+            }
+            if (!out.session) {
+                auto found =
+                    state.store->sessions().interruptedSession(state.actor, state.provider->id);
+                if (found && found->has_value()) {
+                    out = loadOpened(state, **found);
+                }
+            }
+            return out;
+        },
+        [this, forAddendum, epoch](const Opened &opened) {
+            writeFinished();
+            if (epoch != m_lockEpoch) {
+                rememberForUnlock(opened, forAddendum);
+                return;
+            }
+            if (!opened.session || m_phase != Idle) {
+                return; // nothing to resume, or the clinician opened something meanwhile
+            }
+            if (!m_search->ready()) {
+                m_search->loadIndex();
+            }
+            showOpened(opened, forAddendum);
+        });
+}
+
+void SessionController::handleLocked()
+{
+    flushNote(); // posted before the lock's close job, so it is stored first
+    ++m_lockEpoch;
+    if (m_session) {
+        m_resumeId = m_session->id;
+        m_resumeForAddendum = m_addendumRequested;
+    }
+    dropSession();
 }
 
 void SessionController::pause()
@@ -599,6 +686,7 @@ void SessionController::sign()
     }
     flushNote(); // queued before the signature on the same thread: the signed note is current
     const SessionId id = m_session->id;
+    const int epoch = m_lockEpoch;
     writeStarted();
     m_host.run<SignedResult>(
         this,
@@ -616,8 +704,11 @@ void SessionController::sign()
                                                     state.clock.nowUtc());
             return signature ? SignedResult{signature.value()} : SignedResult{};
         },
-        [this](const SignedResult &result) {
+        [this, epoch](const SignedResult &result) {
             writeFinished();
+            if (epoch != m_lockEpoch) {
+                return; // locked meanwhile: the session reopens from the store, signed or not
+            }
             if (!result.signature) {
                 setError(tr("Signing failed; the draft is kept."));
                 return;
@@ -637,11 +728,18 @@ void SessionController::close()
         return;
     }
     flushNote();
+    dropSession();
+}
+
+void SessionController::dropSession()
+{
     m_autosave.stop();
     m_session.reset();
+    m_noteDirty = false;
     m_tick.stop();
     setAddendumRequested(false);
     m_patientName.clear();
+    m_facts = {};
     m_caseload = {};
     setError({});
     setDiagnosisMessage({});
@@ -870,6 +968,7 @@ void SessionController::addAddendum(const QString &text)
         return;
     }
     const SessionId id = m_session->id;
+    const int epoch = m_lockEpoch;
     writeStarted();
     m_host.run<AddendumResult>(
         this,
@@ -888,8 +987,11 @@ void SessionController::addAddendum(const QString &text)
                                                                           addendum);
             return stored ? AddendumResult{addendum} : AddendumResult{};
         },
-        [this](const AddendumResult &result) {
+        [this, epoch](const AddendumResult &result) {
             writeFinished();
+            if (epoch != m_lockEpoch) {
+                return; // locked meanwhile: the session reopens from the store with it
+            }
             if (!result.addendum) {
                 setError(tr("The addendum could not be signed; your text is kept."));
                 return;

@@ -28,7 +28,8 @@ class StoreHost;
  * is saved 1 s after typing stops and whenever the screen is left or the session signed.
  * The note is PHI: it is never logged and never part of an error text. Signing needs every
  * blocking readiness item resolved; a signed session is read-only and later changes are
- * signed addenda, enqueued for sync in the same transaction.
+ * signed addenda, enqueued for sync in the same transaction. While the app is locked the
+ * controller holds no PHI, only the id of the session to bring back after the unlock.
  */
 class SessionController : public QObject {
     Q_OBJECT
@@ -130,6 +131,19 @@ public:
     Q_INVOKABLE void open(const QString &sessionId);
     /// open() for an office task: the signed session opens with the addendum editor.
     Q_INVOKABLE void openForAddendum(const QString &sessionId);
+    /**
+     * After an unlock (the app's start included): when nothing is on screen, reopens the
+     * session that was on screen when the app locked, else the clinician's session whose
+     * timer was never stopped (an app killed mid-session), as open() does. Asks the store,
+     * not Today, so it finds a session started on another day or not among Today's rows.
+     */
+    Q_INVOKABLE void resumeInterrupted();
+    /**
+     * The app locked: saves a pending note (queued before the store closes), then drops the
+     * session and everything PHI from memory, keeping only its id for resumeInterrupted().
+     * No timer tap: a running timer keeps running in its stored events.
+     */
+    Q_INVOKABLE void handleLocked();
     Q_INVOKABLE void pause();
     Q_INVOKABLE void resume();
     Q_INVOKABLE void stop();
@@ -168,6 +182,9 @@ public:
     /// The headed sections a template inserts; empty for an unknown name.
     static QString templateText(const QString &name);
 
+    /// What an open or resume job reports back to the GUI thread.
+    struct Opened;
+
 Q_SIGNALS:
     void phaseChanged();
     void elapsedChanged();
@@ -198,6 +215,11 @@ private:
     void writeFinished();
     void refreshReadiness();
     void openSession(const QString &sessionId, bool forAddendum);
+    void showOpened(const Opened &opened, bool forAddendum);
+    /// A job's session came back after a lock: reopened after the unlock instead.
+    void rememberForUnlock(const Opened &opened, bool forAddendum);
+    /// Forgets the session and every PHI field (close() and handleLocked()).
+    void dropSession();
     void setAddendumRequested(bool on);
 
     StoreHost &m_host;
@@ -213,6 +235,11 @@ private:
     bool m_noteDirty = false;
     bool m_canSign = false;
     bool m_addendumRequested = false;
+    /// Bumped by each lock: a job posted before it must not bring PHI back into memory.
+    int m_lockEpoch = 0;
+    /// The session on screen when the app locked, for resumeInterrupted().
+    std::optional<SessionId> m_resumeId;
+    bool m_resumeForAddendum = false;
     QTimer m_tick;
     QTimer m_autosave;
     DiagnosisSearchModel *m_search = nullptr;

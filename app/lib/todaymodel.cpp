@@ -222,16 +222,6 @@ QHash<int, QByteArray> TodayModel::roleNames() const
             {StateTextRole, "stateText"}, {ActiveRole, "active"}};
 }
 
-QString TodayModel::activeSessionId() const
-{
-    for (const TodayRow &row : m_rows) {
-        if (row.state == TodayRow::State::Running || row.state == TodayRow::State::Paused) {
-            return row.sessionId.toString();
-        }
-    }
-    return {};
-}
-
 bool TodayModel::canFetchMore(const QModelIndex &parent) const
 {
     return !parent.isValid() && m_next.has_value();

@@ -99,9 +99,6 @@ public:
     /// Rows per page (at least 1); applies from the next reload or fetch.
     void setPageSize(int rows) { m_pageSize = std::max(1, rows); }
 
-    /// The first of today's loaded sessions whose timer was never stopped, or empty.
-    [[nodiscard]] QString activeSessionId() const;
-
     /// Replaces the rows with the first page.
     Q_INVOKABLE void reload();
     /// Drops every row (PHI) from memory; called when the app locks.

@@ -475,6 +475,35 @@ StoreResult<SessionPage> SessionRepository::sessionsForProviderPage(
     return page;
 }
 
+StoreResult<std::optional<SessionId>>
+SessionRepository::interruptedSession(const Actor &actor, const ProviderId &provider)
+{
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    std::optional<SessionId> found;
+    {
+        // The last tap of each unsigned session of the provider; the newest open one wins.
+        SB_TRY_ASSIGN(stmt, m_db.prepare(
+            "SELECT s.id FROM sessions s JOIN session_timing t ON t.session_id = s.id "
+            "WHERE s.provider_id = ? AND s.signed_at IS NULL "
+            "AND t.seq = (SELECT max(seq) FROM session_timing WHERE session_id = s.id) "
+            "AND t.kind IN (?, ?, ?) "
+            "ORDER BY t.wall_ms DESC, s.id DESC LIMIT 1"));
+        stmt.bind(1, provider).bind(2, toName(TimingEventKind::Start))
+            .bind(3, toName(TimingEventKind::Resume)).bind(4, toName(TimingEventKind::Pause));
+        SB_TRY_ASSIGN(row, stmt.step());
+        if (row) {
+            found = stmt.id<SessionId>(0);
+        }
+    }
+    // The query is audited even when it finds nothing; the session found is a read of it.
+    SB_TRY(m_audit.append(actor, AuditAction::List, sessionType, provider.uuid()));
+    if (found) {
+        SB_TRY(m_audit.append(actor, AuditAction::Read, sessionType, found->uuid()));
+    }
+    SB_TRY(tx.commit());
+    return found;
+}
+
 StoreResult<QList<Session>> SessionRepository::sessionsForPatient(const Actor &actor,
                                                                   const PatientId &patient)
 {

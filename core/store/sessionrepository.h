@@ -74,6 +74,15 @@ public:
                                                      const ProviderId &provider, const QDate &day,
                                                      const std::optional<SessionPageKey> &after,
                                                      int limit);
+    /**
+     * The provider's session whose timer was never stopped: unsigned, its last timing event a
+     * Start, Resume or Pause, on any date (started before midnight or before a reboot counts).
+     * With several, the one tapped last. Lets an app killed mid-session put it back on screen
+     * without listing the day. Audited as one List row for the query and one Read row for the
+     * session found.
+     */
+    StoreResult<std::optional<SessionId>> interruptedSession(const Actor &actor,
+                                                             const ProviderId &provider);
     /// A patient's sessions, oldest first; audited like sessionsForProvider().
     StoreResult<QList<Session>> sessionsForPatient(const Actor &actor, const PatientId &patient);
 

@@ -2,7 +2,8 @@
 #pragma once
 
 // What the app tests share: a QCoreApplication, waiting on the event loop, and a StoreHost on
-// a fresh directory with the FAKE keystore, a fast KDF and the demo practice.
+// a fresh directory (or one shared with another process) with the FAKE keystore, a fast KDF
+// and the demo practice.
 
 #include "lockcontroller.h"
 #include "secretstore.h"
@@ -11,12 +12,14 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDir>
 
 #include <catch2/catch_test_macros.hpp>
 
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace sb::app::testing {
 
@@ -67,33 +70,78 @@ inline bool waitFor(const std::function<bool()> &done, int timeoutMs = 20000)
 
 /// A store host on a fresh directory with the FAKE keystore, a fast KDF and the demo practice.
 struct Harness {
-    sb::test::TempDir dir;
+    /// The fresh directory; none when one is given (a killed child leaves nothing behind).
+    std::unique_ptr<sb::test::TempDir> dir;
     ManualClock clock{QDateTime::currentMSecsSinceEpoch()};
-    FakeFileSecretStore secrets{dir.filePath(QStringLiteral("keystore"))};
+    /// Where the vault, keystore and store live: `dir`, or the directory given.
+    QString dataDir;
+    FakeFileSecretStore secrets;
     std::unique_ptr<StoreHost> host;
 
-    Harness()
+    Harness() : Harness(QString()) {}
+
+    /**
+     * On `sharedDir` when given (two processes, one after the other, on the same data), and
+     * on `storeClock` when given instead of `clock`: a ManualClock cannot be shared between
+     * processes, the SystemClock can (same boot, same monotonic counter).
+     */
+    explicit Harness(const QString &sharedDir, const Clock *storeClock = nullptr)
+        : dir(sharedDir.isEmpty() ? std::make_unique<sb::test::TempDir>() : nullptr),
+          dataDir(dir ? dir->path() : sharedDir),
+          secrets(QDir(dataDir).filePath(QStringLiteral("keystore")))
     {
         ensureApp();
         StoreHost::Config config;
-        config.vaultPath = dir.filePath(QStringLiteral("vault.json"));
-        config.storePath = dir.filePath(QStringLiteral("device.db"));
+        config.vaultPath = QDir(dataDir).filePath(QStringLiteral("vault.json"));
+        config.storePath = QDir(dataDir).filePath(QStringLiteral("device.db"));
         config.secrets = &secrets;
-        config.clock = &clock;
+        config.clock = storeClock != nullptr ? storeClock : &clock;
         config.vaultOptions.iterations = 1000;
         config.seedDemo = true;
         host = std::make_unique<StoreHost>(config);
+    }
+
+    /// Runs `work` on the store thread and waits for its result (none after a timeout). No
+    /// Catch2 assertion, so a child process outside any test case may use it.
+    template<typename R>
+    std::optional<R> tryOnStore(std::function<R(WorkerState &)> work)
+    {
+        std::optional<R> result;
+        QObject receiver;
+        host->run<R>(&receiver, std::move(work), [&result](const R &r) { result = r; });
+        waitFor([&] { return result.has_value(); });
+        return result;
     }
 
     /// Runs `work` on the store thread and waits for its result.
     template<typename R>
     R onStore(std::function<R(WorkerState &)> work)
     {
-        std::optional<R> result;
-        QObject receiver;
-        host->run<R>(&receiver, std::move(work), [&result](const R &r) { result = r; });
-        REQUIRE(waitFor([&] { return result.has_value(); }));
+        std::optional<R> result = tryOnStore<R>(std::move(work));
+        REQUIRE(result.has_value());
         return *result;
+    }
+
+    /// {id, "Last, First"} of a patient on the signed-in clinician's caseload (unlocked
+    /// only); empty strings when there is none.
+    std::pair<QString, QString> caseloadPatient()
+    {
+        const auto found = tryOnStore<std::pair<QString, QString>>([](WorkerState &state) {
+            std::pair<QString, QString> out;
+            if (!state.store || !state.provider || !state.clinician) {
+                return out;
+            }
+            const auto all =
+                state.store->patients().patients(state.actor, state.clinician->organizationId);
+            for (const Patient &p : all.valueOr(QList<Patient>{})) {
+                if (p.primaryProviderId == state.provider->id) {
+                    out = {p.id.toString(), p.lastName + QStringLiteral(", ") + p.firstName};
+                    break;
+                }
+            }
+            return out;
+        });
+        return found.value_or(std::pair<QString, QString>{});
     }
 };
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The lock screen's rules: a wrong passcode says so and makes the next try wait longer,
 // without deleting anything; the app locks after the idle time and when it goes to the
-// background. Timers are shortened; the vault's delays run on the manual clock.
+// background; locking drops the open session (PHI) from memory and the unlock brings it
+// back. Timers are shortened; the vault's delays run on the manual clock.
 #include "apptestharness.h"
 #include "catchqt.h"
 #include "lockcontroller.h"
+#include "sessioncontroller.h"
 
 #include <QElapsedTimer>
 #include <QEvent>
@@ -31,6 +33,69 @@ int sessionCount(Harness &h)
         return all ? int(all->size()) : -1;
     });
 }
+
+/// An unlocked app with the capture controller wired to the lock as main.cpp wires it.
+struct LockedCapture {
+    Harness h;
+    LockController lock{*h.host};
+    SessionController capture{*h.host};
+
+    LockedCapture()
+    {
+        QObject::connect(&lock, &LockController::unlocked, &capture,
+                         &SessionController::resumeInterrupted);
+        QObject::connect(&lock, &LockController::locked, &capture,
+                         &SessionController::handleLocked);
+        unlockFirstRun(lock);
+    }
+
+    void settle() { REQUIRE(waitFor([&] { return !capture.busy(); })); }
+
+    QString start()
+    {
+        const auto [patientId, patientName] = h.caseloadPatient();
+        REQUIRE_FALSE(patientId.isEmpty());
+        capture.start(patientId, patientName);
+        REQUIRE(waitFor([&] { return capture.phase() == SessionController::Running; }));
+        settle();
+        return capture.sessionId();
+    }
+
+    /// Locks, then checks that nothing about the session is left in the controller.
+    void lockAndCheckForgotten()
+    {
+        lock.lock();
+        CHECK(capture.phase() == SessionController::Idle);
+        CHECK(capture.sessionId().isEmpty());
+        CHECK_FALSE(capture.session().has_value());
+        CHECK(capture.patientName().isEmpty());
+        CHECK(capture.note().isEmpty());
+        CHECK(capture.noteTemplate().isEmpty());
+        CHECK(capture.diagnoses().isEmpty());
+        CHECK(capture.participants().isEmpty());
+        CHECK(capture.addenda().isEmpty());
+        CHECK(capture.service().isEmpty());
+        CHECK(capture.modality().isEmpty());
+        CHECK(capture.codingHint().isEmpty());
+        CHECK(capture.elapsedSeconds() == 0);
+        CHECK_FALSE(capture.editable());
+        CHECK_FALSE(capture.addendumRequested());
+        settle(); // the note flushed on lock, answered before the store closed
+        CHECK(capture.errorText().isEmpty());
+        CHECK(capture.phase() == SessionController::Idle);
+        const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
+        CHECK(closed);
+    }
+
+    void unlockAndWaitFor(const QString &id)
+    {
+        lock.unlock(QStringLiteral("123456"));
+        REQUIRE(waitFor([&] {
+            return lock.state() == LockController::Unlocked && capture.sessionId() == id
+                   && !capture.busy();
+        }));
+    }
+};
 
 /// One wrong attempt, waiting for its answer.
 void wrongAttempt(LockController &lock)
@@ -156,4 +221,102 @@ TEST_CASE("Going to the background locks at once; inactive after a grace", "[app
     // The store is closed with the lock: the key is gone from memory.
     const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
     CHECK(closed);
+}
+
+TEST_CASE("Locking drops the open session from memory; the unlock brings it back", "[app]")
+{
+    LockedCapture app;
+    SessionController &capture = app.capture;
+    const QString id = app.start();
+    const QString patientName = capture.patientName();
+    REQUIRE_FALSE(patientName.isEmpty());
+    REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
+    REQUIRE(capture.addDiagnosis(QStringLiteral("F41.1")));
+    capture.setModality(QStringLiteral("video"));
+    capture.addParticipant(QStringLiteral("Alex Rivera"), QStringLiteral("family_member"));
+    app.settle();
+    app.h.clock.advanceMs(10 * 60'000);
+    // Typed within the last second: not autosaved yet when the lock comes.
+    const QString typed = QStringLiteral("Fictional note typed just before the lock.");
+    capture.setNote(typed);
+    REQUIRE(capture.noteDirty());
+
+    app.lockAndCheckForgotten();
+    app.h.clock.advanceMs(5 * 60'000); // the timer runs on while the screen is locked
+
+    app.unlockAndWaitFor(id);
+    CHECK(capture.phase() == SessionController::Running);
+    CHECK(capture.patientName() == patientName);
+    CHECK(capture.note() == typed); // read back from the store: the flush was saved
+    CHECK_FALSE(capture.noteDirty());
+    REQUIRE(capture.diagnoses().size() == 1);
+    CHECK(capture.modality() == QStringLiteral("video"));
+    CHECK(capture.participants().size() == 2);
+    CHECK(capture.elapsedSeconds() == 15 * 60);
+    // No tap was added by the lock: one Start, still running.
+    REQUIRE(capture.session().has_value());
+    CHECK(capture.session()->timing.size() == 1);
+    CHECK(capture.errorText().isEmpty());
+}
+
+TEST_CASE("After an unlock a stopped draft or a signed session is back where it was", "[app]")
+{
+    LockedCapture app;
+    SessionController &capture = app.capture;
+    const QString id = app.start();
+    REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
+    REQUIRE(capture.addDiagnosis(QStringLiteral("F41.1")));
+    capture.applyTemplate(QStringLiteral("SOAP"));
+    app.h.clock.advanceMs(40 * 60'000);
+    capture.stop();
+    app.settle();
+
+    SECTION("a stopped draft (no timer running: only the remembered id finds it)")
+    {
+        app.lockAndCheckForgotten();
+        app.unlockAndWaitFor(id);
+        CHECK(capture.phase() == SessionController::Stopped);
+        CHECK(capture.elapsedSeconds() == 40 * 60);
+        CHECK(capture.noteTemplate() == QStringLiteral("SOAP"));
+        CHECK(capture.editable());
+    }
+    SECTION("a signed session being read")
+    {
+        REQUIRE(waitFor([&] { return capture.canSign(); }));
+        capture.sign();
+        REQUIRE(waitFor([&] { return capture.phase() == SessionController::Signed; }));
+        app.lockAndCheckForgotten();
+        app.unlockAndWaitFor(id);
+        CHECK(capture.phase() == SessionController::Signed);
+        CHECK_FALSE(capture.editable());
+    }
+    SECTION("a closed session stays closed")
+    {
+        capture.close();
+        app.lockAndCheckForgotten();
+        app.lock.unlock(QStringLiteral("123456"));
+        REQUIRE(waitFor([&] { return app.lock.state() == LockController::Unlocked; }));
+        app.settle();
+        waitFor([] { return false; }, 100);
+        CHECK(capture.phase() == SessionController::Idle);
+        CHECK(capture.sessionId().isEmpty());
+    }
+}
+
+TEST_CASE("A session opening as the app locks is not shown until the unlock", "[app]")
+{
+    LockedCapture app;
+    SessionController &capture = app.capture;
+    const QString id = app.start();
+    capture.stop();
+    app.settle();
+    capture.close();
+    // The open job is on its way when the lock comes: its answer must not bring PHI back.
+    capture.open(id);
+    REQUIRE(capture.busy());
+    app.lockAndCheckForgotten();
+    CHECK(capture.patientName().isEmpty());
+    app.unlockAndWaitFor(id);
+    CHECK(capture.phase() == SessionController::Stopped);
+    CHECK_FALSE(capture.patientName().isEmpty());
 }

@@ -77,6 +77,16 @@ struct App {
 
     void settle() { REQUIRE(waitFor([&] { return !capture->busy(); })); }
 
+    /// What resumeInterrupted() would reopen, as the store answers it; empty for none.
+    QString interrupted()
+    {
+        return h.onStore<QString>([](WorkerState &state) {
+            auto found =
+                state.store->sessions().interruptedSession(state.actor, state.provider->id);
+            return found && found->has_value() ? (*found)->toString() : QString();
+        });
+    }
+
     /// The app is killed: the controller goes without stop or close.
     void kill() { capture = std::make_unique<SessionController>(*h.host); }
 
@@ -149,14 +159,14 @@ TEST_CASE("Today lists the day's sessions with their phase, then the caseload", 
     CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString()
           == QStringLiteral("Paused"));
     CHECK(app.sessionRow(id).data(TodayModel::ActiveRole).toBool());
-    CHECK(app.today.activeSessionId() == id);
+    CHECK(app.interrupted() == id);
     app.capture->stop();
     app.settle();
     app.reloadToday();
     CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString()
           == QStringLiteral("Draft"));
     CHECK_FALSE(app.sessionRow(id).data(TodayModel::ActiveRole).toBool());
-    CHECK(app.today.activeSessionId().isEmpty());
+    CHECK(app.interrupted().isEmpty());
     CHECK(ModelTestGuard::failures() == 0);
 }
 
@@ -197,6 +207,33 @@ TEST_CASE("A running session reopened after the app was killed keeps counting", 
     CHECK(app.capture->phase() == SessionController::Stopped);
     CHECK(app.capture->elapsedSeconds() == 20 * 60);
     CHECK(app.capture->session()->timing.size() == 4);
+}
+
+TEST_CASE("resumeInterrupted reopens a session started on an earlier day, only when idle", "[app]")
+{
+    App app;
+    const QString id = app.startNew();
+    app.capture->pause();
+    app.settle();
+    app.kill();
+    app.h.clock.advanceMs(26 * 60 * 60'000); // the next day: not one of Today's sessions
+    QSignalSpy opened(app.capture.get(), &SessionController::sessionOpened);
+    app.capture->resumeInterrupted();
+    REQUIRE(waitFor([&] { return app.capture->sessionId() == id && !app.capture->busy(); }));
+    CHECK(opened.count() == 1);
+    CHECK(app.capture->phase() == SessionController::Paused);
+    CHECK_FALSE(app.capture->patientName().isEmpty());
+
+    // With another session on screen it leaves that one there.
+    app.kill(); // the first one is still paused in the store
+    const QString other = app.startNew();
+    app.capture->stop();
+    app.settle();
+    app.capture->resumeInterrupted();
+    app.settle();
+    CHECK(app.capture->sessionId() == other);
+    CHECK(app.capture->phase() == SessionController::Stopped);
+    CHECK(app.interrupted() == id);
 }
 
 TEST_CASE("After a reboot a running session counts by the wall clock", "[app]")

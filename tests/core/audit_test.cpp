@@ -174,6 +174,9 @@ TEST_CASE("Every PHI read and write appends exactly its audit rows")
              return ok(store.sessions().sessionsForProvider(actor, p.f.provider.id, far, far));
          },
          {{"list", "session", p.f.provider.id.uuid(), "ok"}}},
+        {"interrupted session, none (still audited)",
+         [&] { return ok(store.sessions().interruptedSession(actor, p.f.provider.id)); },
+         {{"list", "session", p.f.provider.id.uuid(), "ok"}}},
     };
 
     for (const Call &call : calls) {

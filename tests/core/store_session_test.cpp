@@ -511,3 +511,94 @@ TEST_CASE("elapsedMs is the same after the timing events round-trip through the 
     CHECK(loaded.elapsedMs() == 50 * minuteMs);
     CHECK(loaded.elapsedMs() == p.f.draft.elapsedMs());
 }
+
+TEST_CASE("interruptedSession finds the provider's session whose timer was never stopped")
+{
+    Practice p;
+    using K = TimingEventKind;
+    const std::int64_t t0 = p.store().clock().nowMsSinceEpoch();
+    // A draft (of the provider unless another is given) tapped `kinds`, a minute apart, the
+    // last one at t0 + lastMs.
+    auto draftEndingIn = [&](QList<K> kinds, std::int64_t lastMs,
+                             std::optional<ProviderId> provider = {}) {
+        Session s = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
+                                     p.f.patient.id, provider.value_or(p.f.provider.id));
+        s.timing.clear();
+        for (qsizetype i = 0; i < kinds.size(); ++i) {
+            const std::int64_t at = lastMs - (kinds.size() - 1 - i) * minuteMs;
+            s.timing.append(tap(kinds[i], t0 + at, 1'000'000 + at));
+        }
+        REQUIRE(p.sessions().saveDraft(p.f.actor, s));
+        return s;
+    };
+    auto interrupted = [&] {
+        auto found = p.sessions().interruptedSession(p.f.actor, p.f.provider.id);
+        REQUIRE(found);
+        return *found;
+    };
+    auto auditCount = [&] { return *p.store().audit().count(); };
+
+    SECTION("none: the fixture's draft was stopped; the empty answer is audited too")
+    {
+        const std::int64_t before = auditCount();
+        CHECK(interrupted() == std::nullopt);
+        CHECK(auditCount() == before + 1);
+    }
+    SECTION("running, started days ago: found, with a List and a Read row")
+    {
+        Session running = draftEndingIn({K::Start}, 0);
+        running.dateOfService = running.dateOfService.addDays(-3);
+        REQUIRE(p.sessions().saveDraft(p.f.actor, running));
+        const std::int64_t before = auditCount();
+        CHECK(interrupted() == running.id);
+        CHECK(auditCount() == before + 2);
+        const auto rows = p.store().audit().entriesFor(running.id.uuid());
+        REQUIRE(rows);
+        CHECK(rows->last().action == AuditAction::Read);
+    }
+    SECTION("resumed after a pause: found")
+    {
+        const Session s = draftEndingIn({K::Start, K::Pause, K::Resume}, 0);
+        CHECK(interrupted() == s.id);
+    }
+    SECTION("paused: found")
+    {
+        const Session s = draftEndingIn({K::Start, K::Pause}, 0);
+        CHECK(interrupted() == s.id);
+    }
+    SECTION("stopped, even after a pause: not found")
+    {
+        (void)draftEndingIn({K::Start, K::Pause, K::Stop}, 0);
+        (void)draftEndingIn({K::Start, K::Stop}, minuteMs);
+        CHECK(interrupted() == std::nullopt);
+    }
+    SECTION("signed: not found")
+    {
+        // Signed as stored; a signed session cannot have been running (sign needs a stop),
+        // but the signature is what decides.
+        const Session s = draftEndingIn({K::Start}, 0);
+        REQUIRE(p.sessions().sign(p.f.actor, s.id, p.f.clinician.id, p.now()));
+        CHECK(interrupted() == std::nullopt);
+    }
+    SECTION("another provider's: not found")
+    {
+        const Provider other = makeProvider(p.ids(), p.f.organization.id);
+        REQUIRE(p.store().practice().save(p.f.actor, other));
+        const Session theirs = draftEndingIn({K::Start}, 0, other.id);
+        CHECK(interrupted() == std::nullopt);
+        auto found = p.sessions().interruptedSession(p.f.actor, other.id);
+        REQUIRE(found);
+        CHECK(*found == theirs.id);
+    }
+    SECTION("two candidates: the one tapped last, whichever was created first")
+    {
+        const Session older = draftEndingIn({K::Start, K::Pause}, 10 * minuteMs);
+        const Session newer = draftEndingIn({K::Start}, 2 * minuteMs);
+        CHECK(interrupted() == older.id);
+        Session later = newer;
+        later.timing.append(tap(K::Pause, t0 + 20 * minuteMs, 1'000'000 + 20 * minuteMs));
+        later.timing.append(tap(K::Resume, t0 + 21 * minuteMs, 1'000'000 + 21 * minuteMs));
+        REQUIRE(p.sessions().saveDraft(p.f.actor, later));
+        CHECK(interrupted() == newer.id);
+    }
+}
