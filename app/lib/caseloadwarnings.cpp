@@ -59,8 +59,7 @@ CaseloadWarnings caseloadWarnings(const QDate &today, const QList<Coverage> &cov
             out.messages.append(Text::tr("Authorization used up"));
             out.blocking = true;
         } else if (left <= 3 || days <= 14) {
-            out.messages.append(Text::tr("Auth: %1 visits left, expires %2")
-                                    .arg(left)
+            out.messages.append(Text::tr("Auth: %n visit(s) left, expires %1", nullptr, left)
                                     .arg(shortDate(active->endDate)));
         }
     } else if (!authorizations.isEmpty()) {
