@@ -24,6 +24,7 @@
 #include "syncstatus.h"
 #include "taskmodel.h"
 #include "todaymodel.h"
+#include "translations.h"
 #include "util/clock.h"
 
 #include <QCommandLineParser>
@@ -466,6 +467,10 @@ int main(int argc, char *argv[])
             QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
         }
         g_previousHandler = qInstallMessageHandler(countingHandler);
+    }
+    // Before any text is made: plurals ("1 item", "3 items") come from the embedded .qm files.
+    if (sb::app::installTranslations().isEmpty()) {
+        qWarning("sessionbook: no translation in :/i18n; plurals will read \"item(s)\"");
     }
     sb::SystemClock systemClock;
     sb::ManualClock manualClock(QDateTime::currentMSecsSinceEpoch());

@@ -8,10 +8,10 @@ namespace sb::app {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("CaseloadWarnings", text);
-}
+/// The strings' translation context, declared so that lupdate files them under it too.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(CaseloadWarnings)
+};
 
 QString shortDate(const QDate &date)
 {
@@ -35,7 +35,7 @@ CaseloadWarnings caseloadWarnings(const QDate &today, const QList<Coverage> &cov
         }
     }
     if (primary == nullptr) {
-        out.messages.append(tr("No active coverage (self-pay?)"));
+        out.messages.append(Text::tr("No active coverage (self-pay?)"));
         return out;
     }
     QString payerName;
@@ -56,32 +56,32 @@ CaseloadWarnings caseloadWarnings(const QDate &today, const QList<Coverage> &cov
         const int left = active->remaining();
         const qint64 days = today.daysTo(active->endDate);
         if (left <= 0) {
-            out.messages.append(tr("Authorization used up"));
+            out.messages.append(Text::tr("Authorization used up"));
             out.blocking = true;
         } else if (left <= 3 || days <= 14) {
-            out.messages.append(tr("Auth: %1 visits left, expires %2")
-                                    .arg(left)
+            out.messages.append(Text::tr("Auth: %n visit(s) left, expires %1", nullptr, left)
                                     .arg(shortDate(active->endDate)));
         }
     } else if (!authorizations.isEmpty()) {
-        out.messages.append(tr("No authorization covers today"));
+        out.messages.append(Text::tr("No authorization covers today"));
         out.blocking = true;
     }
 
     // Eligibility as of its check, and carve-outs.
     if (!primary->eligibility) {
-        out.messages.append(tr("Eligibility never checked"));
+        out.messages.append(Text::tr("Eligibility never checked"));
     } else {
         const auto &elig = *primary->eligibility;
         const QDate asOf = elig.checkedAt.date();
         if (!elig.active) {
-            out.messages.append(tr("Coverage inactive as of %1").arg(shortDate(asOf)));
+            out.messages.append(Text::tr("Coverage inactive as of %1").arg(shortDate(asOf)));
             out.blocking = true;
         } else if (asOf.daysTo(today) > 30) {
-            out.messages.append(tr("Eligibility as of %1").arg(shortDate(asOf)));
+            out.messages.append(Text::tr("Eligibility as of %1").arg(shortDate(asOf)));
         }
         if (elig.behavioralHealthCarvedOut) {
-            out.messages.append(tr("Mental health carved out to %1").arg(elig.carveOutPayerName));
+            out.messages.append(
+                Text::tr("Mental health carved out to %1").arg(elig.carveOutPayerName));
         }
     }
 
@@ -95,7 +95,7 @@ CaseloadWarnings caseloadWarnings(const QDate &today, const QList<Coverage> &cov
         }
     }
     if (!inNetwork) {
-        out.messages.append(tr("You are not in network with %1 today").arg(payerName));
+        out.messages.append(Text::tr("You are not in network with %1 today").arg(payerName));
         out.blocking = true;
     }
     return out;

@@ -134,7 +134,7 @@ void LockController::choosePasscode(const QString &passcode, const QString &conf
         return;
     }
     if (passcode.size() < minimumPasscodeLength) {
-        setError(tr("Use at least %1 characters.").arg(minimumPasscodeLength));
+        setError(tr("Use at least %n character(s).", nullptr, minimumPasscodeLength));
         return;
     }
     if (passcode != confirmation) {

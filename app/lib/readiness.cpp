@@ -11,10 +11,10 @@ namespace sb::app {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Readiness", text);
-}
+/// The strings' translation context, declared so that lupdate files them under it too.
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(Readiness)
+};
 
 QString withDot(const QString &code)
 {
@@ -42,7 +42,7 @@ QString codingSummary(const coding::CodingDecision &decision)
         }
         lines.append(text);
     }
-    return tr("POS %1 · %2").arg(decision.pos.toString(), lines.join(QStringLiteral(", ")));
+    return Text::tr("POS %1 · %2").arg(decision.pos.toString(), lines.join(QStringLiteral(", ")));
 }
 
 /// Place of service and modifiers against the modality: the engine's rules may vary by payer,
@@ -57,23 +57,24 @@ QString modalityProblem(const Session &session, const coding::CodingDecision &de
     switch (session.modality) {
     case Modality::InPerson:
         if (telehealthPos || audioModifier || videoModifier) {
-            return tr("In person, but the claim would show telehealth.");
+            return Text::tr("In person, but the claim would show telehealth.");
         }
         return {};
     case Modality::Video:
         if (!telehealthPos && !videoModifier) {
-            return tr("Video visit without telehealth place of service (02/10) or modifier 95.");
+            return Text::tr(
+                "Video visit without telehealth place of service (02/10) or modifier 95.");
         }
         if (audioModifier) {
-            return tr("Video visit carries the audio-only modifier.");
+            return Text::tr("Video visit carries the audio-only modifier.");
         }
         return {};
     case Modality::AudioOnly:
         if (!audioModifier) {
-            return tr("Audio-only visit without modifier 93 (or FQ).");
+            return Text::tr("Audio-only visit without modifier 93 (or FQ).");
         }
         if (!telehealthPos && !hasModifier(decision, "95")) {
-            return tr("Audio-only visit without telehealth place of service (02/10).");
+            return Text::tr("Audio-only visit without telehealth place of service (02/10).");
         }
         return {};
     }
@@ -88,24 +89,25 @@ QString diagnosisProblem(const Icd10Index &codes, const QString &code, const QDa
     if (check) {
         return {};
     }
-    const QString shown = check.error().code.isEmpty() ? tr("This code")
+    const QString shown = check.error().code.isEmpty() ? Text::tr("This code")
                                                        : withDot(check.error().code);
     switch (check.error().kind) {
     case Icd10Refusal::Kind::InvalidFormat:
-        return tr("%1 is not an ICD-10-CM code.").arg(shown);
+        return Text::tr("%1 is not an ICD-10-CM code.").arg(shown);
     case Icd10Refusal::Kind::UnknownCode:
-        return tr("%1 is not in the ICD-10-CM code set for this date.").arg(shown);
+        return Text::tr("%1 is not in the ICD-10-CM code set for this date.").arg(shown);
     case Icd10Refusal::Kind::HeaderNotBillable:
-        return tr("%1 is a category, not billable: choose a more specific code.").arg(shown);
+        return Text::tr("%1 is a category, not billable: choose a more specific code.").arg(shown);
     case Icd10Refusal::Kind::NotValidOnDate:
-        return tr("%1 is not valid on this date of service.").arg(shown);
+        return Text::tr("%1 is not valid on this date of service.").arg(shown);
     case Icd10Refusal::Kind::NoReleaseForDate:
         return codes.isBuiltIn()
-                   ? tr("%1 is not in the built-in list; import the ICD-10-CM release to use it.")
+                   ? Text::tr("%1 is not in the built-in list; import the ICD-10-CM release to "
+                              "use it.")
                          .arg(shown)
-                   : tr("No ICD-10-CM release covers this date of service.");
+                   : Text::tr("No ICD-10-CM release covers this date of service.");
     }
-    return tr("%1 cannot be billed.").arg(shown);
+    return Text::tr("%1 cannot be billed.").arg(shown);
 }
 
 QList<ReadinessItem> readinessItems(const ReadinessInput &input)
@@ -118,19 +120,19 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
     const Session &session = *input.session;
 
     if (session.isSigned()) {
-        items.append({QStringLiteral("timing"), tr("Timer stopped"),
-                      tr("%1 min face to face").arg(input.minutes), Level::Done});
+        items.append({QStringLiteral("timing"), Text::tr("Timer stopped"),
+                      Text::tr("%1 min face to face").arg(input.minutes), Level::Done});
     } else if (input.timerStopped) {
-        items.append({QStringLiteral("timing"), tr("Timer stopped"),
-                      tr("%1 min face to face").arg(input.minutes), Level::Done});
+        items.append({QStringLiteral("timing"), Text::tr("Timer stopped"),
+                      Text::tr("%1 min face to face").arg(input.minutes), Level::Done});
     } else {
-        items.append({QStringLiteral("timing"), tr("Stop the timer"),
-                      tr("Signing needs the session's end time."), Level::Blocking});
+        items.append({QStringLiteral("timing"), Text::tr("Stop the timer"),
+                      Text::tr("Signing needs the session's end time."), Level::Blocking});
     }
 
     if (session.diagnoses.isEmpty()) {
-        items.append({QStringLiteral("diagnosis"), tr("Add a diagnosis"),
-                      tr("A claim needs at least one ICD-10-CM code."), Level::Blocking});
+        items.append({QStringLiteral("diagnosis"), Text::tr("Add a diagnosis"),
+                      Text::tr("A claim needs at least one ICD-10-CM code."), Level::Blocking});
     } else {
         QStringList problems;
         if (input.codes != nullptr) {
@@ -148,12 +150,13 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
                 all.append(withDot(dx.code));
             }
             items.append({QStringLiteral("diagnosis"),
-                          tr("Primary diagnosis %1").arg(all.first()),
-                          all.size() > 1 ? tr("In claim order: %1").arg(all.join(QStringLiteral(", ")))
-                                         : QString(),
+                          Text::tr("Primary diagnosis %1").arg(all.first()),
+                          all.size() > 1
+                              ? Text::tr("In claim order: %1").arg(all.join(QStringLiteral(", ")))
+                              : QString(),
                           Level::Done});
         } else {
-            items.append({QStringLiteral("diagnosis"), tr("Fix the diagnoses"),
+            items.append({QStringLiteral("diagnosis"), Text::tr("Fix the diagnoses"),
                           problems.join(u'\n'), Level::Blocking});
         }
     }
@@ -166,22 +169,22 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
         }
     }
     if (!decision.billable) {
-        items.append({QStringLiteral("coding"), tr("Not billable as captured"),
+        items.append({QStringLiteral("coding"), Text::tr("Not billable as captured"),
                       decision.rule != nullptr ? decision.rule->reason : QString(),
                       Level::Blocking});
     } else if (const QString problem = modalityProblem(session, decision); !problem.isEmpty()) {
-        items.append({QStringLiteral("coding"), tr("Place of service or modifier"),
+        items.append({QStringLiteral("coding"), Text::tr("Place of service or modifier"),
                       problem + u'\n' + codingSummary(decision), Level::Blocking});
     } else if (!refusals.isEmpty()) {
-        items.append({QStringLiteral("coding"), tr("A code or modifier is refused"),
+        items.append({QStringLiteral("coding"), Text::tr("A code or modifier is refused"),
                       refusals.join(u'\n'), Level::Blocking});
     } else {
-        items.append({QStringLiteral("coding"), tr("Place of service and modifiers"),
+        items.append({QStringLiteral("coding"), Text::tr("Place of service and modifiers"),
                       codingSummary(decision), Level::Done});
     }
     for (const auto &notice : decision.warnings) {
         if (notice.rule != nullptr) {
-            items.append({QStringLiteral("coding-notice"), tr("Coding notice"),
+            items.append({QStringLiteral("coding-notice"), Text::tr("Coding notice"),
                           notice.rule->reason, Level::Warning});
         }
     }
@@ -191,17 +194,17 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
     }
 
     if (session.note.trimmed().isEmpty()) {
-        items.append({QStringLiteral("note"), tr("The note is empty"),
-                      tr("Document the session before the claim is sent."), Level::Warning});
+        items.append({QStringLiteral("note"), Text::tr("The note is empty"),
+                      Text::tr("Document the session before the claim is sent."), Level::Warning});
     } else {
-        items.append({QStringLiteral("note"), tr("Note written"), QString(), Level::Done});
+        items.append({QStringLiteral("note"), Text::tr("Note written"), QString(), Level::Done});
     }
 
     if (session.isSigned()) {
-        items.append({QStringLiteral("signature"), tr("Signed"), QString(), Level::Done});
+        items.append({QStringLiteral("signature"), Text::tr("Signed"), QString(), Level::Done});
     } else {
-        items.append({QStringLiteral("signature"), tr("Signature pending"),
-                      tr("Unsigned sessions are not sent for billing."), Level::Warning});
+        items.append({QStringLiteral("signature"), Text::tr("Signature pending"),
+                      Text::tr("Unsigned sessions are not sent for billing."), Level::Warning});
     }
     return items;
 }

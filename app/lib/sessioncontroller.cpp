@@ -163,10 +163,7 @@ SessionController::SessionController(StoreHost &host, QObject *parent)
         Q_EMIT diagnosesChanged(); // descriptions come from the index
         refreshReadiness();
     });
-    connect(this, &SessionController::busyChanged, this, [this] {
-        Q_EMIT noteStatusChanged();
-        refreshReadiness();
-    });
+    connect(this, &SessionController::busyChanged, this, &SessionController::refreshReadiness);
 }
 
 SessionController::~SessionController() = default;
@@ -354,7 +351,7 @@ QString SessionController::noteStatus() const
     if (m_noteDirty) {
         return tr("Not saved yet");
     }
-    return busy() ? tr("Saving…") : tr("Saved");
+    return m_noteSaves > 0 ? tr("Saving…") : tr("Saved");
 }
 
 bool SessionController::canSign() const
@@ -651,10 +648,13 @@ void SessionController::tap(TimingEventKind kind, Phase next)
     refreshReadiness();
 }
 
-void SessionController::save()
+void SessionController::save(bool withNote)
 {
     const Session copy = *m_session;
     writeStarted();
+    if (withNote) {
+        ++m_noteSaves;
+    }
     m_host.run<Written>(
         this,
         [copy](WorkerState &state) {
@@ -664,7 +664,14 @@ void SessionController::save()
             auto saved = state.store->sessions().saveDraft(state.actor, copy);
             return Written{bool(saved), saved ? QString() : saved.error().kindName()};
         },
-        [this](const Written &written) {
+        [this, withNote, id = copy.id](const Written &written) {
+            if (withNote) {
+                --m_noteSaves;
+                if (!written.ok && m_session && m_session->id == id) {
+                    m_noteDirty = true; // "Not saved yet": the next flush tries again
+                }
+                Q_EMIT noteStatusChanged();
+            }
             writeFinished();
             if (!written.ok) {
                 setError(tr("Saving failed. Your timing is kept on screen; try again."));
@@ -957,7 +964,7 @@ void SessionController::flushNote()
         return;
     }
     m_noteDirty = false;
-    save();
+    save(true);
     Q_EMIT noteStatusChanged();
 }
 

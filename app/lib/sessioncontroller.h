@@ -102,7 +102,8 @@ public:
     [[nodiscard]] DiagnosisSearchModel *diagnosisSearch() const { return m_search; }
     [[nodiscard]] QString note() const;
     [[nodiscard]] QString noteTemplate() const;
-    /// "Saved", "Saving…" or "Not saved yet" (translated).
+    /// "Saved", "Saving…" or "Not saved yet" (translated), about the note only: "Saving…" while
+    /// a save carrying a note change is in flight, not for timer taps or detail edits.
     [[nodiscard]] QString noteStatus() const;
     [[nodiscard]] bool noteDirty() const { return m_noteDirty; }
     [[nodiscard]] ReadinessModel *readiness() const { return m_readiness; }
@@ -207,7 +208,8 @@ private:
     [[nodiscard]] coding::SessionFacts factsNow() const;
     void detailsEdited();
     void tap(TimingEventKind kind, Phase next);
-    void save();
+    /// Saves the draft; `withNote` when it carries a note change (noteStatus follows it).
+    void save(bool withNote = false);
     void setPhase(Phase phase);
     void setError(const QString &text);
     void setDiagnosisMessage(const QString &text);
@@ -232,6 +234,7 @@ private:
     QString m_diagnosisMessage;
     Phase m_phase = Idle;
     int m_pendingWrites = 0;
+    int m_noteSaves = 0;
     bool m_noteDirty = false;
     bool m_canSign = false;
     bool m_addendumRequested = false;

@@ -47,6 +47,20 @@ Page {
                 text: page.phase === SessionController.Idle ? qsTr("Session")
                                                             : page.capture.patientName
             }
+            // Tablet: the pane beside Today has no back button; this leaves the session the
+            // same way (asking first when it is stopped but unsigned).
+            ToolButton {
+                objectName: "closeSession"
+                visible: !page.showBack && page.phase !== SessionController.Idle
+                enabled: page.phase !== SessionController.Running
+                         && page.phase !== SessionController.Paused
+                text: qsTr("Close")
+                Layout.preferredHeight: 48
+                Layout.minimumWidth: 48
+                Layout.rightMargin: 8
+                Accessible.name: qsTr("Close this session")
+                onClicked: page.leave()
+            }
         }
     }
 
@@ -203,12 +217,14 @@ Page {
         }
         footer: DialogButtonBox {
             Button {
+                objectName: "leaveStay"
                 text: qsTr("Stay")
                 flat: true
                 Accessible.name: qsTr("Stay on this session")
                 DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
             }
             Button {
+                objectName: "leaveConfirm"
                 text: qsTr("Leave")
                 flat: true
                 Accessible.name: qsTr("Leave, keep the draft")

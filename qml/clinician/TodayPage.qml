@@ -82,36 +82,36 @@ Page {
                     MenuItem {
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 1 * 60
-                        text: qsTr("1 minute")
-                        Accessible.name: qsTr("Lock after 1 idle minute")
+                        text: qsTr("%n minute(s)", "", 1)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 1)
                         onTriggered: page.lock.idleTimeoutSeconds = 1 * 60
                     }
                     MenuItem {
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 2 * 60
-                        text: qsTr("%1 minutes").arg(2)
-                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(2)
+                        text: qsTr("%n minute(s)", "", 2)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 2)
                         onTriggered: page.lock.idleTimeoutSeconds = 2 * 60
                     }
                     MenuItem {
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 5 * 60
-                        text: qsTr("%1 minutes").arg(5)
-                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(5)
+                        text: qsTr("%n minute(s)", "", 5)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 5)
                         onTriggered: page.lock.idleTimeoutSeconds = 5 * 60
                     }
                     MenuItem {
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 10 * 60
-                        text: qsTr("%1 minutes").arg(10)
-                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(10)
+                        text: qsTr("%n minute(s)", "", 10)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 10)
                         onTriggered: page.lock.idleTimeoutSeconds = 10 * 60
                     }
                     MenuItem {
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 15 * 60
-                        text: qsTr("%1 minutes").arg(15)
-                        Accessible.name: qsTr("Lock after %1 idle minutes").arg(15)
+                        text: qsTr("%n minute(s)", "", 15)
+                        Accessible.name: qsTr("Lock after %n idle minute(s)", "", 15)
                         onTriggered: page.lock.idleTimeoutSeconds = 15 * 60
                     }
                 }

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// What the app tests share: a QCoreApplication, waiting on the event loop, and a StoreHost on
-// a fresh directory (or one shared with another process) with the FAKE keystore, a fast KDF
-// and the demo practice.
+// What the app tests share: a QCoreApplication with the app's translations (as main.cpp
+// installs them), waiting on the event loop, and a StoreHost on a fresh directory (or one
+// shared with another process) with the FAKE keystore, a fast KDF and the demo practice.
 
 #include "lockcontroller.h"
 #include "secretstore.h"
 #include "storehost.h"
 #include "tempdir.h"
+#include "translations.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -54,6 +55,8 @@ inline void ensureApp()
     static char name[] = "app_test";
     static char *argv[] = {name, nullptr};
     static QCoreApplication app(argc, argv);
+    [[maybe_unused]] static const QString translation
+        = installTranslations(QLocale(QLocale::English));
 }
 
 inline bool waitFor(const std::function<bool()> &done, int timeoutMs = 20000)

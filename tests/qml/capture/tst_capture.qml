@@ -22,6 +22,12 @@ Item {
         }
     }
 
+    SignalSpy {
+        id: busySpy
+        target: CaptureHarness.capture
+        signalName: "busyChanged"
+    }
+
     TestCase {
         id: testCase
         name: "CaptureFlow"
@@ -40,6 +46,36 @@ Item {
 
             CaptureHarness.startFirstPatient()
             tryCompare(capture, "phase", SessionController.Running, 10000)
+            tryVerify(() => !capture.busy, 5000)
+
+            // The note's save indicator speaks about the note: a timer tap is stored too
+            // (busy), but the note is not being saved.
+            const noteStatus = findChild(page, "noteStatus")
+            verify(noteStatus.visible)
+            compare(noteStatus.text, "Saved")
+            const shown = []
+            const record = () => shown.push(noteStatus.text)
+            noteStatus.textChanged.connect(record)
+            busySpy.clear()
+            const pauseResume = findChild(page, "pauseResume")
+            waitForRendering(pauseResume)
+            mouseClick(pauseResume)
+            tryCompare(capture, "phase", SessionController.Paused, 10000)
+            tryVerify(() => !capture.busy, 5000)
+            waitForRendering(pauseResume)
+            mouseClick(pauseResume)
+            tryCompare(capture, "phase", SessionController.Running, 10000)
+            tryVerify(() => !capture.busy, 5000)
+            verify(busySpy.count >= 4, "both taps were stored: " + busySpy.count)
+            verify(!shown.includes("Saving…"), "timer taps: " + shown.join(" / "))
+            compare(noteStatus.text, "Saved")
+            // A note change does say so (the check above can see "Saving…").
+            capture.setNote("Fictional note.")
+            capture.flushNote()
+            verify(shown.includes("Saving…"), "note save: " + shown.join(" / "))
+            tryCompare(noteStatus, "text", "Saved", 5000)
+            noteStatus.textChanged.disconnect(record)
+
             CaptureHarness.advanceMinutes(38)
             const hint = findChild(page, "codingHint")
             verify(hint)

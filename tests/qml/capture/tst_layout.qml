@@ -164,6 +164,10 @@ Item {
             verify(capturePage.width > today.width, "the detail gets the larger part")
             verify(today.width >= 300)
             checkNamed("tablet, running session")
+            const close = findChild(capturePage, "closeSession")
+            verify(close, "tablet: the capture pane has a close button")
+            verify(close.visible)
+            verify(!close.enabled, "a running timer is stopped before leaving, as on a phone")
 
             CaptureHarness.capture.stop()
             tryVerify(() => !CaptureHarness.capture.busy, 5000)
@@ -198,6 +202,49 @@ Item {
             tryVerify(() => capture.sessionId === id && !capture.busy, 5000)
             compare(capture.phase, SessionController.Stopped)
             tryVerify(() => page("capturePage").visible, 5000)
+            verify(!findChild(page("capturePage"), "closeSession").visible,
+                   "phone: the back button leaves, no close button")
+        }
+
+        /// The tablet's capture pane closes like the phone's back button: a stopped, unsigned
+        /// session asks first (and says how many items still block signing).
+        function test_4_tabletCloseButton() {
+            resize(1180, 820)
+            const capture = CaptureHarness.capture
+            compare(capture.phase, SessionController.Stopped)
+            const capturePage = page("capturePage")
+            const close = findChild(capturePage, "closeSession")
+            verify(close)
+            tryVerify(() => close.visible && close.enabled, 5000)
+            compare(close.Accessible.name, "Close this session")
+            verify(close.height >= 48, "touch-sized: " + close.height)
+            verify(close.width >= 48, "touch-sized: " + close.width)
+            const inPane = close.mapToItem(capturePage, 0, 0)
+            verify(inPane.x + close.width <= capturePage.width && inPane.y >= 0,
+                   "inside the capture pane")
+
+            const dialog = findChild(capturePage, "leaveDialog")
+            verify(dialog)
+            waitForRendering(close)
+            mouseClick(close)
+            tryVerify(() => dialog.opened, 5000, "a stopped, unsigned session asks first")
+            const blocking = capture.readiness.blockingCount
+            verify(blocking > 0)
+            compare(dialog.contentItem.text, blocking === 1
+                    ? "The draft is saved. 1 item still blocks signing."
+                    : "The draft is saved. " + blocking + " items still block signing.")
+            mouseClick(findChild(dialog, "leaveStay"))
+            tryVerify(() => !dialog.visible, 5000)
+            compare(capture.phase, SessionController.Stopped)
+
+            mouseClick(close)
+            tryVerify(() => dialog.opened, 5000)
+            mouseClick(findChild(dialog, "leaveConfirm"))
+            tryCompare(capture, "phase", SessionController.Idle, 5000)
+            tryVerify(() => !dialog.visible, 5000)
+            verify(capturePage.visible, "tablet: the pane stays, empty")
+            verify(!close.visible, "nothing to close")
+            verify(page("todayPage").visible)
         }
     }
 }
