@@ -533,13 +533,7 @@ void SessionController::showOpened(const Opened &opened, bool forAddendum)
     if (samePhase) {
         Q_EMIT phaseChanged(); // patientName and sessionId notify with the phase
     }
-    Q_EMIT elapsedChanged();
-    Q_EMIT detailsChanged();
-    Q_EMIT diagnosesChanged();
-    Q_EMIT noteChanged();
-    Q_EMIT noteStatusChanged();
-    Q_EMIT addendaChanged();
-    refreshReadiness();
+    notifySessionReplaced();
     Q_EMIT sessionOpened();
 }
 
@@ -738,6 +732,17 @@ void SessionController::close()
     dropSession();
 }
 
+void SessionController::notifySessionReplaced()
+{
+    Q_EMIT elapsedChanged();
+    Q_EMIT detailsChanged();
+    Q_EMIT diagnosesChanged();
+    Q_EMIT noteChanged();
+    Q_EMIT noteStatusChanged();
+    Q_EMIT addendaChanged();
+    refreshReadiness();
+}
+
 void SessionController::dropSession()
 {
     m_autosave.stop();
@@ -752,13 +757,7 @@ void SessionController::dropSession()
     setDiagnosisMessage({});
     m_search->clear();
     setPhase(Idle);
-    Q_EMIT elapsedChanged();
-    Q_EMIT detailsChanged();
-    Q_EMIT diagnosesChanged();
-    Q_EMIT noteChanged();
-    Q_EMIT noteStatusChanged();
-    Q_EMIT addendaChanged();
-    refreshReadiness();
+    notifySessionReplaced();
 }
 
 void SessionController::detailsEdited()

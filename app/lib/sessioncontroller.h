@@ -222,6 +222,8 @@ private:
     void rememberForUnlock(const Opened &opened, bool forAddendum);
     /// Forgets the session and every PHI field (close() and handleLocked()).
     void dropSession();
+    /// Every property of the session notifies (another session, or none, is now shown).
+    void notifySessionReplaced();
     void setAddendumRequested(bool on);
 
     StoreHost &m_host;
