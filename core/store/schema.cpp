@@ -467,7 +467,8 @@ CREATE INDEX sync_tasks_open ON sync_tasks(done, created_at);
 // v7: each session keeps the wall clock of its first timer tap (-1 before the first tap), so a
 // day's list pages by it through an index instead of reading every session's taps per page.
 // Derived from the taps, which a signed session can no longer change; the v2 trigger does not
-// guard the column, so the backfill reaches signed sessions too.
+// guard the column, so the backfill reaches signed sessions too. The new index starts with
+// (provider, day), so the v1 index on just those is dropped: one index to keep up per write.
 constexpr const char *v7 = R"sql(
 ALTER TABLE sessions ADD COLUMN first_tap_ms INTEGER NOT NULL DEFAULT -1;
 UPDATE sessions SET first_tap_ms = COALESCE(
@@ -475,6 +476,7 @@ UPDATE sessions SET first_tap_ms = COALESCE(
      ORDER BY t.seq LIMIT 1), -1);
 CREATE INDEX sessions_by_provider_day_first_tap
     ON sessions(provider_id, date_of_service, first_tap_ms, id);
+DROP INDEX sessions_by_provider_date;
 )sql";
 
 constexpr std::array<MigrationStep, 7> steps{
