@@ -23,7 +23,7 @@ Rectangle {
         width: Math.min(implicitWidth, chip.parent ? chip.parent.width - 16 : implicitWidth)
         elide: Text.ElideRight
         text: chip.text
-        font.pixelSize: 13
+        font.pixelSize: Type.small
         color: chip.blocking ? Material.color(Material.Red, Material.Shade900)
                              : Material.color(Material.Brown, Material.Shade800)
     }
