@@ -129,6 +129,7 @@ public:
             QMetaObject::invokeMethod(menu, "open");
             waitFor([menu] { return menu->property("opened").toBool(); });
             shoot(QStringLiteral("today-settings"));
+            shootLargest(QStringLiteral("today-settings"));
             QMetaObject::invokeMethod(menu, "close");
         }
         // The header and task list as an enrolled device shows them while offline (a

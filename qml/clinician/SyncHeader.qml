@@ -22,6 +22,8 @@ ColumnLayout {
         Label {
             objectName: "syncSummary"
             Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            maximumLineCount: 3
             elide: Text.ElideRight
             font.pixelSize: Type.small
             text: !header.sync.connected

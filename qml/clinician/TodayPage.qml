@@ -285,15 +285,26 @@ Page {
                 anchors.leftMargin: 16
                 anchors.rightMargin: 16
                 spacing: 6
-                RowLayout {
+                // Name and time side by side while both fit; at large text sizes the time
+                // goes under the name instead of squeezing it.
+                GridLayout {
                     Layout.fillWidth: true
+                    columns: !row.seenToday
+                             || nameLabel.implicitWidth + columnSpacing + metaLabel.implicitWidth
+                                <= content.width ? 2 : 1
+                    columnSpacing: 8
+                    rowSpacing: 2
                     Label {
+                        id: nameLabel
                         Layout.fillWidth: true
                         text: row.patientName
                         font.pixelSize: Type.subtitle
                         elide: Text.ElideRight
                     }
                     Label {
+                        id: metaLabel
+                        Layout.maximumWidth: content.width
+                        elide: Text.ElideRight
                         visible: row.seenToday
                         opacity: 0.7
                         text: qsTr("%1 · %2 min · %3").arg(row.time).arg(row.minutes)
