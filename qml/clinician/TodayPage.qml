@@ -75,6 +75,9 @@ Page {
                     id: settingsMenu
                     objectName: "settingsMenu"
                     y: settingsButton.height
+                    // Material's menu is 200 px wide; wider with larger text, so that
+                    // "Lock when idle for" is not cut short.
+                    width: Math.min(page.width - 16, Math.max(implicitWidth, Type.scaled(200)))
                     MenuItem {
                         enabled: false
                         text: qsTr("Lock when idle for")
