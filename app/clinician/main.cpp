@@ -23,6 +23,7 @@
 #include "syncbridge.h"
 #include "syncstatus.h"
 #include "taskmodel.h"
+#include "textscale.h"
 #include "todaymodel.h"
 #include "translations.h"
 #include "util/clock.h"
@@ -83,18 +84,20 @@ bool waitFor(const std::function<bool()> &done, int timeoutMs = 10000)
  * unlock, Today, a 38-minute capture (on the manual clock) with details, a diagnosis search,
  * a blocked then ready checklist, the note, sign, an addendum, a second session stopped as a
  * draft and reopened from Today, the signed one reopened from an office task asking for an
- * addendum, lock. Drives the
- * controllers directly; QML reacts as it would to taps.
+ * addendum, lock. Today, the running timer and the stopped session are also shown at the
+ * largest text size ("-largest" shots). Drives the controllers directly; QML reacts as it
+ * would to taps.
  */
 class Walkthrough {
 public:
     Walkthrough(QQuickWindow &window, sb::ManualClock &clock, sb::app::LockController &lock,
                 sb::app::EnrollmentController &enrollment, sb::app::TodayModel &today,
                 sb::app::SessionController &capture, sb::app::SessionTrailModel &trail,
-                sb::app::SyncStatus &sync, sb::app::TaskModel &tasks, QString outDir)
+                sb::app::SyncStatus &sync, sb::app::TaskModel &tasks,
+                sb::app::TextScale &textScale, QString outDir)
         : m_window(window), m_clock(clock), m_lock(lock), m_enrollment(enrollment),
           m_today(today), m_capture(capture), m_trail(trail), m_sync(sync), m_tasks(tasks),
-          m_outDir(std::move(outDir))
+          m_textScale(textScale), m_outDir(std::move(outDir))
     {
     }
 
@@ -121,10 +124,12 @@ public:
         }
         QObject::disconnect(connection);
         shoot(QStringLiteral("today"));
+        shootLargest(QStringLiteral("today"));
         if (auto *menu = m_window.findChild<QObject *>(QStringLiteral("settingsMenu"))) {
             QMetaObject::invokeMethod(menu, "open");
             waitFor([menu] { return menu->property("opened").toBool(); });
             shoot(QStringLiteral("today-settings"));
+            shootLargest(QStringLiteral("today-settings"));
             QMetaObject::invokeMethod(menu, "close");
         }
         // The header and task list as an enrolled device shows them while offline (a
@@ -157,6 +162,7 @@ public:
         m_clock.advanceMs(38 * 60 * 1000 + 12 * 1000);
         Q_EMIT m_capture.elapsedChanged();
         shoot(QStringLiteral("capture-running"));
+        shootLargest(QStringLiteral("capture-running"));
 
         // Session details, then the diagnosis picker searching by words.
         m_capture.setModality(QStringLiteral("video"));
@@ -205,6 +211,7 @@ public:
             return false;
         }
         shoot(QStringLiteral("capture-stopped"));
+        shootLargest(QStringLiteral("capture-stopped"));
         shoot(QStringLiteral("capture-note"), "noteArea");
         m_capture.sign();
         if (!step("sign", [&] { return m_capture.phase() == sb::app::SessionController::Signed; })) {
@@ -387,6 +394,14 @@ private:
         scrollTo(nullptr);
     }
 
+    /// shoot() at the largest text size, as "<name>-largest"; then back to the default size.
+    void shootLargest(const QString &name, const char *target = nullptr)
+    {
+        m_textScale.setStep(sb::app::TextScale::Largest);
+        shoot(name + QStringLiteral("-largest"), target);
+        m_textScale.setStep(sb::app::TextScale::Default);
+    }
+
     QQuickWindow &m_window;
     sb::ManualClock &m_clock;
     sb::app::LockController &m_lock;
@@ -396,6 +411,7 @@ private:
     sb::app::SessionTrailModel &m_trail;
     sb::app::SyncStatus &m_sync;
     sb::app::TaskModel &m_tasks;
+    sb::app::TextScale &m_textScale;
     QString m_outDir;
 };
 
@@ -493,6 +509,11 @@ int main(int argc, char *argv[])
     lock.setIdleTimeoutSeconds(QSettings().value(idleKey, 5 * 60).toInt());
     QObject::connect(&lock, &sb::app::LockController::idleTimeoutSecondsChanged, &lock,
                      [&lock, idleKey] { QSettings().setValue(idleKey, lock.idleTimeoutSeconds()); });
+    // The text size is a device setting too (scripted runs neither read nor write it). Qt 6.4
+    // exposes no system text scale to the Material style on the platforms we ship, so the
+    // platform's step is Default until one does (TextScale takes it as platformFactor).
+    QSettings settings;
+    sb::app::TextScale textScale(scripted ? nullptr : &settings);
     sb::app::TodayModel today(host);
     sb::app::SessionController capture(host);
     sb::app::TaskModel tasks(host);
@@ -578,7 +599,8 @@ int main(int argc, char *argv[])
                                  {QStringLiteral("sync"), QVariant::fromValue(&sync)},
                                  {QStringLiteral("enrollment"), QVariant::fromValue(&enrollment)},
                                  {QStringLiteral("tasks"), QVariant::fromValue(&tasks)},
-                                 {QStringLiteral("trail"), QVariant::fromValue(&trail)}});
+                                 {QStringLiteral("trail"), QVariant::fromValue(&trail)},
+                                 {QStringLiteral("textScale"), QVariant::fromValue(&textScale)}});
     if (parser.isSet(firstFrame)) {
         // Connected as the window is created, before it can render.
         QObject::connect(&engine, &QQmlApplicationEngine::objectCreated, &app,
@@ -604,7 +626,7 @@ int main(int argc, char *argv[])
         QDir().mkpath(outDir);
     }
     Walkthrough walk(*window, manualClock, lock, enrollment, today, capture, trail, sync, tasks,
-                     outDir);
+                     textScale, outDir);
     const bool ok = walk.run();
     std::fprintf(stderr, "self-test: %s, %d warning(s)\n", ok ? "walk done" : "walk failed",
                  g_warnings);

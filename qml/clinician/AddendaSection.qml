@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // After signing the note cannot change: later information goes into signed addenda.
 ColumnLayout {
@@ -30,7 +31,7 @@ ColumnLayout {
             Layout.fillWidth: true
             spacing: 2
             Label {
-                font.pixelSize: 12
+                font.pixelSize: Type.caption
                 color: Material.accent
                 text: qsTr("Signed addendum · %1").arg(addendum.modelData.signedAt)
             }

@@ -34,7 +34,7 @@ Page {
                 enabled: page.phase !== SessionController.Running
                          && page.phase !== SessionController.Paused
                 text: qsTr("‹ Today")
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 Accessible.name: qsTr("Back to today")
                 onClicked: page.leave()
             }
@@ -42,7 +42,7 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: page.showBack ? 0 : 16
                 elide: Text.ElideRight
-                font.pixelSize: 20
+                font.pixelSize: Type.title
                 font.weight: Font.Medium
                 text: page.phase === SessionController.Idle ? qsTr("Session")
                                                             : page.capture.patientName
@@ -55,7 +55,7 @@ Page {
                 enabled: page.phase !== SessionController.Running
                          && page.phase !== SessionController.Paused
                 text: qsTr("Close")
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 Layout.minimumWidth: 48
                 Layout.rightMargin: 8
                 Accessible.name: qsTr("Close this session")
@@ -97,7 +97,10 @@ Page {
                 caption: page.capture.codingHint
             }
             Label {
-                Layout.alignment: Qt.AlignHCenter
+                objectName: "phaseText"
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
                 text: {
                     switch (page.phase) {
                     case SessionController.Running: return qsTr("Running")
@@ -119,7 +122,7 @@ Page {
                 Button {
                     objectName: "pauseResume"
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: Math.max(56, implicitHeight)
                     visible: page.phase === SessionController.Running
                              || page.phase === SessionController.Paused
                     text: page.phase === SessionController.Paused ? qsTr("Resume") : qsTr("Pause")
@@ -130,7 +133,7 @@ Page {
                 Button {
                     objectName: "stop"
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: Math.max(56, implicitHeight)
                     visible: page.phase === SessionController.Running
                              || page.phase === SessionController.Paused
                     highlighted: true
@@ -141,7 +144,7 @@ Page {
                 Button {
                     objectName: "sign"
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: Math.max(56, implicitHeight)
                     visible: page.phase === SessionController.Stopped
                     highlighted: true
                     enabled: page.capture.canSign
@@ -151,7 +154,7 @@ Page {
                 }
                 Button {
                     Layout.fillWidth: true
-                    Layout.preferredHeight: 56
+                    Layout.preferredHeight: Math.max(56, implicitHeight)
                     visible: page.phase === SessionController.Signed
                     text: qsTr("Done")
                     Accessible.name: qsTr("Done, back to today")

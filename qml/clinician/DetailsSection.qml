@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // Service type, modality, where the patient is, interactive complexity and who took part.
 // Every change is saved as a draft at once.
@@ -115,11 +116,11 @@ ColumnLayout {
             Label {
                 text: participantRow.modelData.roleText
                 opacity: 0.7
-                font.pixelSize: 13
+                font.pixelSize: Type.small
             }
             ToolButton {
                 Layout.preferredWidth: 48
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 visible: participantRow.modelData.removable && section.editable
                 text: "✕"
                 Accessible.name: qsTr("Remove %1").arg(participantRow.modelData.name)

@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // The session's diagnoses in pointer order (the first is primary) and the ICD-10-CM picker:
 // search by code or by words; a tap adds the code when it is billable on this date.
@@ -31,7 +32,7 @@ ColumnLayout {
             Layout.fillWidth: true
             spacing: 8
             Label {
-                Layout.preferredWidth: 64
+                Layout.preferredWidth: Type.scaled(64)
                 font.weight: Font.Medium
                 text: dxRow.modelData.displayCode
             }
@@ -46,19 +47,19 @@ ColumnLayout {
                 visible: dxRow.modelData.primary
                 text: qsTr("Primary")
                 color: Material.accent
-                font.pixelSize: 12
+                font.pixelSize: Type.caption
             }
             ToolButton {
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 visible: !dxRow.modelData.primary && section.editable
                 text: qsTr("Make primary")
-                font.pixelSize: 12
+                font.pixelSize: Type.caption
                 Accessible.name: qsTr("Make %1 the primary diagnosis").arg(dxRow.modelData.displayCode)
                 onClicked: section.capture.makePrimaryDiagnosis(dxRow.index)
             }
             ToolButton {
                 Layout.preferredWidth: 48
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 visible: section.editable
                 text: "✕"
                 Accessible.name: qsTr("Remove diagnosis %1").arg(dxRow.modelData.displayCode)
@@ -113,7 +114,7 @@ ColumnLayout {
             contentItem: RowLayout {
                 spacing: 8
                 Label {
-                    Layout.preferredWidth: 64
+                    Layout.preferredWidth: Type.scaled(64)
                     font.weight: Font.Medium
                     text: hit.displayCode
                     opacity: hit.billable ? 1 : 0.6

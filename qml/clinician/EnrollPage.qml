@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // First run, after the passcode: connect this device to the office's sync server with the
 // enrollment link the office gave (or the address, code and fingerprint typed separately).
@@ -35,7 +36,7 @@ Page {
             Label {
                 Layout.fillWidth: true
                 text: qsTr("Connect to your office")
-                font.pixelSize: 26
+                font.pixelSize: Type.headline
                 color: Material.primary
                 wrapMode: Text.WordWrap
             }
@@ -54,12 +55,12 @@ Page {
                 onCurrentIndexChanged: page.manual = currentIndex === 1
                 TabButton {
                     text: qsTr("Link")
-                    height: 48
+                    height: Math.max(48, implicitHeight)
                     Accessible.name: qsTr("Enroll with a link")
                 }
                 TabButton {
                     text: qsTr("Code")
-                    height: 48
+                    height: Math.max(48, implicitHeight)
                     Accessible.name: qsTr("Enroll with the server address and a code")
                 }
             }
@@ -80,7 +81,7 @@ Page {
                 id: server
                 objectName: "enrollServer"
                 Layout.fillWidth: true
-                Layout.preferredHeight: 56
+                Layout.preferredHeight: Math.max(56, implicitHeight)
                 visible: page.manual
                 enabled: !page.working
                 placeholderText: qsTr("Server, e.g. https://office.example:8443")
@@ -91,7 +92,7 @@ Page {
                 id: code
                 objectName: "enrollCode"
                 Layout.fillWidth: true
-                Layout.preferredHeight: 56
+                Layout.preferredHeight: Math.max(56, implicitHeight)
                 visible: page.manual
                 enabled: !page.working
                 placeholderText: qsTr("One-time code")
@@ -102,7 +103,7 @@ Page {
                 id: pin
                 objectName: "enrollPin"
                 Layout.fillWidth: true
-                Layout.preferredHeight: 56
+                Layout.preferredHeight: Math.max(56, implicitHeight)
                 visible: page.manual
                 enabled: !page.working
                 placeholderText: qsTr("Certificate fingerprint (optional)")
@@ -112,7 +113,7 @@ Page {
             Button {
                 objectName: "enrollSubmit"
                 Layout.fillWidth: true
-                Layout.preferredHeight: 56
+                Layout.preferredHeight: Math.max(56, implicitHeight)
                 highlighted: true
                 enabled: !page.working
                 text: qsTr("Connect")
@@ -138,7 +139,7 @@ Page {
             Button {
                 objectName: "enrollSkip"
                 Layout.fillWidth: true
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 flat: true
                 enabled: !page.working
                 text: qsTr("Not now, work offline")

@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // First run: choose a passcode. Later: unlock. The key derivation runs off the GUI thread.
 Page {
@@ -29,7 +30,7 @@ Page {
         Label {
             Layout.alignment: Qt.AlignHCenter
             text: qsTr("Sessionbook")
-            font.pixelSize: 34
+            font.pixelSize: Type.display
             color: Material.primary
         }
         Label {
@@ -44,7 +45,7 @@ Page {
             id: passcode
             objectName: "passcode"
             Layout.fillWidth: true
-            Layout.preferredHeight: 56
+            Layout.preferredHeight: Math.max(56, implicitHeight)
             placeholderText: qsTr("Passcode")
             echoMode: TextInput.Password
             inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText | Qt.ImhHiddenText
@@ -56,7 +57,7 @@ Page {
             id: confirmation
             objectName: "confirmation"
             Layout.fillWidth: true
-            Layout.preferredHeight: 56
+            Layout.preferredHeight: Math.max(56, implicitHeight)
             visible: page.firstRun
             placeholderText: qsTr("Repeat passcode")
             echoMode: TextInput.Password
@@ -68,7 +69,7 @@ Page {
         Button {
             objectName: "submit"
             Layout.fillWidth: true
-            Layout.preferredHeight: 56
+            Layout.preferredHeight: Math.max(56, implicitHeight)
             highlighted: true
             enabled: !page.working && page.lock.retryAfterSeconds === 0
             text: page.firstRun ? qsTr("Set passcode") : qsTr("Unlock")
@@ -96,7 +97,7 @@ Page {
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             visible: page.lock.keystoreIsFake
-            font.pixelSize: 12
+            font.pixelSize: Type.caption
             color: Material.color(Material.Orange)
             text: qsTr("Key storage: %1").arg(page.lock.keystoreName)
         }

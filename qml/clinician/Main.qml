@@ -17,6 +17,7 @@ ApplicationWindow {
     required property EnrollmentController enrollment
     required property TaskModel tasks
     required property SessionTrailModel trail
+    required property TextScale textScale
     /// Dark theme (follows the system when the composition root says so).
     property bool dark: false
     /// False only while rendering screenshots of the normal screens.
@@ -34,6 +35,15 @@ ApplicationWindow {
     Material.theme: dark ? Material.Dark : Material.Light
     Material.primary: Material.Teal
     Material.accent: Material.Teal
+    // Controls' own text (buttons, fields, menu items) follows the text-size preference; the
+    // QML's explicit sizes come from the same Type tokens.
+    font.pixelSize: Type.body
+
+    Binding {
+        target: Type
+        property: "factor"
+        value: window.textScale.factor
+    }
 
     Loader {
         id: lockLoader
@@ -71,6 +81,7 @@ ApplicationWindow {
                 enrollment: window.enrollment
                 tasks: window.tasks
                 trail: window.trail
+                textScale: window.textScale
             }
             Rectangle {
                 Layout.fillHeight: true

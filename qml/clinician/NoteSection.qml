@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // The note: SOAP, DAP or BIRP sections on a tap, saved a second after typing stops and when
 // the screen is left. Read-only once the session is signed.
@@ -21,7 +22,7 @@ ColumnLayout {
         Label {
             objectName: "noteStatus"
             opacity: 0.7
-            font.pixelSize: 12
+            font.pixelSize: Type.caption
             text: section.editable ? section.capture.noteStatus : qsTr("Signed, read-only")
         }
     }
@@ -34,7 +35,7 @@ ColumnLayout {
             Button {
                 id: templateButton
                 required property string modelData
-                height: 48
+                height: Math.max(48, implicitHeight)
                 flat: true
                 highlighted: section.capture.noteTemplate === templateButton.modelData
                 text: templateButton.modelData

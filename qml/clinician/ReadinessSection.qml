@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // The checklist before signing: blocking items (red) prevent signing, warnings (amber) do not.
 ColumnLayout {
@@ -37,9 +38,9 @@ ColumnLayout {
                                                                  : qsTr("Done: %1")).arg(title)
             Label {
                 Layout.alignment: Qt.AlignTop
-                Layout.preferredWidth: 20
+                Layout.preferredWidth: Type.scaled(20)
                 horizontalAlignment: Text.AlignHCenter
-                font.pixelSize: 18
+                font.pixelSize: Type.subtitle
                 font.weight: Font.Bold
                 color: item.tone
                 text: item.level === ReadinessModel.Blocking ? "✕"
@@ -60,7 +61,7 @@ ColumnLayout {
                     visible: item.detail.length > 0
                     wrapMode: Text.WordWrap
                     opacity: 0.75
-                    font.pixelSize: 13
+                    font.pixelSize: Type.small
                     text: item.detail
                 }
             }

@@ -3,12 +3,13 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
+import Sessionbook.Components
 
 // The title above one part of the capture screen, in the style of Today's section labels.
 Label {
     Layout.fillWidth: true
     topPadding: 8
-    font.pixelSize: 13
+    font.pixelSize: Type.small
     font.weight: Font.Medium
     font.capitalization: Font.AllUppercase
     color: Material.accent

@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // One session's way to payment: captured → on device → received → coded → claimed →
 // paid / denied, as the office reported it through sync. Open while trail.sessionId is set.
@@ -41,7 +42,7 @@ Popup {
                 Label {
                     Layout.fillWidth: true
                     text: qsTr("Session status")
-                    font.pixelSize: 20
+                    font.pixelSize: Type.title
                     font.weight: Font.Medium
                 }
                 Label {
@@ -53,7 +54,7 @@ Popup {
             }
             ToolButton {
                 Layout.preferredWidth: 48
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 text: "✕"
                 Accessible.name: qsTr("Close session status")
                 onClicked: sheet.close()
@@ -96,7 +97,7 @@ Popup {
                     Label {
                         Layout.fillWidth: true
                         visible: text.length > 0
-                        font.pixelSize: 12
+                        font.pixelSize: Type.caption
                         opacity: 0.7
                         text: step.detail.length > 0 ? qsTr("%1 · %2").arg(step.atText).arg(step.detail)
                                                      : step.atText

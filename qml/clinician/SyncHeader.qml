@@ -4,6 +4,7 @@ import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Sessionbook.App
+import Sessionbook.Components
 
 // Under the Today title: what waits to sync, when it last worked, and what needs attention
 // (offline, clock skew, sign-in). Tapping "Sync now" or "Connect" acts at once.
@@ -21,8 +22,10 @@ ColumnLayout {
         Label {
             objectName: "syncSummary"
             Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            maximumLineCount: 3
             elide: Text.ElideRight
-            font.pixelSize: 13
+            font.pixelSize: Type.small
             text: !header.sync.connected
                   ? (header.sync.pendingCount > 0
                      ? qsTr("Not connected · %n waiting on this device", "", header.sync.pendingCount)
@@ -38,7 +41,7 @@ ColumnLayout {
         Button {
             id: action
             objectName: "syncAction"
-            Layout.preferredHeight: 48
+            Layout.preferredHeight: Math.max(48, implicitHeight)
             flat: true
             readonly property bool enroll: !header.sync.connected || header.sync.signInRequired
             visible: action.enroll || !header.sync.syncing
@@ -65,9 +68,9 @@ ColumnLayout {
                                   : qsTr("Device clock is off; check date and time")
                 visible: index === 0 ? header.sync.signInRequired
                                      : index === 1 ? header.sync.offline : header.sync.clockSkewed
-                implicitWidth: badgeLabel.implicitWidth + 16
+                implicitWidth: badgeLabel.width + 16
                 implicitHeight: Math.max(24, badgeLabel.implicitHeight + 8)
-                radius: height / 2
+                radius: Math.min(height / 2, 12)
                 color: badge.blocking ? Material.color(Material.Red, Material.Shade100)
                                       : Material.color(Material.Amber, Material.Shade100)
                 Accessible.role: Accessible.AlertMessage
@@ -75,8 +78,12 @@ ColumnLayout {
                 Label {
                     id: badgeLabel
                     anchors.centerIn: parent
+                    // Wraps rather than running off a phone at large text sizes.
+                    width: Math.min(implicitWidth, header.width - 16)
+                    wrapMode: Text.WordWrap
+                    horizontalAlignment: Text.AlignHCenter
                     text: badge.text
-                    font.pixelSize: 13
+                    font.pixelSize: Type.small
                     color: badge.blocking ? Material.color(Material.Red, Material.Shade900)
                                           : Material.color(Material.Brown, Material.Shade800)
                 }

@@ -17,6 +17,7 @@ Page {
     required property EnrollmentController enrollment
     required property TaskModel tasks
     required property SessionTrailModel trail
+    required property TextScale textScale
 
     /// A tapped office task opens its session on the capture screen, ready for an addendum;
     /// while another session's timer runs, its status sheet instead.
@@ -42,13 +43,13 @@ Page {
                 spacing: 0
                 Label {
                     text: qsTr("Today")
-                    font.pixelSize: 20
+                    font.pixelSize: Type.title
                     font.weight: Font.Medium
                 }
                 Label {
                     Layout.fillWidth: true
                     elide: Text.ElideRight
-                    font.pixelSize: 12
+                    font.pixelSize: Type.caption
                     opacity: 0.85
                     visible: text.length > 0
                     text: page.lock.clinicianName
@@ -56,7 +57,7 @@ Page {
             }
             ToolButton {
                 text: qsTr("Lock")
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 Accessible.name: qsTr("Lock the app")
                 onClicked: page.lock.lock()
             }
@@ -64,16 +65,19 @@ Page {
                 id: settingsButton
                 objectName: "settingsButton"
                 text: "⋮"
-                Layout.preferredHeight: 48
+                Layout.preferredHeight: Math.max(48, implicitHeight)
                 Layout.preferredWidth: 48
                 Accessible.name: qsTr("Settings")
                 onClicked: settingsMenu.open()
 
-                // The idle auto-lock (a device setting kept across restarts).
+                // The idle auto-lock and the text size (device settings kept across restarts).
                 Menu {
                     id: settingsMenu
                     objectName: "settingsMenu"
                     y: settingsButton.height
+                    // Material's menu is 200 px wide; wider with larger text, so that
+                    // "Lock when idle for" is not cut short.
+                    width: Math.min(page.width - 16, Math.max(implicitWidth, Type.scaled(200)))
                     MenuItem {
                         enabled: false
                         text: qsTr("Lock when idle for")
@@ -114,6 +118,40 @@ Page {
                         Accessible.name: qsTr("Lock after %n idle minute(s)", "", 15)
                         onTriggered: page.lock.idleTimeoutSeconds = 15 * 60
                     }
+                    MenuSeparator {}
+                    MenuItem {
+                        enabled: false
+                        text: qsTr("Text size")
+                        Accessible.name: text
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.textScale.step === TextScale.Default
+                        text: qsTr("Default")
+                        Accessible.name: qsTr("Default text")
+                        onTriggered: page.textScale.step = TextScale.Default
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.textScale.step === TextScale.Large
+                        text: qsTr("Large")
+                        Accessible.name: qsTr("Large text")
+                        onTriggered: page.textScale.step = TextScale.Large
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.textScale.step === TextScale.Larger
+                        text: qsTr("Larger")
+                        Accessible.name: qsTr("Larger text")
+                        onTriggered: page.textScale.step = TextScale.Larger
+                    }
+                    MenuItem {
+                        checkable: true
+                        checked: page.textScale.step === TextScale.Largest
+                        text: qsTr("Largest")
+                        Accessible.name: qsTr("Largest text")
+                        onTriggered: page.textScale.step = TextScale.Largest
+                    }
                 }
             }
         }
@@ -151,7 +189,7 @@ Page {
                 Layout.fillWidth: true
                 padding: 16
                 bottomPadding: 4
-                font.pixelSize: 13
+                font.pixelSize: Type.small
                 font.weight: Font.Medium
                 color: Material.color(Material.DeepOrange)
                 text: qsTr("From the office")
@@ -187,7 +225,7 @@ Page {
                             maximumLineCount: 2
                             elide: Text.ElideRight
                             opacity: 0.75
-                            font.pixelSize: 13
+                            font.pixelSize: Type.small
                             text: task.createdText.length > 0
                                   ? qsTr("%1 · %2").arg(task.createdText).arg(task.message)
                                   : task.message
@@ -202,7 +240,7 @@ Page {
             width: ListView.view.width
             padding: 16
             bottomPadding: 4
-            font.pixelSize: 13
+            font.pixelSize: Type.small
             font.weight: Font.Medium
             color: Material.accent
             text: section === "true" ? qsTr("Today's sessions") : qsTr("Caseload")
@@ -250,15 +288,26 @@ Page {
                 anchors.leftMargin: 16
                 anchors.rightMargin: 16
                 spacing: 6
-                RowLayout {
+                // Name and time side by side while both fit; at large text sizes the time
+                // goes under the name instead of squeezing it.
+                GridLayout {
                     Layout.fillWidth: true
+                    columns: !row.seenToday
+                             || nameLabel.implicitWidth + columnSpacing + metaLabel.implicitWidth
+                                <= content.width ? 2 : 1
+                    columnSpacing: 8
+                    rowSpacing: 2
                     Label {
+                        id: nameLabel
                         Layout.fillWidth: true
                         text: row.patientName
-                        font.pixelSize: 17
+                        font.pixelSize: Type.subtitle
                         elide: Text.ElideRight
                     }
                     Label {
+                        id: metaLabel
+                        Layout.maximumWidth: content.width
+                        elide: Text.ElideRight
                         visible: row.seenToday
                         opacity: 0.7
                         text: qsTr("%1 · %2 min · %3").arg(row.time).arg(row.minutes)
@@ -268,7 +317,7 @@ Page {
                 Button {
                     objectName: "statusButton"
                     visible: row.signed
-                    Layout.preferredHeight: 48
+                    Layout.preferredHeight: Math.max(48, implicitHeight)
                     flat: true
                     leftPadding: 0
                     font.capitalization: Font.MixedCase

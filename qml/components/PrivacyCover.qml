@@ -17,7 +17,7 @@ Rectangle {
         Label {
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Sessionbook")
-            font.pixelSize: 32
+            font.pixelSize: Type.display
             color: "white"
         }
         Label {

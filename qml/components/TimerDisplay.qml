@@ -10,9 +10,15 @@ Column {
     spacing: 4
 
     Label {
+        objectName: "elapsed"
         anchors.horizontalCenter: parent.horizontalCenter
+        // Never wider than the screen: at the largest text size a long time shrinks to fit.
+        width: Math.min(implicitWidth, display.width)
+        horizontalAlignment: Text.AlignHCenter
+        fontSizeMode: Text.HorizontalFit
+        minimumPixelSize: Type.display
         text: display.elapsed
-        font.pixelSize: 64
+        font.pixelSize: Type.timer
         font.weight: Font.Light
         Accessible.name: qsTr("Elapsed time %1").arg(display.elapsed)
     }
@@ -23,7 +29,7 @@ Column {
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.WordWrap
         text: display.caption
-        font.pixelSize: 16
+        font.pixelSize: Type.subtitle
         opacity: 0.8
     }
 }

@@ -9,9 +9,9 @@ Rectangle {
     property string text
     property bool blocking: false
 
-    implicitWidth: label.implicitWidth + 16
+    implicitWidth: label.width + 16
     implicitHeight: Math.max(24, label.implicitHeight + 8)
-    radius: height / 2
+    radius: Math.min(height / 2, 12)
     color: blocking ? Material.color(Material.Red, Material.Shade100)
                     : Material.color(Material.Amber, Material.Shade100)
     Accessible.role: Accessible.StaticText
@@ -20,10 +20,13 @@ Rectangle {
     Label {
         id: label
         anchors.centerIn: parent
+        // No wider than what holds the chip: a long warning wraps (at large text sizes too)
+        // rather than losing its end.
         width: Math.min(implicitWidth, chip.parent ? chip.parent.width - 16 : implicitWidth)
-        elide: Text.ElideRight
+        wrapMode: Text.WordWrap
+        horizontalAlignment: Text.AlignHCenter
         text: chip.text
-        font.pixelSize: 13
+        font.pixelSize: Type.small
         color: chip.blocking ? Material.color(Material.Red, Material.Shade900)
                              : Material.color(Material.Brown, Material.Shade800)
     }

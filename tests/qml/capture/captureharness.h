@@ -10,6 +10,7 @@
 #include "syncbridge.h"
 #include "syncstatus.h"
 #include "taskmodel.h"
+#include "textscale.h"
 #include "todaymodel.h"
 #include "util/clock.h"
 
@@ -27,7 +28,7 @@ class QJSEngine;
  * a temporary encrypted store with the FAKE keystore, the demo practice and a ManualClock,
  * unlocked and with Today loaded (then `ready`). Exposed as a QML singleton, not a context
  * property. Also the rest of what Main.qml takes (sync header, enrollment, tasks, trail) for
- * the layout test; sync never starts (no server).
+ * the layout test; sync never starts (no server); the text size is kept in no settings.
  */
 class CaptureHarness : public QObject {
     Q_OBJECT
@@ -40,6 +41,7 @@ class CaptureHarness : public QObject {
     Q_PROPERTY(sb::app::EnrollmentController *enrollment READ enrollment CONSTANT)
     Q_PROPERTY(sb::app::TaskModel *tasks READ tasks CONSTANT)
     Q_PROPERTY(sb::app::SessionTrailModel *trail READ trail CONSTANT)
+    Q_PROPERTY(sb::app::TextScale *textScale READ textScale CONSTANT)
     Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
 public:
     CaptureHarness();
@@ -53,6 +55,7 @@ public:
     [[nodiscard]] sb::app::EnrollmentController *enrollment() { return m_enrollment.get(); }
     [[nodiscard]] sb::app::TaskModel *tasks() { return m_tasks.get(); }
     [[nodiscard]] sb::app::SessionTrailModel *trail() { return m_trail.get(); }
+    [[nodiscard]] sb::app::TextScale *textScale() { return &m_textScale; }
     [[nodiscard]] bool ready() const { return m_ready; }
 
     /// Starts a session for the first patient of Today.
@@ -76,5 +79,6 @@ private:
     std::unique_ptr<sb::app::EnrollmentController> m_enrollment;
     std::unique_ptr<sb::app::TaskModel> m_tasks;
     std::unique_ptr<sb::app::SessionTrailModel> m_trail;
+    sb::app::TextScale m_textScale{nullptr};
     bool m_ready = false;
 };

@@ -23,6 +23,7 @@ Item {
             enrollment: CaptureHarness.enrollment
             tasks: CaptureHarness.tasks
             trail: CaptureHarness.trail
+            textScale: CaptureHarness.textScale
             coverWhenInactive: false
         }
     }
