@@ -32,6 +32,10 @@ Page {
 
     Component.onCompleted: page.tasks.sessionRequested.connect(page.openTask)
 
+    // The settings menu's choices, one each: tapping the checked item keeps it checked.
+    ButtonGroup { id: idleChoices }
+    ButtonGroup { id: textSizeChoices }
+
     header: ToolBar {
         Material.foreground: "white"
         RowLayout {
@@ -84,6 +88,7 @@ Page {
                         Accessible.name: text
                     }
                     MenuItem {
+                        ButtonGroup.group: idleChoices
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 1 * 60
                         text: qsTr("%n minute(s)", "", 1)
@@ -91,6 +96,7 @@ Page {
                         onTriggered: page.lock.idleTimeoutSeconds = 1 * 60
                     }
                     MenuItem {
+                        ButtonGroup.group: idleChoices
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 2 * 60
                         text: qsTr("%n minute(s)", "", 2)
@@ -98,6 +104,7 @@ Page {
                         onTriggered: page.lock.idleTimeoutSeconds = 2 * 60
                     }
                     MenuItem {
+                        ButtonGroup.group: idleChoices
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 5 * 60
                         text: qsTr("%n minute(s)", "", 5)
@@ -105,6 +112,7 @@ Page {
                         onTriggered: page.lock.idleTimeoutSeconds = 5 * 60
                     }
                     MenuItem {
+                        ButtonGroup.group: idleChoices
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 10 * 60
                         text: qsTr("%n minute(s)", "", 10)
@@ -112,6 +120,7 @@ Page {
                         onTriggered: page.lock.idleTimeoutSeconds = 10 * 60
                     }
                     MenuItem {
+                        ButtonGroup.group: idleChoices
                         checkable: true
                         checked: page.lock.idleTimeoutSeconds === 15 * 60
                         text: qsTr("%n minute(s)", "", 15)
@@ -125,6 +134,7 @@ Page {
                         Accessible.name: text
                     }
                     MenuItem {
+                        ButtonGroup.group: textSizeChoices
                         checkable: true
                         checked: page.textScale.step === TextScale.Default
                         text: qsTr("Default")
@@ -132,6 +142,7 @@ Page {
                         onTriggered: page.textScale.step = TextScale.Default
                     }
                     MenuItem {
+                        ButtonGroup.group: textSizeChoices
                         checkable: true
                         checked: page.textScale.step === TextScale.Large
                         text: qsTr("Large")
@@ -139,6 +150,7 @@ Page {
                         onTriggered: page.textScale.step = TextScale.Large
                     }
                     MenuItem {
+                        ButtonGroup.group: textSizeChoices
                         checkable: true
                         checked: page.textScale.step === TextScale.Larger
                         text: qsTr("Larger")
@@ -146,6 +158,7 @@ Page {
                         onTriggered: page.textScale.step = TextScale.Larger
                     }
                     MenuItem {
+                        ButtonGroup.group: textSizeChoices
                         checkable: true
                         checked: page.textScale.step === TextScale.Largest
                         text: qsTr("Largest")

@@ -191,6 +191,20 @@ Item {
             menu.open()
             tryVerify(() => menu.opened, 5000)
             verify(larger.checked)
+            // Tapping the checked choice again keeps it (one choice, never none).
+            mouseClick(larger)
+            compare(CaptureHarness.textScale.step, TextScale.Larger)
+            tryVerify(() => !menu.visible, 5000)
+            menu.open()
+            tryVerify(() => menu.opened, 5000)
+            verify(larger.checked)
+            let checkedCount = 0
+            for (let j = 0; j < menu.count; ++j) {
+                const choice = menu.itemAt(j)
+                if (choice.checked && String(choice.Accessible.name).endsWith(" text"))
+                    ++checkedCount
+            }
+            compare(checkedCount, 1)
             menu.close()
             tryVerify(() => !menu.visible, 5000)
             CaptureHarness.textScale.step = TextScale.Largest
