@@ -61,17 +61,18 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
         qCWarning(lcToday) << "cannot begin a read:" << batch.error().message;
         return page;
     }
-    const QDate today = state.clock.nowUtc().toLocalTime().date();
+    const QDate today = from.day.isValid() ? from.day : state.clock.nowUtc().toLocalTime().date();
     const ProviderId providerId = state.provider->id;
     QHash<PatientId, Patient> patients;
     const auto fail = [&page](const char *what, const StoreError &error) {
         qCWarning(lcToday) << "cannot read" << what << error.message;
         page.rows.clear();
-        page.next = TodayCursor{{}, true, {}, true};
+        page.next = TodayCursor{{}, {}, true, {}, true};
         return page;
     };
 
     page.next = from;
+    page.next.day = today;
     if (!from.sessionsDone) {
         auto sessions = store.sessions().sessionsForProviderPage(state.actor, providerId, today,
                                                                  from.session, limit);
@@ -82,6 +83,11 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
             auto patient = patients.constFind(session.patientId);
             if (patient == patients.cend()) {
                 auto read = store.patients().patient(state.actor, session.patientId);
+                if (!read && read.error().kind == StoreError::Kind::NotFound) {
+                    // A session whose patient is not on this device: no row, the rest stays.
+                    qCWarning(lcToday) << "a session's patient is missing; its row is skipped";
+                    continue;
+                }
                 if (!read) {
                     return fail("a patient", read.error());
                 }
@@ -246,6 +252,11 @@ void TodayModel::fetchMore(const QModelIndex &parent)
             m_fetching = false;
             m_next = page.next.atEnd() ? std::nullopt : std::optional(page.next);
             if (page.rows.isEmpty()) {
+                // Every row of the page was skipped: a view waits for rows before asking
+                // again, so ask for the next page here.
+                if (m_next) {
+                    fetchMore({});
+                }
                 return;
             }
             const int first = int(m_rows.size());

@@ -35,6 +35,8 @@ struct TodayRow {
 
 /// Where the next page of Today starts: today's sessions first, then the caseload.
 struct TodayCursor {
+    /// The day the first page was read for: pages read after midnight continue that day.
+    QDate day;
     std::optional<SessionPageKey> session;
     bool sessionsDone = false;
     std::optional<PatientPageKey> patient;

@@ -164,7 +164,7 @@ StoreResult<PatientPage> PatientRepository::caseloadPage(const Actor &actor,
     if (after) {
         stmt.bind(3, after->lastName).bind(4, after->firstName).bind(5, after->id);
     } else {
-        stmt.bind(3, QString()).bind(4, QString()).bind(5, QByteArray(""));
+        stmt.bind(3, QStringLiteral("")).bind(4, QStringLiteral("")).bind(5, QByteArray(""));
     }
     stmt.bind(6, limit + 1);
     SB_TRY_ASSIGN(list, all<Patient>(stmt, readPatient));
