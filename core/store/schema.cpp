@@ -480,6 +480,21 @@ CREATE INDEX sessions_by_provider_day_first_tap
 DROP INDEX sessions_by_provider_date;
 CREATE INDEX patients_by_provider_name
     ON patients(organization_id, primary_provider_id, last_name, first_name, id);
+
+-- Once filled in, the first tap of a signed session is as fixed as its taps.
+DROP TRIGGER sessions_signed_immutable;
+CREATE TRIGGER sessions_signed_immutable BEFORE UPDATE ON sessions
+WHEN OLD.signed_at IS NOT NULL AND (
+    NEW.note IS NOT OLD.note OR NEW.note_template IS NOT OLD.note_template
+    OR NEW.organization_id IS NOT OLD.organization_id OR NEW.payer_id IS NOT OLD.payer_id
+    OR NEW.service IS NOT OLD.service OR NEW.modality IS NOT OLD.modality
+    OR NEW.patient_location IS NOT OLD.patient_location
+    OR NEW.patient_id IS NOT OLD.patient_id OR NEW.provider_id IS NOT OLD.provider_id
+    OR NEW.date_of_service IS NOT OLD.date_of_service
+    OR NEW.interactive_complexity IS NOT OLD.interactive_complexity
+    OR NEW.signed_at IS NOT OLD.signed_at OR NEW.signed_by IS NOT OLD.signed_by
+    OR NEW.signed_hash IS NOT OLD.signed_hash OR NEW.first_tap_ms IS NOT OLD.first_tap_ms)
+BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
 )sql";
 
 constexpr std::array<MigrationStep, 7> steps{

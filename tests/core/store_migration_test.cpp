@@ -438,6 +438,11 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
                       == (s->timing.isEmpty() ? -1
                                               : s->timing.first().wallClockUtc.toMSecsSinceEpoch()));
             }
+            auto moveKey = store.database().prepare(
+                "UPDATE sessions SET first_tap_ms = first_tap_ms + 1 WHERE id = ?");
+            REQUIRE(moveKey.hasValue());
+            moveKey->bind(1, seed.signedSession.id);
+            CHECK(errorKind(moveKey->run()) == Kind::Immutable);
         }
     }
 }
