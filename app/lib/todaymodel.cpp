@@ -68,6 +68,7 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
         qCWarning(lcToday) << "cannot read" << what << error.message;
         page.rows.clear();
         page.next = TodayCursor{{}, {}, true, {}, true};
+        page.failed = true;
         return page;
     };
 
@@ -251,6 +252,7 @@ void TodayModel::fetchMore(const QModelIndex &parent)
             }
             m_fetching = false;
             m_next = page.next.atEnd() ? std::nullopt : std::optional(page.next);
+            setFailed(page.failed);
             if (page.rows.isEmpty()) {
                 // Every row of the page was skipped: a view waits for rows before asking
                 // again, so ask for the next page here.
@@ -282,6 +284,7 @@ void TodayModel::reload()
                 return;
             }
             m_next = page.next.atEnd() ? std::nullopt : std::optional(page.next);
+            setFailed(page.failed);
             resetRows(page.rows);
             m_loading = false;
             Q_EMIT loadingChanged();
@@ -294,10 +297,21 @@ void TodayModel::clear()
     ++m_generation;
     m_next.reset();
     m_fetching = false;
+    setFailed(false);
     resetRows({});
     if (m_loading) {
         m_loading = false;
         Q_EMIT loadingChanged();
+    }
+}
+
+void TodayModel::setFailed(bool failed)
+{
+    const QString text
+        = failed ? tr("Part of today's list could not be read from this device.") : QString();
+    if (text != m_errorText) {
+        m_errorText = text;
+        Q_EMIT errorTextChanged();
     }
 }
 

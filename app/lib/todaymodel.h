@@ -48,6 +48,7 @@ struct TodayCursor {
 struct TodayPage {
     QList<TodayRow> rows;
     TodayCursor next;
+    bool failed = false; ///< The store refused a read; the list ends here.
 };
 
 /**
@@ -67,6 +68,7 @@ class TodayModel : public QAbstractListModel {
     QML_UNCREATABLE("Built by the composition root")
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 public:
     enum Role {
         PatientIdRole = Qt::UserRole + 1, ///< Opaque id string for the capture screen.
@@ -94,6 +96,8 @@ public:
     [[nodiscard]] bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
     [[nodiscard]] bool loading() const { return m_loading; }
+    /// Says (without PHI) that the list stopped short because a read failed; empty otherwise.
+    [[nodiscard]] QString errorText() const { return m_errorText; }
     /// A page is being read for fetchMore().
     [[nodiscard]] bool fetching() const { return m_fetching; }
 
@@ -109,11 +113,13 @@ public:
 Q_SIGNALS:
     void loadingChanged();
     void countChanged();
+    void errorTextChanged();
     /// The first page of a reload() is in.
     void loaded();
 
 private:
     void resetRows(QList<TodayRow> rows);
+    void setFailed(bool failed);
 
     StoreHost &m_host;
     QList<TodayRow> m_rows;
@@ -121,6 +127,7 @@ private:
     int m_pageSize = defaultPageSize;
     bool m_loading = false;
     bool m_fetching = false;
+    QString m_errorText;
     int m_generation = 0; ///< Results of a job started before reload() or clear() are dropped.
 };
 

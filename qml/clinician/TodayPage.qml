@@ -354,9 +354,35 @@ Page {
                 }
             }
         }
+        // A read the store refused ends the list short: say so, and offer to read it again.
+        footer: ColumnLayout {
+            width: ListView.view.width
+            spacing: 4
+            visible: page.today.errorText.length > 0
+            height: visible ? implicitHeight + 16 : 0
+            Label {
+                objectName: "todayErrorLabel"
+                Layout.fillWidth: true
+                Layout.leftMargin: 16
+                Layout.rightMargin: 16
+                Layout.topMargin: 8
+                wrapMode: Text.WordWrap
+                color: Material.color(Material.Red)
+                text: page.today.errorText
+            }
+            Button {
+                objectName: "todayRetryButton"
+                Layout.leftMargin: 8
+                Layout.preferredHeight: Math.max(48, implicitHeight)
+                flat: true
+                text: qsTr("Try again")
+                Accessible.name: qsTr("Read today's list again")
+                onClicked: page.today.reload()
+            }
+        }
         Label {
             anchors.centerIn: parent
-            visible: list.count === 0 && !page.today.loading
+            visible: list.count === 0 && !page.today.loading && page.today.errorText.length === 0
             text: qsTr("No patients for today.")
             opacity: 0.7
         }

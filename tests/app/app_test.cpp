@@ -359,6 +359,43 @@ TEST_CASE("TodayModel: pages read after midnight continue the day the list began
     CHECK(sessionRows() == whole);
 }
 
+TEST_CASE("TodayModel: a read the store refuses ends the list with a message, and a reload "
+          "after it is mended reads it all",
+          "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    TodayModel today(*h.host);
+    unlockFirstRun(lock);
+    QSignalSpy errors(&today, &TodayModel::errorTextChanged);
+    today.reload();
+    REQUIRE(waitFor([&] { return !today.loading(); }));
+    const int rows = today.rowCount();
+    REQUIRE(rows > 0);
+    CHECK(today.errorText().isEmpty());
+
+    // The authorizations table is renamed away: every page's warnings read fails.
+    const auto rename = [&](const char *sql) {
+        return h.onStore<bool>([sql](WorkerState &state) {
+            return state.store->database().execLiteral(sql).hasValue();
+        });
+    };
+    REQUIRE(rename("ALTER TABLE authorizations RENAME TO authorizations_away"));
+    today.reload();
+    REQUIRE(waitFor([&] { return !today.loading(); }));
+    CHECK(today.rowCount() == 0);
+    CHECK_FALSE(today.canFetchMore({}));
+    CHECK_FALSE(today.errorText().isEmpty());
+    CHECK(errors.count() == 1);
+
+    REQUIRE(rename("ALTER TABLE authorizations_away RENAME TO authorizations"));
+    today.reload();
+    REQUIRE(waitFor([&] { return !today.loading(); }));
+    CHECK(today.rowCount() == rows);
+    CHECK(today.errorText().isEmpty());
+    CHECK(errors.count() == 2);
+}
+
 TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[app]")
 {
     Harness h;
