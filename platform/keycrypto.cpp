@@ -3,14 +3,13 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
+#include <memory>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
-
-#include <algorithm>
-#include <memory>
 
 namespace sb::keycrypto {
 
@@ -94,7 +93,7 @@ QByteArray seal(const QByteArray &key, const QByteArray &plaintext, const QByteA
     CipherCtx ctx(EVP_CIPHER_CTX_new());
     if (!ctx || nonce.isEmpty()
         || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, cbytes(key), cbytes(nonce))
-            != 1) {
+               != 1) {
         return {};
     }
     int len = 0;
@@ -104,8 +103,7 @@ QByteArray seal(const QByteArray &key, const QByteArray &plaintext, const QByteA
     }
     QByteArray cipher(plaintext.size() + 16, '\0');
     int total = 0;
-    if (EVP_EncryptUpdate(ctx.get(), bytes(cipher), &len, cbytes(plaintext),
-                          int(plaintext.size()))
+    if (EVP_EncryptUpdate(ctx.get(), bytes(cipher), &len, cbytes(plaintext), int(plaintext.size()))
         != 1) {
         return {};
     }
@@ -137,7 +135,7 @@ std::optional<QByteArray> open(const QByteArray &key, const QByteArray &sealed,
     CipherCtx ctx(EVP_CIPHER_CTX_new());
     if (!ctx
         || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, cbytes(key), cbytes(nonce))
-            != 1) {
+               != 1) {
         return std::nullopt;
     }
     int len = 0;
@@ -146,8 +144,7 @@ std::optional<QByteArray> open(const QByteArray &key, const QByteArray &sealed,
         return std::nullopt;
     }
     QByteArray plain(cipher.size() + 16, '\0');
-    if (EVP_DecryptUpdate(ctx.get(), bytes(plain), &len, cbytes(cipher), int(cipher.size()))
-        != 1) {
+    if (EVP_DecryptUpdate(ctx.get(), bytes(plain), &len, cbytes(cipher), int(cipher.size())) != 1) {
         return std::nullopt;
     }
     int total = len;

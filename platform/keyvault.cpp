@@ -38,12 +38,15 @@ struct KeyVault::File {
     [[nodiscard]] QByteArray aad() const
     {
         return "sessionbook-keyvault:" + QByteArray::number(version) + ':'
-            + QByteArray::number(iterations) + ':' + salt.toHex();
+               + QByteArray::number(iterations) + ':' + salt.toHex();
     }
 };
 
 KeyVault::KeyVault(QString vaultPath, SecretStore &secrets, const Clock &clock, Options options)
-    : m_path(std::move(vaultPath)), m_secrets(secrets), m_clock(clock), m_options(options)
+    : m_path(std::move(vaultPath))
+    , m_secrets(secrets)
+    , m_clock(clock)
+    , m_options(options)
 {
 }
 
@@ -66,8 +69,8 @@ VaultResult<KeyVault::File> KeyVault::readFile() const
     f.version = json.value(QStringLiteral("version")).toInt();
     f.salt = QByteArray::fromBase64(json.value(QStringLiteral("salt")).toString().toLatin1());
     f.iterations = json.value(QStringLiteral("iterations")).toInt();
-    f.sealedKey
-        = QByteArray::fromBase64(json.value(QStringLiteral("sealedKey")).toString().toLatin1());
+    f.sealedKey =
+        QByteArray::fromBase64(json.value(QStringLiteral("sealedKey")).toString().toLatin1());
     f.failures = json.value(QStringLiteral("failures")).toInt();
     f.lastFailureMs = qint64(json.value(QStringLiteral("lastFailureMs")).toDouble());
     if (f.version != formatVersion || f.salt.size() != 16 || f.iterations < 1
@@ -129,9 +132,8 @@ VaultResult<DatabaseKey> KeyVault::setUp(const QString &passcode)
     }
     File f;
     f.salt = keycrypto::randomBytes(16);
-    f.iterations = m_options.iterations > 0
-        ? m_options.iterations
-        : keycrypto::calibrateIterations(m_options.targetMs);
+    f.iterations = m_options.iterations > 0 ? m_options.iterations
+                                            : keycrypto::calibrateIterations(m_options.targetMs);
     QByteArray deviceSecret = keycrypto::randomBytes(32);
     if (f.salt.size() != 16 || deviceSecret.size() != 32) {
         return vaultError(VaultError::Kind::Crypto, QStringLiteral("no random bytes"));
@@ -199,8 +201,8 @@ VaultResult<DatabaseKey> KeyVault::unlock(const QString &passcode)
         return unexpected(f.error());
     }
     if (const std::int64_t wait = retryAfterMs(); wait > 0) {
-        return unexpected(VaultError{VaultError::Kind::TooSoon,
-                                     QStringLiteral("too many attempts"), wait, f->failures});
+        return unexpected(VaultError{VaultError::Kind::TooSoon, QStringLiteral("too many attempts"),
+                                     wait, f->failures});
     }
     auto kek = wrappingKey(passcode, f.value());
     if (!kek) {

@@ -16,15 +16,15 @@ class Clock;
 /// Why the vault could not set up or unlock. Never carries passcode or key bytes.
 struct VaultError {
     enum class Kind {
-        NotSetUp,         ///< No vault file yet: first run, choose a passcode.
-        AlreadySetUp,     ///< setUp() on a device that already has a vault.
-        WrongPasscode,    ///< The passcode did not unwrap the key (counted as a failure).
-        TooSoon,          ///< Locked out after failures; retry after retryAfterMs.
-        KeystoreMissing,  ///< The device secret is gone from the OS keystore.
+        NotSetUp,        ///< No vault file yet: first run, choose a passcode.
+        AlreadySetUp,    ///< setUp() on a device that already has a vault.
+        WrongPasscode,   ///< The passcode did not unwrap the key (counted as a failure).
+        TooSoon,         ///< Locked out after failures; retry after retryAfterMs.
+        KeystoreMissing, ///< The device secret is gone from the OS keystore.
         KeystoreUnavailable,
-        Corrupt,          ///< The vault file is unreadable or not ours.
+        Corrupt, ///< The vault file is unreadable or not ours.
         Io,
-        Crypto,           ///< OpenSSL refused an operation.
+        Crypto, ///< OpenSSL refused an operation.
     };
     Kind kind = Kind::Corrupt;
     QString message;
@@ -32,8 +32,7 @@ struct VaultError {
     int failedAttempts = 0;        ///< Consecutive failures so far.
 };
 
-template<typename T>
-using VaultResult = Expected<T, VaultError>;
+template<typename T> using VaultResult = Expected<T, VaultError>;
 
 /**
  * Keeps the random 256-bit store key wrapped on disk. The wrapping key needs both factors:
@@ -46,9 +45,9 @@ using VaultResult = Expected<T, VaultError>;
 class KeyVault {
 public:
     struct Options {
-        int iterations = 0;     ///< 0: calibrate to targetMs on this machine at setUp().
+        int iterations = 0; ///< 0: calibrate to targetMs on this machine at setUp().
         int targetMs = 250;
-        int freeAttempts = 3;   ///< Failures before the delay starts.
+        int freeAttempts = 3; ///< Failures before the delay starts.
         std::int64_t maxDelayMs = 15 * 60 * 1000;
     };
 

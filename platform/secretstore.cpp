@@ -5,7 +5,6 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QSaveFile>
-
 #include <qt6keychain/keychain.h>
 
 namespace sb {
@@ -32,7 +31,10 @@ SecretResult<void> runJob(QKeychain::Job &job)
 
 } // namespace
 
-KeychainSecretStore::KeychainSecretStore(QString service) : m_service(std::move(service)) {}
+KeychainSecretStore::KeychainSecretStore(QString service)
+    : m_service(std::move(service))
+{
+}
 
 SecretResult<QByteArray> KeychainSecretStore::read(const QString &name)
 {
@@ -64,14 +66,16 @@ QString KeychainSecretStore::displayName() const
     return QStringLiteral("System keychain");
 }
 
-FakeFileSecretStore::FakeFileSecretStore(QString directory) : m_directory(std::move(directory))
+FakeFileSecretStore::FakeFileSecretStore(QString directory)
+    : m_directory(std::move(directory))
 {
     QDir().mkpath(m_directory);
 }
 
 QString FakeFileSecretStore::filePath(const QString &name) const
 {
-    return QDir(m_directory).filePath(QStringLiteral("fake-keystore-") + name + QStringLiteral(".hex"));
+    return QDir(m_directory)
+        .filePath(QStringLiteral("fake-keystore-") + name + QStringLiteral(".hex"));
 }
 
 SecretResult<QByteArray> FakeFileSecretStore::read(const QString &name)

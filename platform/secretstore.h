@@ -21,8 +21,7 @@ struct SecretError {
     QString message;
 };
 
-template<typename T>
-using SecretResult = Expected<T, SecretError>;
+template<typename T> using SecretResult = Expected<T, SecretError>;
 
 /**
  * A small named-secret store in the OS keystore (Keychain, Keystore, libsecret, Windows

@@ -58,8 +58,7 @@ DecodeResult<std::optional<IdType>> optionalId(const std::string &bytes, const c
     return uuid->isNull() ? std::optional<IdType>() : std::optional<IdType>(IdType(*uuid));
 }
 
-template<typename Enum>
-DecodeResult<Enum> requiredEnum(const std::string &name, const char *field)
+template<typename Enum> DecodeResult<Enum> requiredEnum(const std::string &name, const char *field)
 {
     const auto value = fromName<Enum>(fromWireText(name));
     if (!value) {
@@ -68,8 +67,8 @@ DecodeResult<Enum> requiredEnum(const std::string &name, const char *field)
     return *value;
 }
 
-DecodeResult<std::optional<Signature>> decodeSignature(const pb::Signature &wire,
-                                                       bool present, const char *field)
+DecodeResult<std::optional<Signature>> decodeSignature(const pb::Signature &wire, bool present,
+                                                       const char *field)
 {
     if (!present) {
         return std::optional<Signature>();
@@ -81,9 +80,10 @@ DecodeResult<std::optional<Signature>> decodeSignature(const pb::Signature &wire
     if (wire.content_hash().size() != 32 || wire.signed_at_ms() <= 0) {
         return invalid(field, "needs a signing time and a 32-byte content hash");
     }
-    return std::optional<Signature>(Signature{
-        *signer, fromWireMs(wire.signed_at_ms()),
-        QByteArray(wire.content_hash().data(), static_cast<qsizetype>(wire.content_hash().size()))});
+    return std::optional<Signature>(
+        Signature{*signer, fromWireMs(wire.signed_at_ms()),
+                  QByteArray(wire.content_hash().data(),
+                             static_cast<qsizetype>(wire.content_hash().size()))});
 }
 
 void encodeSignature(const Signature &signature, pb::Signature &wire)
@@ -157,17 +157,17 @@ void encodeSession(const Session &s, pb::SessionRecord &r)
 DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
 {
     Session s;
-#define SB_DECODE(target, expr)                                                                \
-    do {                                                                                       \
-        auto decoded_ = (expr);                                                                \
-        if (!decoded_) {                                                                       \
-            return unexpected(decoded_.error());                                               \
-        }                                                                                      \
-        target = std::move(*decoded_);                                                         \
+#define SB_DECODE(target, expr)                                                                    \
+    do {                                                                                           \
+        auto decoded_ = (expr);                                                                    \
+        if (!decoded_) {                                                                           \
+            return unexpected(decoded_.error());                                                   \
+        }                                                                                          \
+        target = std::move(*decoded_);                                                             \
     } while (false)
     SB_DECODE(s.id, requiredId<SessionId>(r.id(), "session.id"));
-    SB_DECODE(s.organizationId, requiredId<OrganizationId>(r.organization_id(),
-                                                           "session.organization_id"));
+    SB_DECODE(s.organizationId,
+              requiredId<OrganizationId>(r.organization_id(), "session.organization_id"));
     SB_DECODE(s.patientId, requiredId<PatientId>(r.patient_id(), "session.patient_id"));
     SB_DECODE(s.providerId, requiredId<ProviderId>(r.provider_id(), "session.provider_id"));
     SB_DECODE(s.payerId, optionalId<PayerId>(r.payer_id(), "session.payer_id"));

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "domain/session.h"
-#include "util/expected.h"
 #include "sessionbook/sync/v1/sync.pb.h"
+#include "util/expected.h"
 
 #include <QString>
 
@@ -20,16 +20,14 @@ struct DecodeError {
     QString message; ///< Plain words: "unknown value", "must be 16 bytes".
 };
 
-template<typename T>
-using DecodeResult = Expected<T, DecodeError>;
+template<typename T> using DecodeResult = Expected<T, DecodeError>;
 
 /// Schema version of this build of the protocol (RequestHeader.schema_version).
 /// 2: SessionStatusUpdate.earlier (statuses reached together travel as one item).
 inline constexpr unsigned protocolSchemaVersion = 2;
 
 std::string toWireId(const QUuid &uuid);
-template<typename Tag>
-std::string toWireId(const Id<Tag> &id)
+template<typename Tag> std::string toWireId(const Id<Tag> &id)
 {
     return id.isNull() ? std::string() : toWireId(id.uuid());
 }

@@ -93,11 +93,19 @@ public:
     Walkthrough(QQuickWindow &window, sb::ManualClock &clock, sb::app::LockController &lock,
                 sb::app::EnrollmentController &enrollment, sb::app::TodayModel &today,
                 sb::app::SessionController &capture, sb::app::SessionTrailModel &trail,
-                sb::app::SyncStatus &sync, sb::app::TaskModel &tasks,
-                sb::app::TextScale &textScale, QString outDir)
-        : m_window(window), m_clock(clock), m_lock(lock), m_enrollment(enrollment),
-          m_today(today), m_capture(capture), m_trail(trail), m_sync(sync), m_tasks(tasks),
-          m_textScale(textScale), m_outDir(std::move(outDir))
+                sb::app::SyncStatus &sync, sb::app::TaskModel &tasks, sb::app::TextScale &textScale,
+                QString outDir)
+        : m_window(window)
+        , m_clock(clock)
+        , m_lock(lock)
+        , m_enrollment(enrollment)
+        , m_today(today)
+        , m_capture(capture)
+        , m_trail(trail)
+        , m_sync(sync)
+        , m_tasks(tasks)
+        , m_textScale(textScale)
+        , m_outDir(std::move(outDir))
     {
     }
 
@@ -108,8 +116,8 @@ public:
         m_lock.choosePasscode(QStringLiteral("walkthrough-passcode"),
                               QStringLiteral("walkthrough-passcode"));
         bool loaded = false;
-        auto connection = QObject::connect(&m_today, &sb::app::TodayModel::loaded,
-                                           [&loaded] { loaded = true; });
+        auto connection =
+            QObject::connect(&m_today, &sb::app::TodayModel::loaded, [&loaded] { loaded = true; });
         using Enrollment = sb::app::EnrollmentController;
         if (!step("unlock", [&] { return m_lock.state() == sb::app::LockController::Unlocked; })
             || !step("enroll", [&] { return m_enrollment.state() == Enrollment::Needed; })) {
@@ -142,13 +150,13 @@ public:
         offline.clockSkewed = true;
         m_sync.apply(offline);
         const QModelIndex seen = m_today.index(0, 0);
-        m_tasks.setRows({sb::app::TaskRow{
-            QStringLiteral("walkthrough-task"),
-            seen.data(sb::app::TodayModel::SessionIdRole).toString(),
-            QStringLiteral("addendum_requested"),
-            QStringLiteral("Please add the start and stop times to the note."),
-            seen.data(sb::app::TodayModel::PatientNameRole).toString(),
-            m_clock.nowUtc().addSecs(-40 * 60)}});
+        m_tasks.setRows(
+            {sb::app::TaskRow{QStringLiteral("walkthrough-task"),
+                              seen.data(sb::app::TodayModel::SessionIdRole).toString(),
+                              QStringLiteral("addendum_requested"),
+                              QStringLiteral("Please add the start and stop times to the note."),
+                              seen.data(sb::app::TodayModel::PatientNameRole).toString(),
+                              m_clock.nowUtc().addSecs(-40 * 60)}});
         shoot(QStringLiteral("today-sync"));
         m_tasks.clear();
         m_sync.reset();
@@ -156,7 +164,8 @@ public:
         const QModelIndex first = m_today.index(0, 0);
         m_capture.start(first.data(sb::app::TodayModel::PatientIdRole).toString(),
                         first.data(sb::app::TodayModel::PatientNameRole).toString());
-        if (!step("start", [&] { return m_capture.phase() == sb::app::SessionController::Running; })) {
+        if (!step("start",
+                  [&] { return m_capture.phase() == sb::app::SessionController::Running; })) {
             return false;
         }
         m_clock.advanceMs(38 * 60 * 1000 + 12 * 1000);
@@ -214,7 +223,8 @@ public:
         shootLargest(QStringLiteral("capture-stopped"));
         shoot(QStringLiteral("capture-note"), "noteArea");
         m_capture.sign();
-        if (!step("sign", [&] { return m_capture.phase() == sb::app::SessionController::Signed; })) {
+        if (!step("sign",
+                  [&] { return m_capture.phase() == sb::app::SessionController::Signed; })) {
             return false;
         }
         shoot(QStringLiteral("capture-signed"));
@@ -223,8 +233,8 @@ public:
             return false;
         }
         shoot(QStringLiteral("capture-addendum"));
-        const QString signedId = m_capture.session() ? m_capture.session()->id.toString()
-                                                     : QString();
+        const QString signedId =
+            m_capture.session() ? m_capture.session()->id.toString() : QString();
         const QString signedName = m_capture.patientName();
         m_trail.load(signedId, signedName);
         if (!step("status trail", [&] { return m_trail.rowCount() > 0; })) {
@@ -333,7 +343,8 @@ private:
     /// Types into the diagnosis search field as a clinician would.
     void setSearchText(const QString &text)
     {
-        if (auto *field = m_window.findChild<QQuickItem *>(QStringLiteral("diagnosisSearchField"))) {
+        if (auto *field =
+                m_window.findChild<QQuickItem *>(QStringLiteral("diagnosisSearchField"))) {
             field->setProperty("text", text);
         }
         m_capture.diagnosisSearch()->setQuery(text);
@@ -383,8 +394,7 @@ private:
                             .arg(QString::fromLatin1(size.label), name,
                                  dark ? QStringLiteral("dark") : QStringLiteral("light")));
                     if (!image.save(file)) {
-                        std::fprintf(stderr, "screenshots: could not write %s\n",
-                                     qPrintable(file));
+                        std::fprintf(stderr, "screenshots: could not write %s\n", qPrintable(file));
                     }
                 }
             }
@@ -466,8 +476,9 @@ int main(int argc, char *argv[])
         QStringLiteral("enroll"),
         QStringLiteral("Enroll with this sessionbook://enroll?... link after unlocking."),
         QStringLiteral("link"));
-    QCommandLineOption firstFrame(QStringLiteral("exit-after-first-frame"),
-                                  QStringLiteral("Print when the first frame is shown, then exit."));
+    QCommandLineOption firstFrame(
+        QStringLiteral("exit-after-first-frame"),
+        QStringLiteral("Print when the first frame is shown, then exit."));
     firstFrame.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({selfTest, screenshots, demo, enroll, firstFrame});
     parser.process(app);
@@ -492,9 +503,9 @@ int main(int argc, char *argv[])
     sb::ManualClock manualClock(QDateTime::currentMSecsSinceEpoch());
     const sb::Clock &clock = scripted ? static_cast<const sb::Clock &>(manualClock)
                                       : static_cast<const sb::Clock &>(systemClock);
-    std::unique_ptr<sb::SecretStore> secrets
-        = scripted ? std::make_unique<sb::FakeFileSecretStore>(dataDir)
-                   : sb::makeDefaultSecretStore(dataDir);
+    std::unique_ptr<sb::SecretStore> secrets =
+        scripted ? std::make_unique<sb::FakeFileSecretStore>(dataDir)
+                 : sb::makeDefaultSecretStore(dataDir);
 
     sb::app::StoreHost::Config config;
     config.vaultPath = QDir(dataDir).filePath(QStringLiteral("keyvault.json"));
@@ -507,8 +518,9 @@ int main(int argc, char *argv[])
     // The idle auto-lock is a device setting (default 5 minutes), kept across restarts.
     const QString idleKey = QStringLiteral("lock/idleTimeoutSeconds");
     lock.setIdleTimeoutSeconds(QSettings().value(idleKey, 5 * 60).toInt());
-    QObject::connect(&lock, &sb::app::LockController::idleTimeoutSecondsChanged, &lock,
-                     [&lock, idleKey] { QSettings().setValue(idleKey, lock.idleTimeoutSeconds()); });
+    QObject::connect(
+        &lock, &sb::app::LockController::idleTimeoutSecondsChanged, &lock,
+        [&lock, idleKey] { QSettings().setValue(idleKey, lock.idleTimeoutSeconds()); });
     // The text size is a device setting too (scripted runs neither read nor write it). Qt 6.4
     // exposes no system text scale to the Material style on the platforms we ship, so the
     // platform's step is Default until one does (TextScale takes it as platformFactor).
@@ -524,7 +536,8 @@ int main(int argc, char *argv[])
     // device token is kept in the same keystore as the vault's device secret.
     sb::app::SyncBridge::Config syncConfig;
     syncConfig.tokens = std::make_shared<sb::app::SecretTokenStore>(*secrets);
-    syncConfig.options.clientVersion = QStringLiteral("sessionbook/") + QStringLiteral(SESSIONBOOK_VERSION);
+    syncConfig.options.clientVersion =
+        QStringLiteral("sessionbook/") + QStringLiteral(SESSIONBOOK_VERSION);
     syncConfig.options.deviceName = QSysInfo::machineHostName();
     syncConfig.options.platform = QSysInfo::productType();
     sb::app::SyncBridge bridge(host, sync, syncConfig);
@@ -580,10 +593,10 @@ int main(int argc, char *argv[])
     app.installEventFilter(&lock);
     // Sync on regained reachability where Qt has a backend for it; without one, resume and
     // the periodic timer still sync.
-    if (!scripted && QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
-        QObject::connect(QNetworkInformation::instance(),
-                         &QNetworkInformation::reachabilityChanged, &bridge,
-                         [&bridge](QNetworkInformation::Reachability reachability) {
+    if (!scripted
+        && QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+        QObject::connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged,
+                         &bridge, [&bridge](QNetworkInformation::Reachability reachability) {
                              if (reachability == QNetworkInformation::Reachability::Online) {
                                  bridge.connectivityRegained();
                              }

@@ -23,10 +23,12 @@ QString codingHint(const coding::CodingEngine &engine, coding::SessionFacts fact
 {
     const int minutes = facts.minutes;
     const coding::ProcedureCode now = primaryCode(engine, facts);
-    QString text = now.isNull()
-        ? QCoreApplication::translate("CodingHint", "%1 min → not billable yet").arg(minutes)
-        : QCoreApplication::translate("CodingHint", "%1 min → %2").arg(minutes).arg(
-              now.toString());
+    QString text =
+        now.isNull()
+            ? QCoreApplication::translate("CodingHint", "%1 min → not billable yet").arg(minutes)
+            : QCoreApplication::translate("CodingHint", "%1 min → %2")
+                  .arg(minutes)
+                  .arg(now.toString());
     for (int more = 1; withNext && more <= 90; ++more) {
         facts.minutes = minutes + more;
         const coding::ProcedureCode next = primaryCode(engine, facts);

@@ -23,7 +23,8 @@ QString withDot(const QString &code)
 } // namespace
 
 DiagnosisSearchModel::DiagnosisSearchModel(StoreHost &host, QObject *parent)
-    : QAbstractListModel(parent), m_host(host)
+    : QAbstractListModel(parent)
+    , m_host(host)
 {
 }
 

@@ -35,7 +35,8 @@ QString displayName(const QUrl &server)
 } // namespace
 
 EnrollmentController::EnrollmentController(SyncBridge &bridge, QObject *parent)
-    : QObject(parent), m_bridge(bridge)
+    : QObject(parent)
+    , m_bridge(bridge)
 {
     connect(&m_bridge, &SyncBridge::started, this, &EnrollmentController::started);
     connect(&m_bridge, &SyncBridge::enrollFinished, this, &EnrollmentController::finished);

@@ -77,7 +77,9 @@ void openStore(WorkerState &state, DatabaseKey key, LockController::Outcome &out
 } // namespace
 
 LockController::LockController(StoreHost &host, QObject *parent)
-    : QObject(parent), m_host(host), m_state(host.vaultExists() ? Locked : FirstRun)
+    : QObject(parent)
+    , m_host(host)
+    , m_state(host.vaultExists() ? Locked : FirstRun)
 {
     m_idleTimer.setSingleShot(true);
     m_idleTimer.setInterval(5 * 60 * 1000);

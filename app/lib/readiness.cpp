@@ -89,8 +89,8 @@ QString diagnosisProblem(const Icd10Index &codes, const QString &code, const QDa
     if (check) {
         return {};
     }
-    const QString shown = check.error().code.isEmpty() ? Text::tr("This code")
-                                                       : withDot(check.error().code);
+    const QString shown =
+        check.error().code.isEmpty() ? Text::tr("This code") : withDot(check.error().code);
     switch (check.error().kind) {
     case Icd10Refusal::Kind::InvalidFormat:
         return Text::tr("%1 is not an ICD-10-CM code.").arg(shown);
@@ -137,8 +137,8 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
         QStringList problems;
         if (input.codes != nullptr) {
             for (const Diagnosis &dx : session.diagnoses) {
-                const QString problem
-                    = diagnosisProblem(*input.codes, dx.code, session.dateOfService);
+                const QString problem =
+                    diagnosisProblem(*input.codes, dx.code, session.dateOfService);
                 if (!problem.isEmpty()) {
                     problems.append(problem);
                 }
@@ -149,12 +149,11 @@ QList<ReadinessItem> readinessItems(const ReadinessInput &input)
             for (const Diagnosis &dx : session.diagnoses) {
                 all.append(withDot(dx.code));
             }
-            items.append({QStringLiteral("diagnosis"),
-                          Text::tr("Primary diagnosis %1").arg(all.first()),
-                          all.size() > 1
-                              ? Text::tr("In claim order: %1").arg(all.join(QStringLiteral(", ")))
-                              : QString(),
-                          Level::Done});
+            items.append(
+                {QStringLiteral("diagnosis"), Text::tr("Primary diagnosis %1").arg(all.first()),
+                 all.size() > 1 ? Text::tr("In claim order: %1").arg(all.join(QStringLiteral(", ")))
+                                : QString(),
+                 Level::Done});
         } else {
             items.append({QStringLiteral("diagnosis"), Text::tr("Fix the diagnoses"),
                           problems.join(u'\n'), Level::Blocking});

@@ -29,8 +29,8 @@ struct ReadinessInput {
     const Session *session = nullptr;
     bool timerStopped = false;
     int minutes = 0;
-    coding::CodingDecision decision; ///< The coding engine's proposal for the session.
-    CaseloadWarnings caseload;      ///< Authorization, eligibility, credentialing.
+    coding::CodingDecision decision;   ///< The coding engine's proposal for the session.
+    CaseloadWarnings caseload;         ///< Authorization, eligibility, credentialing.
     const Icd10Index *codes = nullptr; ///< Null until loaded: diagnoses are not re-checked.
 };
 
@@ -64,7 +64,10 @@ public:
     };
     Q_ENUM(Role)
 
-    explicit ReadinessModel(QObject *parent = nullptr) : QAbstractListModel(parent) {}
+    explicit ReadinessModel(QObject *parent = nullptr)
+        : QAbstractListModel(parent)
+    {
+    }
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;

@@ -13,7 +13,10 @@ namespace sb::app {
  */
 class SecretTokenStore final : public sync::TokenStore {
 public:
-    explicit SecretTokenStore(SecretStore &secrets) : m_secrets(&secrets) {}
+    explicit SecretTokenStore(SecretStore &secrets)
+        : m_secrets(&secrets)
+    {
+    }
 
     /// Read from the keystore once, then kept in memory: the client asks on every request.
     [[nodiscard]] std::optional<QString> token() const override

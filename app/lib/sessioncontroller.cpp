@@ -32,14 +32,12 @@ void loadContext(WorkerState &state, Session &s, coding::SessionFacts &facts,
     Store &store = *state.store;
     facts.provider = state.provider->credential;
     facts.dateOfService = s.dateOfService;
-    const auto coverages
-        = store.patients().coverages(state.actor, s.patientId).valueOr(QList<Coverage>{});
+    const auto coverages =
+        store.patients().coverages(state.actor, s.patientId).valueOr(QList<Coverage>{});
     caseload = caseloadWarnings(
         s.dateOfService, coverages,
-        store.patients().authorizations(state.actor, s.patientId)
-            .valueOr(QList<Authorization>{}),
-        store.practice().credentialingFor(state.provider->id)
-            .valueOr(QList<CredentialingRecord>{}),
+        store.patients().authorizations(state.actor, s.patientId).valueOr(QList<Authorization>{}),
+        store.practice().credentialingFor(state.provider->id).valueOr(QList<CredentialingRecord>{}),
         store.practice().payers().valueOr(QList<Payer>{}));
     for (const auto &coverage : coverages) {
         if (coverage.priority == 1) {
@@ -147,7 +145,8 @@ SessionController::Opened loadOpened(WorkerState &state, const SessionId &id)
 } // namespace
 
 SessionController::SessionController(StoreHost &host, QObject *parent)
-    : QObject(parent), m_host(host)
+    : QObject(parent)
+    , m_host(host)
 {
     if (auto rules = coding::RuleSet::builtin()) {
         m_engine.emplace(rules.value());
@@ -190,8 +189,9 @@ int SessionController::elapsedSeconds() const
 QString SessionController::elapsedText() const
 {
     const int s = elapsedSeconds();
-    return QStringLiteral("%1:%2").arg(s / 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10,
-                                                                            QLatin1Char('0'));
+    return QStringLiteral("%1:%2")
+        .arg(s / 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 QString SessionController::codingHint() const
@@ -211,9 +211,8 @@ coding::SessionFacts SessionController::factsNow() const
         facts.modality = m_session->modality;
         facts.patientLocation = m_session->patientLocation;
         facts.interactiveComplexity = m_session->interactiveComplexity;
-        facts.primaryDiagnosis = m_session->diagnoses.isEmpty()
-                                     ? QString()
-                                     : m_session->diagnoses.first().code;
+        facts.primaryDiagnosis =
+            m_session->diagnoses.isEmpty() ? QString() : m_session->diagnoses.first().code;
     }
     return facts;
 }
@@ -256,35 +255,34 @@ QVariantList SessionController::participants() const
     }
     for (const Participant &p : m_session->participants) {
         const bool patient = p.role == ParticipantRole::Patient;
-        out.append(QVariantMap{
-            {QStringLiteral("name"), patient && p.displayName.isEmpty() ? m_patientName
-                                                                          : p.displayName},
-            {QStringLiteral("role"), toName(p.role)},
-            {QStringLiteral("roleText"), roleText(p.role)},
-            {QStringLiteral("present"), p.present},
-            {QStringLiteral("removable"), !patient}});
+        out.append(QVariantMap{{QStringLiteral("name"),
+                                patient && p.displayName.isEmpty() ? m_patientName : p.displayName},
+                               {QStringLiteral("role"), toName(p.role)},
+                               {QStringLiteral("roleText"), roleText(p.role)},
+                               {QStringLiteral("present"), p.present},
+                               {QStringLiteral("removable"), !patient}});
     }
     return out;
 }
 
 QVariantList SessionController::serviceOptions() const
 {
-    return {option(toName(ServiceKind::IndividualPsychotherapy), tr("Individual psychotherapy")),
-            option(toName(ServiceKind::PsychotherapyWithEm), tr("Psychotherapy with E/M")),
-            option(toName(ServiceKind::Crisis), tr("Crisis psychotherapy")),
-            option(toName(ServiceKind::FamilyWithPatient), tr("Family, with patient")),
-            option(toName(ServiceKind::FamilyWithoutPatient), tr("Family, without patient")),
-            option(toName(ServiceKind::Group), tr("Group psychotherapy")),
-            option(toName(ServiceKind::MultipleFamilyGroup), tr("Multiple-family group")),
-            option(toName(ServiceKind::DiagnosticEval), tr("Diagnostic evaluation")),
-            option(toName(ServiceKind::DiagnosticEvalMedical),
-                   tr("Diagnostic evaluation with medical services")),
-            option(toName(ServiceKind::PsychTestingEval), tr("Psychological testing evaluation")),
-            option(toName(ServiceKind::PsychTestingAdmin), tr("Psychological test administration")),
-            option(toName(ServiceKind::EmOfficeNew), tr("Office visit, new patient")),
-            option(toName(ServiceKind::EmOfficeEstablished), tr("Office visit, established")),
-            option(toName(ServiceKind::HealthBehaviorIndividual),
-                   tr("Health behavior intervention"))};
+    return {
+        option(toName(ServiceKind::IndividualPsychotherapy), tr("Individual psychotherapy")),
+        option(toName(ServiceKind::PsychotherapyWithEm), tr("Psychotherapy with E/M")),
+        option(toName(ServiceKind::Crisis), tr("Crisis psychotherapy")),
+        option(toName(ServiceKind::FamilyWithPatient), tr("Family, with patient")),
+        option(toName(ServiceKind::FamilyWithoutPatient), tr("Family, without patient")),
+        option(toName(ServiceKind::Group), tr("Group psychotherapy")),
+        option(toName(ServiceKind::MultipleFamilyGroup), tr("Multiple-family group")),
+        option(toName(ServiceKind::DiagnosticEval), tr("Diagnostic evaluation")),
+        option(toName(ServiceKind::DiagnosticEvalMedical),
+               tr("Diagnostic evaluation with medical services")),
+        option(toName(ServiceKind::PsychTestingEval), tr("Psychological testing evaluation")),
+        option(toName(ServiceKind::PsychTestingAdmin), tr("Psychological test administration")),
+        option(toName(ServiceKind::EmOfficeNew), tr("Office visit, new patient")),
+        option(toName(ServiceKind::EmOfficeEstablished), tr("Office visit, established")),
+        option(toName(ServiceKind::HealthBehaviorIndividual), tr("Health behavior intervention"))};
 }
 
 QVariantList SessionController::modalityOptions() const
@@ -367,10 +365,9 @@ QVariantList SessionController::addenda() const
     }
     for (const Addendum &a : m_session->addenda) {
         const QDateTime at = a.signature ? a.signature->signedAt : a.createdAt;
-        out.append(QVariantMap{
-            {QStringLiteral("text"), a.text},
-            {QStringLiteral("signedAt"),
-             QLocale().toString(at.toLocalTime(), QLocale::ShortFormat)}});
+        out.append(QVariantMap{{QStringLiteral("text"), a.text},
+                               {QStringLiteral("signedAt"),
+                                QLocale().toString(at.toLocalTime(), QLocale::ShortFormat)}});
     }
     return out;
 }
@@ -697,12 +694,12 @@ void SessionController::sign()
             }
             // The signature, its outbox entry and the "on device" status in one transaction;
             // through the sync client when it is built, so that a sync starts after it.
-            auto signature = state.sync
-                                 ? state.sync->signSession(state.actor, id, state.clinician->id,
-                                                           state.clock.nowUtc())
-                                 : sync::DeviceSyncStore(*state.store)
-                                       .signSession(state.actor, id, state.clinician->id,
-                                                    state.clock.nowUtc());
+            auto signature =
+                state.sync
+                    ? state.sync->signSession(state.actor, id, state.clinician->id,
+                                              state.clock.nowUtc())
+                    : sync::DeviceSyncStore(*state.store)
+                          .signSession(state.actor, id, state.clinician->id, state.clock.nowUtc());
             return signature ? SignedResult{signature.value()} : SignedResult{};
         },
         [this, epoch](const SignedResult &result) {
@@ -989,8 +986,8 @@ void SessionController::addAddendum(const QString &text)
             addendum.text = body;
             addendum.signature = Signature{state.clinician->id, addendum.createdAt, {}};
             // The addendum and its outbox entry are written in one transaction.
-            auto stored = sync::DeviceSyncStore(*state.store).addSignedAddendum(state.actor, id,
-                                                                          addendum);
+            auto stored =
+                sync::DeviceSyncStore(*state.store).addSignedAddendum(state.actor, id, addendum);
             return stored ? AddendumResult{addendum} : AddendumResult{};
         },
         [this, epoch](const AddendumResult &result) {

@@ -48,7 +48,8 @@ QList<TrailStep> stepsOf(const QList<StatusEntry> &trail)
 } // namespace
 
 SessionTrailModel::SessionTrailModel(StoreHost &host, QObject *parent)
-    : QAbstractListModel(parent), m_host(host)
+    : QAbstractListModel(parent)
+    , m_host(host)
 {
 }
 

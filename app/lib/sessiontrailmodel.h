@@ -11,10 +11,10 @@ class StoreHost;
 
 /// One step of a session's way: captured, on device, received, coded, claimed, paid/denied.
 struct TrailStep {
-    int status = 0;    ///< sb::SessionStatus as int.
+    int status = 0; ///< sb::SessionStatus as int.
     bool reached = false;
-    QDateTime at;      ///< UTC, when reached.
-    QString detail;    ///< A claim number or a denial reason code; never PHI.
+    QDateTime at;   ///< UTC, when reached.
+    QString detail; ///< A claim number or a denial reason code; never PHI.
 };
 
 /**

@@ -6,11 +6,11 @@
 namespace sb::app {
 
 StoreHost::StoreHost(const Config &config, QObject *parent)
-    : QObject(parent),
-      m_vaultPath(config.vaultPath),
-      m_secrets(*config.secrets),
-      m_clock(*config.clock),
-      m_state(std::make_unique<WorkerState>(WorkerState{
+    : QObject(parent)
+    , m_vaultPath(config.vaultPath)
+    , m_secrets(*config.secrets)
+    , m_clock(*config.clock)
+    , m_state(std::make_unique<WorkerState>(WorkerState{
           KeyVault(config.vaultPath, *config.secrets, *config.clock, config.vaultOptions),
           config.storePath, *config.clock, config.seedDemo, nullptr, Actor{}, std::nullopt,
           std::nullopt, nullptr, nullptr, nullptr}))
@@ -30,7 +30,8 @@ StoreHost::~StoreHost()
         [this] {
             m_state->sync.reset();
             m_state->store.reset();
-        }, Qt::BlockingQueuedConnection);
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }

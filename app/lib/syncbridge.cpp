@@ -13,14 +13,13 @@ namespace {
 
 SyncSnapshot snapshotOf(const sync::SyncClient &client)
 {
-    return SyncSnapshot{client.isEnrolled(),  client.pendingCount(), client.lastSuccess(),
-                        client.lastError(),   client.isSyncing(),    client.isClockSkewed(),
+    return SyncSnapshot{client.isEnrolled(),      client.pendingCount(), client.lastSuccess(),
+                        client.lastError(),       client.isSyncing(),    client.isClockSkewed(),
                         client.isSignInRequired()};
 }
 
 /// Runs `f` on the bridge's (GUI) thread if the bridge still exists.
-template<typename F>
-void toBridge(const QPointer<SyncBridge> &guard, F f)
+template<typename F> void toBridge(const QPointer<SyncBridge> &guard, F f)
 {
     if (guard) {
         QMetaObject::invokeMethod(
@@ -65,7 +64,10 @@ std::optional<QString> adoptEnrolledIdentity(WorkerState &state)
 }
 
 SyncBridge::SyncBridge(StoreHost &host, SyncStatus &status, Config config, QObject *parent)
-    : QObject(parent), m_host(host), m_status(status), m_config(std::move(config))
+    : QObject(parent)
+    , m_host(host)
+    , m_status(status)
+    , m_config(std::move(config))
 {
     connect(this, &SyncBridge::enrollFinished, this, [this](bool ok) {
         if (ok) {
@@ -138,9 +140,8 @@ void SyncBridge::start()
                 if (!state.random) {
                     state.random = std::make_unique<sync::SystemRandom>();
                 }
-                state.sync = std::make_unique<sync::SyncClient>(*state.store, *state.tokens,
-                                                                state.clock, *state.random,
-                                                                options);
+                state.sync = std::make_unique<sync::SyncClient>(
+                    *state.store, *state.tokens, state.clock, *state.random, options);
                 sync::SyncClient *client = state.sync.get();
                 const auto publish = [client, guard, generation] {
                     toBridge(guard, [generation, snapshot = snapshotOf(*client)](SyncBridge &b) {
@@ -149,9 +150,8 @@ void SyncBridge::start()
                 };
                 using C = sync::SyncClient;
                 for (auto signal : {&C::pendingCountChanged, &C::lastSuccessChanged,
-                                    &C::lastErrorChanged, &C::syncingChanged,
-                                    &C::clockSkewChanged, &C::signInRequiredChanged,
-                                    &C::enrolledChanged}) {
+                                    &C::lastErrorChanged, &C::syncingChanged, &C::clockSkewChanged,
+                                    &C::signInRequiredChanged, &C::enrolledChanged}) {
                     QObject::connect(client, signal, client, publish);
                 }
                 QObject::connect(client, &C::enrollFinished, client,

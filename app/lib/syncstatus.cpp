@@ -5,7 +5,9 @@
 
 namespace sb::app {
 
-SyncStatus::SyncStatus(const Clock &clock, QObject *parent) : QObject(parent), m_clock(clock)
+SyncStatus::SyncStatus(const Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_clock(clock)
 {
     m_refresh.setInterval(30 * 1000);
     connect(&m_refresh, &QTimer::timeout, this, &SyncStatus::changed);
@@ -27,8 +29,7 @@ QString SyncStatus::lastSuccessText() const
     if (minutes < 24 * 60) {
         return tr("synced %1 h ago").arg(minutes / 60);
     }
-    return tr("synced %1").arg(
-        m_state.lastSuccess.toLocalTime().toString(QStringLiteral("MMM d")));
+    return tr("synced %1").arg(m_state.lastSuccess.toLocalTime().toString(QStringLiteral("MMM d")));
 }
 
 bool SyncStatus::offline() const

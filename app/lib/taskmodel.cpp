@@ -17,15 +17,18 @@ QList<TaskRow> loadTasks(WorkerState &state)
     sync::DeviceSyncStore device(*state.store);
     const auto tasks = device.openTasks().valueOr(QList<sync::DeviceTask>{});
     for (const auto &task : tasks) {
-        TaskRow row{task.id.toString(QUuid::WithoutBraces), QString(), task.kind, task.message,
-                    QString(), task.createdAt};
+        TaskRow row{task.id.toString(QUuid::WithoutBraces),
+                    QString(),
+                    task.kind,
+                    task.message,
+                    QString(),
+                    task.createdAt};
         if (task.sessionId) {
             row.sessionId = task.sessionId->toString();
             if (auto session = state.store->sessions().session(state.actor, *task.sessionId)) {
-                if (auto patient = state.store->patients().patient(state.actor,
-                                                                   session->patientId)) {
-                    row.patientName = patient->lastName + QStringLiteral(", ")
-                                      + patient->firstName;
+                if (auto patient =
+                        state.store->patients().patient(state.actor, session->patientId)) {
+                    row.patientName = patient->lastName + QStringLiteral(", ") + patient->firstName;
                 }
             }
         }
@@ -36,7 +39,9 @@ QList<TaskRow> loadTasks(WorkerState &state)
 
 } // namespace
 
-TaskModel::TaskModel(StoreHost &host, QObject *parent) : QAbstractListModel(parent), m_host(host)
+TaskModel::TaskModel(StoreHost &host, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_host(host)
 {
 }
 
@@ -80,9 +85,12 @@ QVariant TaskModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> TaskModel::roleNames() const
 {
-    return {{KindRole, "kind"},           {TitleRole, "title"},
-            {MessageRole, "message"},     {SessionIdRole, "sessionId"},
-            {PatientNameRole, "patientName"}, {CreatedTextRole, "createdText"}};
+    return {{KindRole, "kind"},
+            {TitleRole, "title"},
+            {MessageRole, "message"},
+            {SessionIdRole, "sessionId"},
+            {PatientNameRole, "patientName"},
+            {CreatedTextRole, "createdText"}};
 }
 
 void TaskModel::reload()

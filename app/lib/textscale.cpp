@@ -18,8 +18,10 @@ QMetaEnum stepEnum()
 } // namespace
 
 TextScale::TextScale(QSettings *settings, qreal platformFactor, QObject *parent)
-    : QObject(parent), m_settings(settings), m_platformStep(nearestStep(platformFactor)),
-      m_step(m_platformStep)
+    : QObject(parent)
+    , m_settings(settings)
+    , m_platformStep(nearestStep(platformFactor))
+    , m_step(m_platformStep)
 {
     if (m_settings == nullptr) {
         return;
@@ -38,7 +40,8 @@ void TextScale::setStep(Step step)
         return;
     }
     if (m_settings != nullptr) {
-        m_settings->setValue(QLatin1String(settingsKey), QLatin1String(stepEnum().valueToKey(step)));
+        m_settings->setValue(QLatin1String(settingsKey),
+                             QLatin1String(stepEnum().valueToKey(step)));
     }
     if (step == m_step) {
         return;

@@ -112,9 +112,9 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
         page.next.sessionsDone = !sessions->next;
     }
     if (page.next.sessionsDone && !from.caseloadDone && page.rows.size() < limit) {
-        auto caseload = store.patients().caseloadPage(state.actor, state.clinician->organizationId,
-                                                      providerId, from.patient,
-                                                      limit - int(page.rows.size()));
+        auto caseload =
+            store.patients().caseloadPage(state.actor, state.clinician->organizationId, providerId,
+                                          from.patient, limit - int(page.rows.size()));
         if (!caseload) {
             return fail("the caseload", caseload.error());
         }
@@ -145,9 +145,9 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
             if (!coverages || !authorizations) {
                 return fail("coverage", !coverages ? coverages.error() : authorizations.error());
             }
-            found = warningsOf.insert(row.patientId,
-                                      caseloadWarnings(today, *coverages, *authorizations,
-                                                       *credentialing, *payers));
+            found = warningsOf.insert(
+                row.patientId,
+                caseloadWarnings(today, *coverages, *authorizations, *credentialing, *payers));
         }
         row.warnings = found->messages;
         row.blocking = found->blocking;
@@ -160,7 +160,9 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
 
 } // namespace
 
-TodayModel::TodayModel(StoreHost &host, QObject *parent) : QAbstractListModel(parent), m_host(host)
+TodayModel::TodayModel(StoreHost &host, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_host(host)
 {
 }
 
@@ -307,8 +309,8 @@ void TodayModel::clear()
 
 void TodayModel::setFailed(bool failed)
 {
-    const QString text
-        = failed ? tr("Part of today's list could not be read from this device.") : QString();
+    const QString text =
+        failed ? tr("Part of today's list could not be read from this device.") : QString();
     if (text != m_errorText) {
         m_errorText = text;
         Q_EMIT errorTextChanged();

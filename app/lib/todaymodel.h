@@ -24,8 +24,8 @@ struct TodayRow {
     enum class State { None, Running, Paused, Stopped, Signed };
     PatientId patientId;
     QString patientName;
-    SessionId sessionId;   ///< Null on a caseload row.
-    QDateTime startedAt;   ///< Local time of today's first timer tap.
+    SessionId sessionId; ///< Null on a caseload row.
+    QDateTime startedAt; ///< Local time of today's first timer tap.
     int minutes = 0;
     int furthestStatus = -1; ///< SessionStatus reached by today's session, or -1.
     State state = State::None;
@@ -77,10 +77,10 @@ public:
         TimeRole,                         ///< "14:05" or empty.
         MinutesRole,                      ///< Face-to-face minutes of today's session.
         SignedRole,
-        WarningsRole,                     ///< QStringList of short sentences.
-        BlockingRole,                     ///< A visit would likely be denied.
+        WarningsRole, ///< QStringList of short sentences.
+        BlockingRole, ///< A visit would likely be denied.
         SeenTodayRole,
-        StatusRole,                       ///< "Received by the office", "Coded"... or empty.
+        StatusRole,    ///< "Received by the office", "Coded"... or empty.
         StateTextRole, ///< "Running", "Paused", "Draft" or "Signed" for a session row, else empty.
         ActiveRole,    ///< The session's timer is running or paused (it was never stopped).
     };

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration of the office: organizations, users and enrolled devices.
-#include "commands.h"
-#include "keyoption.h"
-
 #include "client/enrollmentlink.h"
+#include "commands.h"
 #include "domain/enums.h"
+#include "keyoption.h"
 #include "server/officesyncrepository.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -57,12 +56,12 @@ int orgCreate(const QStringList &arguments)
     parser.addHelpOption();
     addStoreOptions(parser);
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("The practice's name."));
-    parser.addOption({QStringLiteral("npi"), QStringLiteral("Group (type 2) NPI."),
-                      QStringLiteral("npi")});
-    parser.addOption({QStringLiteral("tax-id"), QStringLiteral("EIN, digits only."),
-                      QStringLiteral("ein")});
-    parser.addOption({QStringLiteral("state"), QStringLiteral("Two-letter state."),
-                      QStringLiteral("st")});
+    parser.addOption(
+        {QStringLiteral("npi"), QStringLiteral("Group (type 2) NPI."), QStringLiteral("npi")});
+    parser.addOption(
+        {QStringLiteral("tax-id"), QStringLiteral("EIN, digits only."), QStringLiteral("ein")});
+    parser.addOption(
+        {QStringLiteral("state"), QStringLiteral("Two-letter state."), QStringLiteral("st")});
     parser.addOption({QStringLiteral("city"), QStringLiteral("City."), QStringLiteral("city")});
     parser.process(arguments);
     if (parser.positionalArguments().size() != 1) {
@@ -118,12 +117,12 @@ int userCreate(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral("Creates a user; prints its id."));
     parser.addHelpOption();
     addStoreOptions(parser);
-    parser.addOption({QStringLiteral("org"), QStringLiteral("Organization id."),
-                      QStringLiteral("id")});
-    parser.addOption({QStringLiteral("login"), QStringLiteral("Unique login."),
-                      QStringLiteral("login")});
-    parser.addOption({QStringLiteral("name"), QStringLiteral("Display name."),
-                      QStringLiteral("name")});
+    parser.addOption(
+        {QStringLiteral("org"), QStringLiteral("Organization id."), QStringLiteral("id")});
+    parser.addOption(
+        {QStringLiteral("login"), QStringLiteral("Unique login."), QStringLiteral("login")});
+    parser.addOption(
+        {QStringLiteral("name"), QStringLiteral("Display name."), QStringLiteral("name")});
     parser.addOption({QStringLiteral("role"), QStringLiteral("clinician, biller or admin."),
                       QStringLiteral("role")});
     parser.addOption({QStringLiteral("provider"),
@@ -193,8 +192,8 @@ int deviceEnrollCode(const QStringList &arguments)
         "hash is stored."));
     parser.addHelpOption();
     addStoreOptions(parser);
-    parser.addOption({QStringLiteral("user"), QStringLiteral("The user's login."),
-                      QStringLiteral("login")});
+    parser.addOption(
+        {QStringLiteral("user"), QStringLiteral("The user's login."), QStringLiteral("login")});
     parser.addOption({QStringLiteral("ttl-minutes"),
                       QStringLiteral("How long the code is valid (default 60)."),
                       QStringLiteral("minutes"), QStringLiteral("60")});
@@ -238,9 +237,8 @@ int deviceEnrollCode(const QStringList &arguments)
     }
     QTextStream(stdout) << *code << '\n';
     if (withLink) {
-        const auto link = sync::EnrollmentLink::fromParts(parser.value(QStringLiteral("server")),
-                                                          *code,
-                                                          parser.value(QStringLiteral("pin")));
+        const auto link = sync::EnrollmentLink::fromParts(
+            parser.value(QStringLiteral("server")), *code, parser.value(QStringLiteral("pin")));
         if (link) {
             QTextStream(stdout) << link->toString() << '\n';
         }
@@ -271,9 +269,9 @@ int deviceList(const QStringList &arguments)
         return t.isValid() ? t.toString(Qt::ISODate) : QStringLiteral("-");
     };
     for (const sync::DeviceInfo &d : *devices) {
-        const QString state = d.revokedAt.isValid()                   ? QStringLiteral("revoked")
+        const QString state = d.revokedAt.isValid()           ? QStringLiteral("revoked")
                               : d.expiresAt <= clock.nowUtc() ? QStringLiteral("expired")
-                                                                      : QStringLiteral("active");
+                                                              : QStringLiteral("active");
         out << d.id.toString() << ' ' << d.login << ' ' << state << " enrolled "
             << when(d.enrolledAt) << " expires " << when(d.expiresAt) << " name \"" << d.name
             << "\" platform \"" << d.platform << "\"\n";

@@ -124,9 +124,10 @@ bool parseFacts(const QJsonObject &o, const QDate &today, SessionFacts &facts, I
         if (!isKnown) {
             // One copy of the key: begin() and end() of two temporaries would be two strings.
             const QString key = it.key();
-            const bool nameLike = key.size() <= 32 && std::all_of(key.begin(), key.end(), [](QChar c) {
-                return (c >= u'a' && c <= u'z') || c == u'_';
-            });
+            const bool nameLike =
+                key.size() <= 32 && std::all_of(key.begin(), key.end(), [](QChar c) {
+                    return (c >= u'a' && c <= u'z') || c == u'_';
+                });
             error.message = nameLike ? QStringLiteral("unknown field '") + key + u'\''
                                      : QStringLiteral("unknown field");
             return false;

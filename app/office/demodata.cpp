@@ -51,30 +51,48 @@ StoreResult<void> seedDemoPractice(Store &store, const Actor &actor)
     const QDateTime now = store.clock().nowUtc();
     SB_TRY_ASSIGN(tx, store.database().begin());
 
-    Organization practice{OrganizationId(ids.next()), QStringLiteral("Harbor Light Counseling"),
-                          QStringLiteral("1234567893"), QStringLiteral("990000001"),
-                          QStringLiteral("12 Lantern Way"), QStringLiteral("Portland"),
-                          QStringLiteral("OR"), QStringLiteral("97201")};
+    Organization practice{OrganizationId(ids.next()),
+                          QStringLiteral("Harbor Light Counseling"),
+                          QStringLiteral("1234567893"),
+                          QStringLiteral("990000001"),
+                          QStringLiteral("12 Lantern Way"),
+                          QStringLiteral("Portland"),
+                          QStringLiteral("OR"),
+                          QStringLiteral("97201")};
     SB_TRY(store.practice().save(actor, practice));
 
     QList<Provider> providers;
     QList<UserId> clinicianUsers;
     for (const DemoProvider &d : demoProviders) {
-        Provider p{ProviderId(ids.next()), practice.id, QString::fromLatin1(d.first),
-                   QString::fromLatin1(d.last), d.credential, QString::fromLatin1(d.npi),
-                   QString::fromLatin1(d.taxonomy), QStringLiteral("OR-DEMO-")
-                       + QString::fromLatin1(d.npi).right(4), QStringLiteral("OR")};
+        Provider p{ProviderId(ids.next()),
+                   practice.id,
+                   QString::fromLatin1(d.first),
+                   QString::fromLatin1(d.last),
+                   d.credential,
+                   QString::fromLatin1(d.npi),
+                   QString::fromLatin1(d.taxonomy),
+                   QStringLiteral("OR-DEMO-") + QString::fromLatin1(d.npi).right(4),
+                   QStringLiteral("OR")};
         SB_TRY(store.practice().save(actor, p));
-        User u{UserId(ids.next()), practice.id,
-               QString::fromLatin1(d.first).toLower() + u'.' + QString::fromLatin1(d.last).toLower(),
-               QString::fromLatin1(d.first) + u' ' + QString::fromLatin1(d.last), Role::Clinician,
-               p.id, true};
+        User u{UserId(ids.next()),
+               practice.id,
+               QString::fromLatin1(d.first).toLower() + u'.'
+                   + QString::fromLatin1(d.last).toLower(),
+               QString::fromLatin1(d.first) + u' ' + QString::fromLatin1(d.last),
+               Role::Clinician,
+               p.id,
+               true};
         SB_TRY(store.practice().save(actor, u));
         providers.append(p);
         clinicianUsers.append(u.id);
     }
-    User biller{UserId(ids.next()), practice.id, QStringLiteral("billing.desk"),
-                QStringLiteral("Billing Desk"), Role::Biller, std::nullopt, true};
+    User biller{UserId(ids.next()),
+                practice.id,
+                QStringLiteral("billing.desk"),
+                QStringLiteral("Billing Desk"),
+                Role::Biller,
+                std::nullopt,
+                true};
     SB_TRY(store.practice().save(actor, biller));
 
     const std::array<Payer, 4> payers{{
@@ -97,10 +115,13 @@ StoreResult<void> seedDemoPractice(Store &store, const Actor &actor)
     for (qsizetype i = 0; i < providers.size(); ++i) {
         for (qsizetype j = 0; j < 3; ++j) {
             const bool pending = i == 3 && j == 2;
-            CredentialingRecord record{CredentialingId(ids.next()), providers[i].id, payers[j].id,
+            CredentialingRecord record{CredentialingId(ids.next()),
+                                       providers[i].id,
+                                       payers[j].id,
                                        pending ? CredentialingStatus::Pending
                                                : CredentialingStatus::InNetwork,
-                                       today.addYears(-2), QDate(),
+                                       today.addYears(-2),
+                                       QDate(),
                                        i == 1 ? today.addDays(-115) : today.addDays(-30),
                                        today.addMonths(8 + int(i))};
             SB_TRY(store.practice().save(actor, record));
@@ -111,18 +132,30 @@ StoreResult<void> seedDemoPractice(Store &store, const Actor &actor)
         const DemoPatient &d = demoPatients[i];
         const Provider &clinician = providers[i % providers.size()];
         const UserId &clinicianUser = clinicianUsers[i % providers.size()];
-        Patient patient{PatientId(ids.next()), practice.id, QString::fromLatin1(d.first),
+        Patient patient{PatientId(ids.next()),
+                        practice.id,
+                        QString::fromLatin1(d.first),
                         QString::fromLatin1(d.last),
-                        QDate::fromString(QString::fromLatin1(d.birth), Qt::ISODate), d.sex,
-                        QStringLiteral("%1 Alder Street").arg(100 + i), QStringLiteral("Portland"),
-                        QStringLiteral("OR"), QStringLiteral("97205"),
-                        QStringLiteral("555-01%1").arg(10 + i), clinician.id};
+                        QDate::fromString(QString::fromLatin1(d.birth), Qt::ISODate),
+                        d.sex,
+                        QStringLiteral("%1 Alder Street").arg(100 + i),
+                        QStringLiteral("Portland"),
+                        QStringLiteral("OR"),
+                        QStringLiteral("97205"),
+                        QStringLiteral("555-01%1").arg(10 + i),
+                        clinician.id};
         SB_TRY(store.patients().save(actor, patient));
 
         const Payer &payer = payers[i % 3];
-        Coverage coverage{CoverageId(ids.next()), patient.id, payer.id,
-                          QStringLiteral("DM%1").arg(700100 + i), QStringLiteral("GRP-DEMO"), 1,
-                          today.addYears(-1), QDate(), std::nullopt};
+        Coverage coverage{CoverageId(ids.next()),
+                          patient.id,
+                          payer.id,
+                          QStringLiteral("DM%1").arg(700100 + i),
+                          QStringLiteral("GRP-DEMO"),
+                          1,
+                          today.addYears(-1),
+                          QDate(),
+                          std::nullopt};
         EligibilitySnapshot eligibility;
         eligibility.checkedAt = now.addDays(-int(i) * 9); // some go stale
         eligibility.active = true;
@@ -139,11 +172,17 @@ StoreResult<void> seedDemoPractice(Store &store, const Actor &actor)
         coverage.eligibility = eligibility;
         SB_TRY(store.patients().save(actor, coverage));
 
-        Authorization authorization{AuthorizationId(ids.next()), patient.id, payer.id, clinician.id,
+        Authorization authorization{AuthorizationId(ids.next()),
+                                    patient.id,
+                                    payer.id,
+                                    clinician.id,
                                     QStringLiteral("PA-DEMO-%1").arg(4400 + i),
                                     {QStringLiteral("90834"), QStringLiteral("90837")},
-                                    AuthorizationUnit::Visits, 12, int(i * 2 + 1),
-                                    today.addDays(-60), today.addDays(i == 2 ? 6 : 90)};
+                                    AuthorizationUnit::Visits,
+                                    12,
+                                    int(i * 2 + 1),
+                                    today.addDays(-60),
+                                    today.addDays(i == 2 ? 6 : 90)};
         SB_TRY(store.patients().save(actor, authorization));
 
         // Two past sessions (signed) and today's (draft) for each patient.
@@ -159,8 +198,8 @@ StoreResult<void> seedDemoPractice(Store &store, const Actor &actor)
                             ? ServiceKind::PsychotherapyWithEm
                             : ServiceKind::IndividualPsychotherapy;
             s.modality = i % 3 == 1 ? Modality::Video : Modality::InPerson;
-            s.patientLocation = s.modality == Modality::Video ? PatientLocation::Home
-                                                              : PatientLocation::Office;
+            s.patientLocation =
+                s.modality == Modality::Video ? PatientLocation::Home : PatientLocation::Office;
             s.participants = {Participant{ParticipantRole::Patient, patient.id, QString(), true}};
             const QDateTime start = now.addDays(day).addSecs(-3600);
             const int minutes = 38 + int(i) * 3;

@@ -12,8 +12,8 @@ void printUsage(QTextStream &out)
 {
     out << "usage: sessionbook-office <command> [options]\n\ncommands:\n";
     for (const auto &command : sb::office::officeCommands()) {
-        out << "  " << QString::fromLatin1(command.name).leftJustified(12) << ' '
-            << command.summary << '\n';
+        out << "  " << QString::fromLatin1(command.name).leftJustified(12) << ' ' << command.summary
+            << '\n';
     }
     out << "\n'sessionbook-office <command> --help' describes a command's options.\n";
 }

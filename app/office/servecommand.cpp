@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `sessionbook-office serve`: the sync server over the embedded office store.
+#include "coding/ruleset.h"
 #include "commands.h"
 #include "keyoption.h"
-
-#include "coding/ruleset.h"
 #include "server/devcert.h"
 #include "server/syncserver.h"
 #include "server/syncservice.h"
@@ -18,9 +17,8 @@
 #include <QSslConfiguration>
 #include <QTextStream>
 
-#include <google/protobuf/stubs/logging.h>
-
 #include <cstdio>
+#include <google/protobuf/stubs/logging.h>
 
 namespace sb::office {
 

@@ -2,9 +2,8 @@
 // Store administration: keygen, init, demo-seed, show, verify.
 #include "commands.h"
 #include "demodata.h"
-#include "keyoption.h"
-
 #include "domain/enums.h"
+#include "keyoption.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -32,9 +31,8 @@ OpenedStore openFromArguments(QCommandLineParser &parser, const QStringList &arg
 {
     parser.process(arguments);
     OpenedStore opened;
-    opened.store = openOfficeStore(parser, clock, create ? OpenMode::CreateOnly
-                                                         : OpenMode::ExistingOnly,
-                                   opened.exitCode);
+    opened.store = openOfficeStore(
+        parser, clock, create ? OpenMode::CreateOnly : OpenMode::ExistingOnly, opened.exitCode);
     return opened;
 }
 
@@ -129,8 +127,8 @@ int runShow(const QStringList &arguments)
         return fail(organizations.error());
     }
     for (const Organization &org : *organizations) {
-        out << "\norganization: " << org.name << " (NPI " << org.groupNpi << ", " << org.city
-            << ' ' << org.state << ")\n";
+        out << "\norganization: " << org.name << " (NPI " << org.groupNpi << ", " << org.city << ' '
+            << org.state << ")\n";
         auto providers = store.practice().providers(org.id);
         if (!providers) {
             return fail(providers.error());
@@ -191,8 +189,8 @@ int runShow(const QStringList &arguments)
             for (const Session &s : *sessions) {
                 out << "      session " << s.dateOfService.toString(Qt::ISODate) << ' '
                     << toName(s.service) << ", " << toName(s.modality) << ", "
-                    << s.elapsedMs() / 60'000 << " min, "
-                    << (s.isSigned() ? "signed" : "draft") << ", status "
+                    << s.elapsedMs() / 60'000 << " min, " << (s.isSigned() ? "signed" : "draft")
+                    << ", status "
                     << (s.statusTrail.isEmpty() ? QString() : toName(s.statusTrail.last().status))
                     << '\n';
             }

@@ -42,30 +42,27 @@ int runEmptyWindow(int argc, char *argv[], SteadyClock::time_point mainStart)
     QGuiApplication app(argc, argv);
     QQmlApplicationEngine engine;
     auto reported = std::make_shared<std::atomic_bool>(false);
-    QObject::connect(&engine, &QQmlApplicationEngine::objectCreated, &app,
-                     [mainStart, reported](QObject *object, const QUrl &) {
-                         auto *window = qobject_cast<QQuickWindow *>(object);
-                         if (window == nullptr) {
-                             return;
-                         }
-                         QObject::connect(
-                             window, &QQuickWindow::frameSwapped, window,
-                             [mainStart, reported] {
-                                 if (reported->exchange(true)) {
-                                     return;
-                                 }
-                                 const auto now = SteadyClock::now();
-                                 std::printf(
-                                     "first-frame monotonic-ns=%lld since-main-ms=%.2f\n",
-                                     monotonicNs(),
-                                     std::chrono::duration<double, std::milli>(now - mainStart)
-                                         .count());
-                                 std::fflush(stdout);
-                                 QMetaObject::invokeMethod(qApp, &QCoreApplication::quit,
-                                                           Qt::QueuedConnection);
-                             },
-                             Qt::DirectConnection);
-                     });
+    QObject::connect(
+        &engine, &QQmlApplicationEngine::objectCreated, &app,
+        [mainStart, reported](QObject *object, const QUrl &) {
+            auto *window = qobject_cast<QQuickWindow *>(object);
+            if (window == nullptr) {
+                return;
+            }
+            QObject::connect(
+                window, &QQuickWindow::frameSwapped, window,
+                [mainStart, reported] {
+                    if (reported->exchange(true)) {
+                        return;
+                    }
+                    const auto now = SteadyClock::now();
+                    std::printf("first-frame monotonic-ns=%lld since-main-ms=%.2f\n", monotonicNs(),
+                                std::chrono::duration<double, std::milli>(now - mainStart).count());
+                    std::fflush(stdout);
+                    QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
+                },
+                Qt::DirectConnection);
+        });
     // Same size as the app's window.
     engine.loadData("import QtQuick\nWindow { width: 390; height: 844; visible: true }\n");
     if (engine.rootObjects().isEmpty()) {
@@ -138,8 +135,8 @@ int main(int argc, char *argv[])
         runs = std::max(1, args.at(i + 1).toInt());
     }
     const QString self = QCoreApplication::applicationFilePath();
-    const QString sessionbook = QDir(QCoreApplication::applicationDirPath())
-                                    .filePath(QStringLiteral("sessionbook"));
+    const QString sessionbook =
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("sessionbook"));
 
     // One unmeasured launch of each warms the page cache, so every measured run is a cold
     // process start from a warm disk cache alike.
@@ -152,9 +149,9 @@ int main(int argc, char *argv[])
         // Alternate which goes first so machine load falls on both alike.
         for (int k = 0; k < 2; ++k) {
             const bool isApp = (k + r) % 2 == 1;
-            const auto result = isApp
-                                    ? launch(sessionbook, {QStringLiteral("--exit-after-first-frame")})
-                                    : launch(self, {QStringLiteral("--empty-window")});
+            const auto result =
+                isApp ? launch(sessionbook, {QStringLiteral("--exit-after-first-frame")})
+                      : launch(self, {QStringLiteral("--empty-window")});
             if (!result) {
                 return 1;
             }
@@ -167,11 +164,14 @@ int main(int argc, char *argv[])
     const Summary emptyM = summarize(emptyMain);
     const Summary sbAppM = summarize(appMain);
     std::printf("bench-app-start: %d runs each, fresh process per run, QT_QPA_PLATFORM=offscreen,"
-                " first frame = QQuickWindow::frameSwapped\n", runs);
+                " first frame = QQuickWindow::frameSwapped\n",
+                runs);
     std::printf("  empty QML window   launch->first frame median %7.1f ms  min %7.1f ms"
-                "  (main->first frame median %.1f ms)\n", empty.median, empty.min, emptyM.median);
+                "  (main->first frame median %.1f ms)\n",
+                empty.median, empty.min, emptyM.median);
     std::printf("  sessionbook        launch->first frame median %7.1f ms  min %7.1f ms"
-                "  (main->first frame median %.1f ms)\n", sbApp.median, sbApp.min, sbAppM.median);
+                "  (main->first frame median %.1f ms)\n",
+                sbApp.median, sbApp.min, sbAppM.median);
     std::printf("  app - empty window median %.1f ms, ratio %.2fx\n", sbApp.median - empty.median,
                 sbApp.median / empty.median);
     const bool within = sbApp.median <= 400.0;

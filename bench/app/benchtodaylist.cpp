@@ -12,9 +12,9 @@
 // (mallinfo2 with one arena, after malloc_trim), and VmRSS from /proc/self/status likewise.
 // Budget (design.md): model reset <= 30 ms.
 #include "domain/session.h"
-#include "store/database.h"
 #include "lockcontroller.h"
 #include "secretstore.h"
+#include "store/database.h"
 #include "storehost.h"
 #include "todaymodel.h"
 #include "util/clock.h"
@@ -29,9 +29,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <vector>
-
 #include <malloc.h>
+#include <vector>
 
 namespace {
 
@@ -104,10 +103,18 @@ int seed(app::WorkerState &state, int count)
     const QDate today = state.clock.nowUtc().toLocalTime().date();
     const QDateTime now = state.clock.nowUtc();
     for (int i = 0; i < count; ++i) {
-        Patient patient{PatientId(store.ids().next()), state.clinician->organizationId,
-                        QStringLiteral("First%1").arg(i), QStringLiteral("Last%1").arg(i, 5, 10, QChar(u'0')),
-                        QDate(1980, 1, 1).addDays(i % 9000), Sex::Unknown, QString(), QString(),
-                        QString(), QString(), QString(), state.provider->id};
+        Patient patient{PatientId(store.ids().next()),
+                        state.clinician->organizationId,
+                        QStringLiteral("First%1").arg(i),
+                        QStringLiteral("Last%1").arg(i, 5, 10, QChar(u'0')),
+                        QDate(1980, 1, 1).addDays(i % 9000),
+                        Sex::Unknown,
+                        QString(),
+                        QString(),
+                        QString(),
+                        QString(),
+                        QString(),
+                        state.provider->id};
         if (!store.patients().save(state.actor, patient)) {
             return -1;
         }
@@ -119,8 +126,9 @@ int seed(app::WorkerState &state, int count)
         s.dateOfService = today;
         s.participants = {Participant{ParticipantRole::Patient, patient.id, QString(), true}};
         const QDateTime start = now.addSecs(-3600 - (i % 600));
-        s.timing = {TimingEvent{TimingEventKind::Start, start, 1000, 1, 0},
-                    TimingEvent{TimingEventKind::Stop, start.addSecs(45 * 60), 1000 + 45 * 60'000, 1, 0}};
+        s.timing = {
+            TimingEvent{TimingEventKind::Start, start, 1000, 1, 0},
+            TimingEvent{TimingEventKind::Stop, start.addSecs(45 * 60), 1000 + 45 * 60'000, 1, 0}};
         s.diagnoses = {Diagnosis{QStringLiteral("F411")}};
         s.noteTemplate = QStringLiteral("DAP");
         s.note = QStringLiteral("Fictional bench note.");
@@ -224,8 +232,9 @@ int main(int argc, char *argv[])
         return 1;
     }
     int seeded = 0;
-    host.run<int>(&today, [sessions](app::WorkerState &state) { return seed(state, sessions); },
-                  [&seeded](const int &n) { seeded = n == 0 ? -1 : n; });
+    host.run<int>(
+        &today, [sessions](app::WorkerState &state) { return seed(state, sessions); },
+        [&seeded](const int &n) { seeded = n == 0 ? -1 : n; });
     if (!waitFor([&] { return seeded != 0; }) || seeded < 0) {
         std::fprintf(stderr, "bench-today-list: seeding failed\n");
         return 1;
@@ -322,7 +331,8 @@ int main(int argc, char *argv[])
     }
 
     std::printf("bench-today-list: %d sessions seeded today (+ the demo practice), %d rounds,"
-                " medians; pages of %d rows\n", seeded, rounds, today.pageSize());
+                " medians; pages of %d rows\n",
+                seeded, rounds, today.pageSize());
     std::printf("  raw SELECT baseline (every row): %d rows, round trip %.1f ms (query %.1f ms)\n",
                 rawRows, median(rawTotal), median(rawQuery));
     std::printf("  TodayModel reload -> first page: %d rows in %.1f ms (model reset on the GUI"
@@ -331,7 +341,8 @@ int main(int argc, char *argv[])
                 median(firstPage) / median(rawTotal));
     std::printf("  one more page (fetchMore): %.1f ms\n", onePage.empty() ? 0.0 : median(onePage));
     std::printf("  scrolled to the end: %d rows in %d pages, %.1f ms; ratio to the raw SELECT"
-                " %.1fx\n", modelRows, pages, median(allPages), median(allPages) / median(rawTotal));
+                " %.1fx\n",
+                modelRows, pages, median(allPages), median(allPages) / median(rawTotal));
     std::printf("  memory held with every page in (freed by clear): model rows %.1f KiB heap"
                 " (%.0f B/row), VmRSS %ld KiB; raw QList %.1f KiB heap (%.0f B/row), VmRSS %ld"
                 " KiB; per-row ratio %.2fx\n",

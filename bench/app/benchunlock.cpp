@@ -10,24 +10,23 @@
 #include "keycrypto.h"
 #include "keyvault.h"
 #include "lockcontroller.h"
-#include "storehost.h"
-#include "todaymodel.h"
 #include "secretstore.h"
 #include "store/store.h"
+#include "storehost.h"
+#include "todaymodel.h"
 #include "util/clock.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <vector>
-
 #include <time.h>
+#include <vector>
 
 namespace {
 
@@ -171,8 +170,9 @@ int main(int argc, char *argv[])
         appRows = todayModel.rowCount();
         lock.lock();
         bool closed = false;
-        host.run<bool>(&lock, [](sb::app::WorkerState &) { return true; },
-                       [&closed](const bool &) { closed = true; });
+        host.run<bool>(
+            &lock, [](sb::app::WorkerState &) { return true; },
+            [&closed](const bool &) { closed = true; });
         waitFor([&] { return closed; });
     }
     const double kdf = median(kdfMs);

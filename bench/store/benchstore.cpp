@@ -10,11 +10,11 @@
 // processes with the same parameters (reading their JSON line), then the table and verdicts.
 //
 // Fairness on a shared, noisy 2-core machine: the comparison runs in rounds (--rounds,
-// default 3) and rotates which variant goes first (round r starts with variant r mod n), so page-cache warmth, disk write-back and neighbours' load do not
-// always favour the same side. Each run uses a fresh database file in a fresh directory on
-// the same file system; a few unmeasured warm-up saves and one warm-up batch fill the
-// statement cache before timing. Ratios are computed per round and reported as the median
-// with the min–max spread over rounds.
+// default 3) and rotates which variant goes first (round r starts with variant r mod n), so
+// page-cache warmth, disk write-back and neighbours' load do not always favour the same side. Each
+// run uses a fresh database file in a fresh directory on the same file system; a few unmeasured
+// warm-up saves and one warm-up batch fill the statement cache before timing. Ratios are computed
+// per round and reported as the median with the min–max spread over rounds.
 
 #include "domain/organization.h"
 #include "domain/patient.h"
@@ -41,9 +41,8 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
-#include <vector>
-
 #include <time.h>
+#include <vector>
 
 #ifndef SESSIONBOOK_BENCH_VARIANT
 #error "SESSIONBOOK_BENCH_VARIANT must name the store library: sqlcipher, sqlite or unkeyed"
@@ -280,8 +279,9 @@ StoreResult<QJsonObject> runWorkload(const Params &params)
         Database &db = store.database();
         result[QStringLiteral("sqlite_version")] = scalar(db, "SELECT sqlite_version()");
         result[QStringLiteral("cipher_version")] = scalar(db, "PRAGMA cipher_version");
-        result[QStringLiteral("cipher_provider")] = QString(
-            scalar(db, "PRAGMA cipher_provider") + u' ' + scalar(db, "PRAGMA cipher_provider_version"));
+        result[QStringLiteral("cipher_provider")] =
+            QString(scalar(db, "PRAGMA cipher_provider") + u' '
+                    + scalar(db, "PRAGMA cipher_provider_version"));
         result[QStringLiteral("cipher_page_size")] = scalar(db, "PRAGMA cipher_page_size");
         result[QStringLiteral("cipher_hmac")] = scalar(db, "PRAGMA cipher_hmac_algorithm");
         result[QStringLiteral("cipher_memory_security")] =
@@ -437,8 +437,7 @@ std::optional<QJsonObject> runChild(const QString &binary, const Params &params)
     }
     const QString output = QString::fromUtf8(child.readAllStandardOutput());
     if (child.exitStatus() != QProcess::NormalExit || child.exitCode() != 0) {
-        err() << "error: " << program << " failed (exit " << child.exitCode() << ")"
-              << Qt::endl;
+        err() << "error: " << program << " failed (exit " << child.exitCode() << ")" << Qt::endl;
         return std::nullopt;
     }
     for (const QString &line : output.split(u'\n')) {
@@ -493,18 +492,15 @@ int runComparison(const Params &params, int rounds, bool withControl)
 {
     const QStorageInfo storage(params.dir);
     out() << "bench-store: durable saves and batched inserts through Store/SessionRepository\n"
-          << "  cpu:        " << cpuModel() << " (" << QThread::idealThreadCount()
-          << " logical)\n"
+          << "  cpu:        " << cpuModel() << " (" << QThread::idealThreadCount() << " logical)\n"
           << "  directory:  " << params.dir << " on " << storage.device() << " ("
           << storage.fileSystemType() << ", mounted at " << storage.rootPath() << ")\n"
           << "  workload:   " << params.saves << " durable saves (2 KiB note, 2 timing events, "
           << "1 diagnosis, 1 status row, 1 audit row each); " << params.batches << " x "
-          << batchSize << " saves per transaction; " << rounds
-          << " rounds, order rotating\n"
+          << batchSize << " saves per transaction; " << rounds << " rounds, order rotating\n"
           << "  load avg:   " << loadAverage() << " (at start)\n";
     if (!params.cipherPragmas.isEmpty()) {
-        out() << "  SQLCipher settings for this run: " << params.cipherPragmas.join(u"; ")
-              << '\n';
+        out() << "  SQLCipher settings for this run: " << params.cipherPragmas.join(u"; ") << '\n';
     }
     out().flush();
 
@@ -566,8 +562,8 @@ int runComparison(const Params &params, int rounds, bool withControl)
          QStringLiteral("max_ms"), false, 2},
         {QStringLiteral("durable saves/s"), QStringLiteral("durable"),
          QStringLiteral("saves_per_s"), true, 0},
-        {QStringLiteral("batched rows/s"), QStringLiteral("batched"),
-         QStringLiteral("rows_per_s"), true, 0},
+        {QStringLiteral("batched rows/s"), QStringLiteral("batched"), QStringLiteral("rows_per_s"),
+         true, 0},
         {QStringLiteral("durable CPU/save (ms)"), QStringLiteral("durable"),
          QStringLiteral("cpu_mean_ms"), false, 3},
         {QStringLiteral("batched rows/CPU-s"), QStringLiteral("batched"),
@@ -626,7 +622,9 @@ int runComparison(const Params &params, int rounds, bool withControl)
     const double batchRatio = median(costRatios(rows[5], plainRuns));
     const double cpuRatio = median(costRatios(rows[6], plainRuns));
     const double batchCpuRatio = median(costRatios(rows[7], plainRuns));
-    auto verdict = [](bool ok) { return ok ? QStringLiteral("PASS") : QStringLiteral("FAIL"); };
+    auto verdict = [](bool ok) {
+        return ok ? QStringLiteral("PASS") : QStringLiteral("FAIL");
+    };
     out() << "\nbudgets (medians over rounds)\n"
           << QStringLiteral("  SQLCipher durable save p99 <= 3 ms:      %1 ms   %2\n")
                  .arg(p99, 0, 'f', 3)
@@ -653,8 +651,9 @@ int runComparison(const Params &params, int rounds, bool withControl)
         }
         summary[leg.runs.front()[QStringLiteral("variant")].toString()] = runs;
     }
-    out() << '\n' << jsonPrefix
-          << QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact)) << Qt::endl;
+    out() << '\n'
+          << jsonPrefix << QString::fromUtf8(QJsonDocument(summary).toJson(QJsonDocument::Compact))
+          << Qt::endl;
     return 0;
 }
 
@@ -665,8 +664,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     // Each run creates fresh databases; the per-step migration notices would bury the table.
     QLoggingCategory::setFilterRules(QStringLiteral("sessionbook.store.info=false"));
-    QCoreApplication::setApplicationName(QFileInfo(QCoreApplication::applicationFilePath())
-                                             .fileName());
+    QCoreApplication::setApplicationName(
+        QFileInfo(QCoreApplication::applicationFilePath()).fileName());
     QCommandLineParser parser;
     parser.setApplicationDescription(
         isSqlCipher
@@ -689,8 +688,8 @@ int main(int argc, char *argv[])
         QStringLiteral("PATH"));
     const QCommandLineOption roundsOption(
         QStringLiteral("rounds"),
-        QStringLiteral("Rounds of every variant, order rotating (default 3)."),
-        QStringLiteral("N"), QStringLiteral("3"));
+        QStringLiteral("Rounds of every variant, order rotating (default 3)."), QStringLiteral("N"),
+        QStringLiteral("3"));
     const QCommandLineOption pragmaOption(
         QStringLiteral("cipher-pragma"),
         QStringLiteral("Investigation: a global SQLCipher PRAGMA (cipher_default_*, "
@@ -703,9 +702,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption childOption(QStringLiteral("child"),
                                          QStringLiteral("Run one workload and print one JSON "
                                                         "line (used by bench-store)."));
-    parser.addOptions(
-        {savesOption, batchesOption, dirOption, roundsOption, pragmaOption, controlOption,
-         childOption});
+    parser.addOptions({savesOption, batchesOption, dirOption, roundsOption, pragmaOption,
+                       controlOption, childOption});
     parser.process(app);
 
     Params params;
@@ -715,8 +713,8 @@ int main(int argc, char *argv[])
     params.saves = parser.value(savesOption).toInt(&okSaves);
     params.batches = parser.value(batchesOption).toInt(&okBatches);
     const int rounds = parser.value(roundsOption).toInt(&okRounds);
-    if (!okSaves || !okBatches || !okRounds || params.saves < 1 || params.batches < 1 ||
-        rounds < 1) {
+    if (!okSaves || !okBatches || !okRounds || params.saves < 1 || params.batches < 1
+        || rounds < 1) {
         err() << "error: --saves, --batches and --rounds take positive integers" << Qt::endl;
         return 2;
     }

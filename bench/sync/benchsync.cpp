@@ -9,10 +9,9 @@
 //      errors, lost and duplicated sessions (all must be 0) and p50/p99 latency from
 //      syncNow() to a completed cycle, next to one device syncing alone.
 // Prints figures; it is not a test. Options: --sessions N --devices D --per-device K.
+#include "client/devicesyncstore.h"
 #include "client_harness.h"
 #include "fixtures.h"
-
-#include "client/devicesyncstore.h"
 #include "recordcodec.h"
 #include "server/officesyncrepository.h"
 
@@ -22,10 +21,9 @@
 #include <QFile>
 #include <QMap>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
+#include <unistd.h>
 #include <vector>
 
 using namespace sb;
@@ -64,11 +62,11 @@ bool signMany(Device &device, const Practice &practice, int clinician, int count
     }
     sync::DeviceSyncStore outbox(store);
     for (int i = 0; i < count; ++i) {
-        Session draft = test::makeDraftSession(store.ids(), device.clock(), practice.organization.id,
-                                               c.patients.at(i % c.patients.size()).id,
-                                               c.provider.id, practice.payer.id);
-        if (!store.sessions().saveDraft(device.actor(), draft) ||
-            !outbox.signSession(device.actor(), draft.id, c.user.id, device.clock().nowUtc())) {
+        Session draft = test::makeDraftSession(
+            store.ids(), device.clock(), practice.organization.id,
+            c.patients.at(i % c.patients.size()).id, c.provider.id, practice.payer.id);
+        if (!store.sessions().saveDraft(device.actor(), draft)
+            || !outbox.signSession(device.actor(), draft.id, c.user.id, device.clock().nowUtc())) {
             return false;
         }
     }
@@ -84,8 +82,8 @@ struct Counts {
 Counts audit(Store &office, Store &device)
 {
     Counts counts;
-    auto signedIds = device.database().prepare(
-        "SELECT id FROM sessions WHERE signed_at IS NOT NULL");
+    auto signedIds =
+        device.database().prepare("SELECT id FROM sessions WHERE signed_at IS NOT NULL");
     if (!signedIds) {
         return {-1, -1};
     }
@@ -143,8 +141,8 @@ double cpuSeconds(qint64 pid)
         return -1;
     }
     // utime and stime are fields 14 and 15 of the file (11 and 12 after the command name).
-    return double(fields[11].toLongLong() + fields[12].toLongLong()) /
-           double(::sysconf(_SC_CLK_TCK));
+    return double(fields[11].toLongLong() + fields[12].toLongLong())
+           / double(::sysconf(_SC_CLK_TCK));
 }
 
 /// Copies the office store's files (the server must be down).
@@ -196,12 +194,14 @@ int main(int argc, char **argv)
         return 1;
     }
     std::printf("bench-sync: sessionbook-office serve on 127.0.0.1:%u (TLS, dev certificate "
-                "pinned)\n", unsigned(server.port()));
+                "pinned)\n",
+                unsigned(server.port()));
 
     // ---- 1. One device pushes N sessions --------------------------------------------------
     const int pusher = clinicians; // its own clinician, so part 2 does not see its sessions
     Device device(practice, pusher, benchOptions(), 1);
-    if (!device.isValid() || !enroll(device, server, *office, practice.clinicians[pusher].user.id)) {
+    if (!device.isValid()
+        || !enroll(device, server, *office, practice.clinicians[pusher].user.id)) {
         std::fputs("device setup failed\n", stderr);
         return 1;
     }
@@ -241,13 +241,13 @@ int main(int argc, char **argv)
     const double clientCpu = cpuSeconds(::getpid()) - clientCpuBefore;
     waitUntil([&] { return cycleDone; }, 600'000);
     const Counts pushedCounts = audit(*office, device.store());
-    std::printf("push: %d sessions acknowledged in %.3f s (%.0f sessions/s; budget <= 2 s: %s); "
-                "cycle with the pull of their statuses %.3f s; requests %d, ok %s, lost %lld, "
-                "duplicated %lld\n",
-                sessions, pushSeconds, sessions / pushSeconds, pushSeconds <= 2.0 ? "met" : "MISSED",
-                cycleSeconds, device.client().stats().requests, cycleOk ? "yes" : "NO",
-                static_cast<long long>(pushedCounts.lost),
-                static_cast<long long>(pushedCounts.duplicated));
+    std::printf(
+        "push: %d sessions acknowledged in %.3f s (%.0f sessions/s; budget <= 2 s: %s); "
+        "cycle with the pull of their statuses %.3f s; requests %d, ok %s, lost %lld, "
+        "duplicated %lld\n",
+        sessions, pushSeconds, sessions / pushSeconds, pushSeconds <= 2.0 ? "met" : "MISSED",
+        cycleSeconds, device.client().stats().requests, cycleOk ? "yes" : "NO",
+        static_cast<long long>(pushedCounts.lost), static_cast<long long>(pushedCounts.duplicated));
 
     std::printf("push CPU: server process %.2f s, client process %.2f s (of %.2f s wall)\n",
                 serverCpu, clientCpu, pushSeconds);
@@ -305,11 +305,11 @@ int main(int argc, char **argv)
     // Device 0 syncs alone first (the baseline), then devices 1..D all at once.
     for (int d = 0; d <= deviceCount; ++d) {
         const int clinician = d % clinicians;
-        auto made = std::make_unique<Device>(practice, clinician, benchOptions(),
-                                             std::uint64_t(100 + d));
-        if (!made->isValid() || !enroll(*made, server, *office,
-                                        practice.clinicians[clinician].user.id) ||
-            !signMany(*made, practice, clinician, perDevice)) {
+        auto made =
+            std::make_unique<Device>(practice, clinician, benchOptions(), std::uint64_t(100 + d));
+        if (!made->isValid()
+            || !enroll(*made, server, *office, practice.clinicians[clinician].user.id)
+            || !signMany(*made, practice, clinician, perDevice)) {
             std::fprintf(stderr, "device %d setup failed\n", d);
             return 1;
         }
@@ -370,10 +370,9 @@ int main(int argc, char **argv)
                 aloneErrors);
     std::printf("%zu devices at once: all finished %s, errors %d, lost %lld, duplicated %lld, "
                 "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-                devices.size() - 1, finished ? "yes" : "NO", errors,
-                static_cast<long long>(lost), static_cast<long long>(duplicated),
-                percentile(latencies, 0.50), percentile(latencies, 0.99),
-                percentile(latencies, 1.0));
+                devices.size() - 1, finished ? "yes" : "NO", errors, static_cast<long long>(lost),
+                static_cast<long long>(duplicated), percentile(latencies, 0.50),
+                percentile(latencies, 0.99), percentile(latencies, 1.0));
     for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
         std::printf("  failed attempts: %d x \"%s\"\n", it.value(), qPrintable(it.key()));
     }

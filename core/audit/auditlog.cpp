@@ -121,8 +121,9 @@ StoreResult<void> AuditLog::append(const Actor &actor, AuditAction action, QStri
     if (auto ok = insert->run(); !ok) {
         return unexpected(ok.error());
     }
-    auto head = m_db.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
-                             "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
+    auto head =
+        m_db.prepare("INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+                     "ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash");
     if (!head) {
         return unexpected(head.error());
     }

@@ -60,7 +60,11 @@ QString toName(AuditAction action);
  */
 class AuditLog {
 public:
-    AuditLog(Database &db, const Clock &clock) : m_db(db), m_clock(clock) {}
+    AuditLog(Database &db, const Clock &clock)
+        : m_db(db)
+        , m_clock(clock)
+    {
+    }
 
     StoreResult<void> append(const Actor &actor, AuditAction action, QStringView recordType,
                              const QUuid &recordId, QStringView outcome = u"ok");

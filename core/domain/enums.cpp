@@ -11,17 +11,17 @@ namespace {
 template<typename Enum, std::size_t N>
 using NameTable = std::array<std::pair<Enum, const char *>, N>;
 
-constexpr NameTable<Role, 3> roleNames{{
-    {Role::Clinician, "clinician"}, {Role::Biller, "biller"}, {Role::Admin, "admin"}}};
+constexpr NameTable<Role, 3> roleNames{
+    {{Role::Clinician, "clinician"}, {Role::Biller, "biller"}, {Role::Admin, "admin"}}};
 
-constexpr NameTable<ProviderCredential, 7> credentialNames{{
-    {ProviderCredential::Psychiatrist, "psychiatrist"},
-    {ProviderCredential::PsychiatricNursePractitioner, "psychiatric_np"},
-    {ProviderCredential::PhysicianAssistant, "physician_assistant"},
-    {ProviderCredential::Psychologist, "psychologist"},
-    {ProviderCredential::ClinicalSocialWorker, "lcsw"},
-    {ProviderCredential::ProfessionalCounselor, "lpc"},
-    {ProviderCredential::MarriageFamilyTherapist, "lmft"}}};
+constexpr NameTable<ProviderCredential, 7> credentialNames{
+    {{ProviderCredential::Psychiatrist, "psychiatrist"},
+     {ProviderCredential::PsychiatricNursePractitioner, "psychiatric_np"},
+     {ProviderCredential::PhysicianAssistant, "physician_assistant"},
+     {ProviderCredential::Psychologist, "psychologist"},
+     {ProviderCredential::ClinicalSocialWorker, "lcsw"},
+     {ProviderCredential::ProfessionalCounselor, "lpc"},
+     {ProviderCredential::MarriageFamilyTherapist, "lmft"}}};
 
 constexpr NameTable<PayerKind, 3> payerKindNames{{{PayerKind::Medicare, "medicare"},
                                                   {PayerKind::Medicaid, "medicaid"},
@@ -39,21 +39,21 @@ constexpr NameTable<CredentialingStatus, 4> credentialingNames{
      {CredentialingStatus::OutOfNetwork, "out_of_network"},
      {CredentialingStatus::Terminated, "terminated"}}};
 
-constexpr NameTable<ServiceKind, 14> serviceNames{{
-    {ServiceKind::IndividualPsychotherapy, "individual_psychotherapy"},
-    {ServiceKind::PsychotherapyWithEm, "psychotherapy_with_em"},
-    {ServiceKind::Crisis, "crisis"},
-    {ServiceKind::FamilyWithoutPatient, "family_without_patient"},
-    {ServiceKind::FamilyWithPatient, "family_with_patient"},
-    {ServiceKind::Group, "group"},
-    {ServiceKind::MultipleFamilyGroup, "multiple_family_group"},
-    {ServiceKind::DiagnosticEval, "diagnostic_eval"},
-    {ServiceKind::DiagnosticEvalMedical, "diagnostic_eval_medical"},
-    {ServiceKind::PsychTestingEval, "psych_testing_eval"},
-    {ServiceKind::PsychTestingAdmin, "psych_testing_admin"},
-    {ServiceKind::EmOfficeNew, "em_office_new"},
-    {ServiceKind::EmOfficeEstablished, "em_office_established"},
-    {ServiceKind::HealthBehaviorIndividual, "health_behavior_individual"}}};
+constexpr NameTable<ServiceKind, 14> serviceNames{
+    {{ServiceKind::IndividualPsychotherapy, "individual_psychotherapy"},
+     {ServiceKind::PsychotherapyWithEm, "psychotherapy_with_em"},
+     {ServiceKind::Crisis, "crisis"},
+     {ServiceKind::FamilyWithoutPatient, "family_without_patient"},
+     {ServiceKind::FamilyWithPatient, "family_with_patient"},
+     {ServiceKind::Group, "group"},
+     {ServiceKind::MultipleFamilyGroup, "multiple_family_group"},
+     {ServiceKind::DiagnosticEval, "diagnostic_eval"},
+     {ServiceKind::DiagnosticEvalMedical, "diagnostic_eval_medical"},
+     {ServiceKind::PsychTestingEval, "psych_testing_eval"},
+     {ServiceKind::PsychTestingAdmin, "psych_testing_admin"},
+     {ServiceKind::EmOfficeNew, "em_office_new"},
+     {ServiceKind::EmOfficeEstablished, "em_office_established"},
+     {ServiceKind::HealthBehaviorIndividual, "health_behavior_individual"}}};
 
 constexpr NameTable<Modality, 3> modalityNames{{{Modality::InPerson, "in_person"},
                                                 {Modality::Video, "video"},
@@ -83,8 +83,7 @@ constexpr NameTable<SessionStatus, 7> statusNames{{{SessionStatus::Captured, "ca
                                                    {SessionStatus::Paid, "paid"},
                                                    {SessionStatus::Denied, "denied"}}};
 
-template<typename Enum, std::size_t N>
-QString nameIn(const NameTable<Enum, N> &table, Enum value)
+template<typename Enum, std::size_t N> QString nameIn(const NameTable<Enum, N> &table, Enum value)
 {
     for (const auto &[candidate, name] : table) {
         if (candidate == value) {
@@ -107,12 +106,14 @@ std::optional<Enum> parseIn(const NameTable<Enum, N> &table, QStringView name)
 
 } // namespace
 
-#define SB_ENUM_NAMES(Enum, table)                                                             \
-    QString toName(Enum value) { return nameIn(table, value); }                                \
-    template<>                                                                                 \
-    std::optional<Enum> fromName<Enum>(QStringView name)                                       \
-    {                                                                                          \
-        return parseIn(table, name);                                                           \
+#define SB_ENUM_NAMES(Enum, table)                                                                 \
+    QString toName(Enum value)                                                                     \
+    {                                                                                              \
+        return nameIn(table, value);                                                               \
+    }                                                                                              \
+    template<> std::optional<Enum> fromName<Enum>(QStringView name)                                \
+    {                                                                                              \
+        return parseIn(table, name);                                                               \
     }
 
 SB_ENUM_NAMES(Role, roleNames)

@@ -29,7 +29,6 @@ QString toName(ParticipantRole value);
 QString toName(SessionStatus value);
 
 /// Parses a name written by toName(); nullopt for anything else.
-template<typename Enum>
-std::optional<Enum> fromName(QStringView name);
+template<typename Enum> std::optional<Enum> fromName(QStringView name);
 
 } // namespace sb

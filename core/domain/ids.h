@@ -14,11 +14,13 @@ namespace sb {
  * PatientId from being passed where a SessionId is expected; QML and the wire see the
  * string form only at the adapter layer.
  */
-template<typename Tag>
-class Id {
+template<typename Tag> class Id {
 public:
     Id() = default;
-    explicit Id(const QUuid &uuid) : m_uuid(uuid) {}
+    explicit Id(const QUuid &uuid)
+        : m_uuid(uuid)
+    {
+    }
 
     [[nodiscard]] const QUuid &uuid() const { return m_uuid; }
     [[nodiscard]] bool isNull() const { return m_uuid.isNull(); }

@@ -91,8 +91,8 @@ struct CredentialingRecord {
     PayerId payerId;
     CredentialingStatus status = CredentialingStatus::Pending;
     QDate effectiveDate;
-    QDate endDate;         ///< Null when open-ended.
-    QDate caqhAttestedOn;  ///< CAQH ProView re-attestation is due every 120 days.
+    QDate endDate;        ///< Null when open-ended.
+    QDate caqhAttestedOn; ///< CAQH ProView re-attestation is due every 120 days.
     QDate licenseExpiresOn;
     friend bool operator==(const CredentialingRecord &, const CredentialingRecord &) = default;
 };

@@ -72,7 +72,7 @@ struct Diagnosis {
 
 struct Signature {
     UserId signedBy;
-    QDateTime signedAt;  ///< UTC.
+    QDateTime signedAt;     ///< UTC.
     QByteArray contentHash; ///< SHA-256 of the signed content.
     friend bool operator==(const Signature &, const Signature &) = default;
 };
@@ -92,7 +92,7 @@ enum class SessionStatus { Captured, OnDevice, Received, Coded, Claimed, Paid, D
 
 struct StatusEntry {
     SessionStatus status = SessionStatus::Captured;
-    QDateTime at; ///< UTC.
+    QDateTime at;   ///< UTC.
     QString detail; ///< Never PHI: a claim number, a denial reason code.
     friend bool operator==(const StatusEntry &, const StatusEntry &) = default;
 };

@@ -19,7 +19,6 @@ std::string savepointSql(const char *verb, int depth)
     return verb + std::to_string(depth);
 }
 
-
 constexpr QByteArrayView plaintextSqliteHeader("SQLite format 3\0", 16);
 
 StoreError::Kind kindFor(int code, const char *message)
@@ -70,16 +69,26 @@ int applyRawKey(sqlite3 *db, const DatabaseKey &key)
 QString StoreError::kindName() const
 {
     switch (kind) {
-    case Kind::WrongKey: return QStringLiteral("wrong key");
-    case Kind::Corrupt: return QStringLiteral("corrupt");
-    case Kind::TooNew: return QStringLiteral("schema too new");
-    case Kind::NotFound: return QStringLiteral("not found");
-    case Kind::Constraint: return QStringLiteral("constraint");
-    case Kind::Immutable: return QStringLiteral("immutable");
-    case Kind::Busy: return QStringLiteral("busy");
-    case Kind::Io: return QStringLiteral("i/o");
-    case Kind::InvalidArgument: return QStringLiteral("invalid argument");
-    case Kind::Internal: return QStringLiteral("internal");
+    case Kind::WrongKey:
+        return QStringLiteral("wrong key");
+    case Kind::Corrupt:
+        return QStringLiteral("corrupt");
+    case Kind::TooNew:
+        return QStringLiteral("schema too new");
+    case Kind::NotFound:
+        return QStringLiteral("not found");
+    case Kind::Constraint:
+        return QStringLiteral("constraint");
+    case Kind::Immutable:
+        return QStringLiteral("immutable");
+    case Kind::Busy:
+        return QStringLiteral("busy");
+    case Kind::Io:
+        return QStringLiteral("i/o");
+    case Kind::InvalidArgument:
+        return QStringLiteral("invalid argument");
+    case Kind::Internal:
+        return QStringLiteral("internal");
     }
     return {};
 }
@@ -87,12 +96,16 @@ QString StoreError::kindName() const
 // ---- Statement -------------------------------------------------------------------------
 
 Statement::Statement(Database &db, sqlite3_stmt *stmt, bool *inUse)
-    : m_db(&db), m_stmt(stmt), m_inUse(inUse)
+    : m_db(&db)
+    , m_stmt(stmt)
+    , m_inUse(inUse)
 {
 }
 
 Statement::Statement(Statement &&other) noexcept
-    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_inUse(other.m_inUse)
+    : m_db(other.m_db)
+    , m_stmt(std::exchange(other.m_stmt, nullptr))
+    , m_inUse(other.m_inUse)
     , m_bindError(other.m_bindError)
 {
 }
@@ -125,8 +138,9 @@ Statement &Statement::bind(int index, double value)
 Statement &Statement::bind(int index, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
-    noteBind(sqlite3_bind_text64(m_stmt, index, utf8.constData(), static_cast<sqlite3_uint64>(utf8.size()),
-                        SQLITE_TRANSIENT, SQLITE_UTF8));
+    noteBind(sqlite3_bind_text64(m_stmt, index, utf8.constData(),
+                                 static_cast<sqlite3_uint64>(utf8.size()), SQLITE_TRANSIENT,
+                                 SQLITE_UTF8));
     return *this;
 }
 
@@ -134,7 +148,7 @@ Statement &Statement::bind(int index, const QByteArray &blob)
 {
     // A null QByteArray has no data pointer; bind an empty blob rather than NULL.
     noteBind(sqlite3_bind_blob64(m_stmt, index, blob.isNull() ? "" : blob.constData(),
-                        static_cast<sqlite3_uint64>(blob.size()), SQLITE_TRANSIENT));
+                                 static_cast<sqlite3_uint64>(blob.size()), SQLITE_TRANSIENT));
     return *this;
 }
 
@@ -241,7 +255,9 @@ int Statement::changes() const
 // ---- Transaction -----------------------------------------------------------------------
 
 Transaction::Transaction(Transaction &&other) noexcept
-    : m_db(other.m_db), m_depth(other.m_depth), m_done(std::exchange(other.m_done, true))
+    : m_db(other.m_db)
+    , m_depth(other.m_depth)
+    , m_done(std::exchange(other.m_done, true))
 {
 }
 
@@ -258,7 +274,7 @@ StoreResult<void> Transaction::commit()
         return storeError(StoreError::Kind::Internal, QStringLiteral("transaction already ended"));
     }
     if (auto ok = m_db->runCached(m_depth == 0 ? std::string_view("COMMIT")
-                                                : savepointSql("RELEASE sp", m_depth));
+                                               : savepointSql("RELEASE sp", m_depth));
         !ok) {
         StoreError error = ok.error();
         rollback();
@@ -301,8 +317,8 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
     if (existed) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
-            return storeError(Kind::Io, QStringLiteral("cannot read database file: ") +
-                                            file.errorString());
+            return storeError(Kind::Io,
+                              QStringLiteral("cannot read database file: ") + file.errorString());
         }
         const QByteArray head = file.read(16);
         if (head == plaintextSqliteHeader) {
@@ -315,8 +331,8 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
     }
 
     sqlite3 *raw = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, flags, nullptr);
     std::unique_ptr<Database> db(new Database(raw, path));
     if (rc != SQLITE_OK) {
@@ -350,17 +366,15 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
     sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
     sqlite3_busy_timeout(raw, options.busyTimeoutMs);
 
-    const char *pragmas = options.fullSync
-                              ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                              : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    const char *pragmas = options.fullSync ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                                           : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     if (auto ok = db->execLiteral(pragmas); !ok) {
         return unexpected(ok.error());
     }
-    const int target = options.targetVersion < 0
-                           ? (schema.empty() ? 0 : schema.back().version)
-                           : options.targetVersion;
+    const int target = options.targetVersion < 0 ? (schema.empty() ? 0 : schema.back().version)
+                                                 : options.targetVersion;
     if (auto ok = db->migrate(schema, target); !ok) {
         return unexpected(ok.error());
     }
@@ -380,8 +394,7 @@ StoreError Database::lastError(const char *what, int code) const
     const char *message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
     // SQLite's messages name tables and constraints, never bound values, so they carry no PHI.
     return StoreError{kindFor(code, message),
-                      QString::fromLatin1(what) + QStringLiteral(": ") +
-                          QString::fromUtf8(message),
+                      QString::fromLatin1(what) + QStringLiteral(": ") + QString::fromUtf8(message),
                       code};
 }
 

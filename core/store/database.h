@@ -48,7 +48,7 @@ public:
     Statement &bind(int index, int value) { return bind(index, std::int64_t{value}); }
     Statement &bind(int index, bool value) { return bind(index, std::int64_t{value ? 1 : 0}); }
     Statement &bind(int index, double value);
-    Statement &bind(int index, const QString &text);   ///< UTF-8 text; embedded NULs kept.
+    Statement &bind(int index, const QString &text);    ///< UTF-8 text; embedded NULs kept.
     Statement &bind(int index, const QByteArray &blob); ///< BLOB.
     Statement &bind(int index, const QDate &date);      ///< ISO "YYYY-MM-DD", NULL if invalid.
     Statement &bind(int index, const QDateTime &time);  ///< ms since epoch UTC, NULL if invalid.
@@ -57,8 +57,7 @@ public:
     {
         return id.isNull() ? bind(index, std::nullopt) : bind(index, id.uuid().toRfc4122());
     }
-    template<typename T>
-    Statement &bind(int index, const std::optional<T> &value)
+    template<typename T> Statement &bind(int index, const std::optional<T> &value)
     {
         return value ? bind(index, *value) : bind(index, std::nullopt);
     }
@@ -80,13 +79,11 @@ public:
     [[nodiscard]] QByteArray blob(int column) const;
     [[nodiscard]] QDate date(int column) const;
     [[nodiscard]] QDateTime dateTime(int column) const;
-    template<typename IdType>
-    [[nodiscard]] IdType id(int column) const
+    template<typename IdType> [[nodiscard]] IdType id(int column) const
     {
         return isNull(column) ? IdType() : IdType(QUuid::fromRfc4122(blob(column)));
     }
-    template<typename IdType>
-    [[nodiscard]] std::optional<IdType> optionalId(int column) const
+    template<typename IdType> [[nodiscard]] std::optional<IdType> optionalId(int column) const
     {
         return isNull(column) ? std::nullopt : std::optional<IdType>(id<IdType>(column));
     }
@@ -122,7 +119,11 @@ public:
 
 private:
     friend class Database;
-    Transaction(Database &db, int depth) : m_db(&db), m_depth(depth) {}
+    Transaction(Database &db, int depth)
+        : m_db(&db)
+        , m_depth(depth)
+    {
+    }
     Database *m_db;
     int m_depth;
     bool m_done = false;
@@ -139,10 +140,10 @@ private:
 class Database {
 public:
     struct Options {
-        bool create = true;               ///< Create the file when it does not exist.
+        bool create = true; ///< Create the file when it does not exist.
         int busyTimeoutMs = 5000;
-        int targetVersion = -1;           ///< Migrate to this version (-1: the last step).
-        bool fullSync = true;             ///< synchronous=FULL; NORMAL for re-downloadable caches.
+        int targetVersion = -1; ///< Migrate to this version (-1: the last step).
+        bool fullSync = true;   ///< synchronous=FULL; NORMAL for re-downloadable caches.
     };
 
     static StoreResult<std::unique_ptr<Database>> open(const QString &path, const DatabaseKey &key,
@@ -178,7 +179,11 @@ public:
 private:
     friend class Statement;
     friend class Transaction;
-    explicit Database(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)) {}
+    explicit Database(sqlite3 *db, QString path)
+        : m_db(db)
+        , m_path(std::move(path))
+    {
+    }
     StoreResult<void> migrate(std::span<const MigrationStep> schema, int targetVersion);
     /// Runs a statement without parameters through the statement cache.
     StoreResult<void> runCached(std::string_view sql);

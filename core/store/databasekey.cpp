@@ -40,15 +40,18 @@ std::optional<DatabaseKey> DatabaseKey::fromBytes(const QByteArray &bytes)
 std::optional<DatabaseKey> DatabaseKey::fromHex(QByteArrayView hex)
 {
     hex = hex.trimmed();
-    if (hex.size() != 2 * size ||
-        !std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(uchar(c)); })) {
+    if (hex.size() != 2 * size
+        || !std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(uchar(c)); })) {
         return std::nullopt;
     }
     QByteArray bytes = QByteArray::fromHex(hex.toByteArray());
     return DatabaseKey(std::move(bytes));
 }
 
-DatabaseKey::DatabaseKey(DatabaseKey &&other) noexcept : m_bytes(std::move(other.m_bytes)) {}
+DatabaseKey::DatabaseKey(DatabaseKey &&other) noexcept
+    : m_bytes(std::move(other.m_bytes))
+{
+}
 
 DatabaseKey &DatabaseKey::operator=(DatabaseKey &&other) noexcept
 {

@@ -34,7 +34,10 @@ public:
     [[nodiscard]] QByteArray toHex() const;
 
 private:
-    explicit DatabaseKey(QByteArray bytes) : m_bytes(std::move(bytes)) {}
+    explicit DatabaseKey(QByteArray bytes)
+        : m_bytes(std::move(bytes))
+    {
+    }
     QByteArray m_bytes;
 };
 

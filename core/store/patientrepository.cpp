@@ -101,18 +101,29 @@ std::string sql(const char *select, const char *rest)
 StoreResult<void> PatientRepository::save(const Actor &actor, const Patient &p)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO patients (id, organization_id, first_name, last_name, birth_date, sex, "
-        "address_line, city, state, postal_code, phone, primary_provider_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "organization_id = excluded.organization_id, first_name = excluded.first_name, "
-        "last_name = excluded.last_name, birth_date = excluded.birth_date, sex = excluded.sex, "
-        "address_line = excluded.address_line, city = excluded.city, state = excluded.state, "
-        "postal_code = excluded.postal_code, phone = excluded.phone, "
-        "primary_provider_id = excluded.primary_provider_id"));
-    stmt.bind(1, p.id).bind(2, p.organizationId).bind(3, p.firstName).bind(4, p.lastName)
-        .bind(5, p.birthDate).bind(6, toName(p.sex)).bind(7, p.addressLine).bind(8, p.city)
-        .bind(9, p.state).bind(10, p.postalCode).bind(11, p.phone).bind(12, p.primaryProviderId);
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare(
+            "INSERT INTO patients (id, organization_id, first_name, last_name, birth_date, sex, "
+            "address_line, city, state, postal_code, phone, primary_provider_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "organization_id = excluded.organization_id, first_name = excluded.first_name, "
+            "last_name = excluded.last_name, birth_date = excluded.birth_date, sex = excluded.sex, "
+            "address_line = excluded.address_line, city = excluded.city, state = excluded.state, "
+            "postal_code = excluded.postal_code, phone = excluded.phone, "
+            "primary_provider_id = excluded.primary_provider_id"));
+    stmt.bind(1, p.id)
+        .bind(2, p.organizationId)
+        .bind(3, p.firstName)
+        .bind(4, p.lastName)
+        .bind(5, p.birthDate)
+        .bind(6, toName(p.sex))
+        .bind(7, p.addressLine)
+        .bind(8, p.city)
+        .bind(9, p.state)
+        .bind(10, p.postalCode)
+        .bind(11, p.phone)
+        .bind(12, p.primaryProviderId);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, patientType, p.id.uuid()));
     return tx.commit();
@@ -134,8 +145,9 @@ StoreResult<QList<Patient>> PatientRepository::patients(const Actor &actor,
                                                         const OrganizationId &organizationId)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        sql(patientSelect, "WHERE organization_id = ? ORDER BY last_name, first_name")));
+    SB_TRY_ASSIGN(stmt,
+                  m_db.prepare(sql(patientSelect,
+                                   "WHERE organization_id = ? ORDER BY last_name, first_name")));
     stmt.bind(1, organizationId);
     SB_TRY_ASSIGN(list, all<Patient>(stmt, readPatient));
     SB_TRY(m_audit.append(actor, AuditAction::List, patientType, organizationId.uuid()));
@@ -144,10 +156,10 @@ StoreResult<QList<Patient>> PatientRepository::patients(const Actor &actor,
 }
 
 StoreResult<PatientPage> PatientRepository::caseloadPage(const Actor &actor,
-                                                        const OrganizationId &organizationId,
-                                                        const ProviderId &provider,
-                                                        const std::optional<PatientPageKey> &after,
-                                                        int limit)
+                                                         const OrganizationId &organizationId,
+                                                         const ProviderId &provider,
+                                                         const std::optional<PatientPageKey> &after,
+                                                         int limit)
 {
     if (limit <= 0) {
         return storeError(StoreError::Kind::InvalidArgument,
@@ -156,10 +168,10 @@ StoreResult<PatientPage> PatientRepository::caseloadPage(const Actor &actor,
     SB_TRY_ASSIGN(tx, m_db.begin());
     // Keyset paging; one row past the limit tells whether another page follows. The first page
     // starts after an empty key: every name is >= '' and every id > the empty blob.
-    SB_TRY_ASSIGN(stmt, m_db.prepare(sql(
-        patientSelect, "WHERE organization_id = ?1 AND primary_provider_id = ?2"
-                       " AND (last_name, first_name, id) > (?3, ?4, ?5)"
-                       " ORDER BY last_name, first_name, id LIMIT ?6")));
+    SB_TRY_ASSIGN(stmt, m_db.prepare(sql(patientSelect,
+                                         "WHERE organization_id = ?1 AND primary_provider_id = ?2"
+                                         " AND (last_name, first_name, id) > (?3, ?4, ?5)"
+                                         " ORDER BY last_name, first_name, id LIMIT ?6")));
     stmt.bind(1, organizationId).bind(2, provider);
     if (after) {
         stmt.bind(3, after->lastName).bind(4, after->firstName).bind(5, after->id);
@@ -183,28 +195,42 @@ StoreResult<PatientPage> PatientRepository::caseloadPage(const Actor &actor,
 StoreResult<void> PatientRepository::save(const Actor &actor, const Coverage &c)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO coverages (id, patient_id, payer_id, member_id, group_number, priority, "
-        "effective, termination, elig_checked_at, elig_active, elig_plan_begin, elig_plan_end, "
-        "elig_source, elig_bh_carved_out, elig_carve_out_payer_name, elig_carve_out_payer_id, "
-        "elig_carve_out_phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET patient_id = excluded.patient_id, "
-        "payer_id = excluded.payer_id, member_id = excluded.member_id, "
-        "group_number = excluded.group_number, priority = excluded.priority, "
-        "effective = excluded.effective, termination = excluded.termination, "
-        "elig_checked_at = excluded.elig_checked_at, elig_active = excluded.elig_active, "
-        "elig_plan_begin = excluded.elig_plan_begin, elig_plan_end = excluded.elig_plan_end, "
-        "elig_source = excluded.elig_source, elig_bh_carved_out = excluded.elig_bh_carved_out, "
-        "elig_carve_out_payer_name = excluded.elig_carve_out_payer_name, "
-        "elig_carve_out_payer_id = excluded.elig_carve_out_payer_id, "
-        "elig_carve_out_phone = excluded.elig_carve_out_phone"));
-    stmt.bind(1, c.id).bind(2, c.patientId).bind(3, c.payerId).bind(4, c.memberId)
-        .bind(5, c.groupNumber).bind(6, c.priority).bind(7, c.effective).bind(8, c.termination);
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare(
+            "INSERT INTO coverages (id, patient_id, payer_id, member_id, group_number, priority, "
+            "effective, termination, elig_checked_at, elig_active, elig_plan_begin, elig_plan_end, "
+            "elig_source, elig_bh_carved_out, elig_carve_out_payer_name, elig_carve_out_payer_id, "
+            "elig_carve_out_phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET patient_id = excluded.patient_id, "
+            "payer_id = excluded.payer_id, member_id = excluded.member_id, "
+            "group_number = excluded.group_number, priority = excluded.priority, "
+            "effective = excluded.effective, termination = excluded.termination, "
+            "elig_checked_at = excluded.elig_checked_at, elig_active = excluded.elig_active, "
+            "elig_plan_begin = excluded.elig_plan_begin, elig_plan_end = excluded.elig_plan_end, "
+            "elig_source = excluded.elig_source, elig_bh_carved_out = excluded.elig_bh_carved_out, "
+            "elig_carve_out_payer_name = excluded.elig_carve_out_payer_name, "
+            "elig_carve_out_payer_id = excluded.elig_carve_out_payer_id, "
+            "elig_carve_out_phone = excluded.elig_carve_out_phone"));
+    stmt.bind(1, c.id)
+        .bind(2, c.patientId)
+        .bind(3, c.payerId)
+        .bind(4, c.memberId)
+        .bind(5, c.groupNumber)
+        .bind(6, c.priority)
+        .bind(7, c.effective)
+        .bind(8, c.termination);
     if (c.eligibility) {
         const EligibilitySnapshot &e = *c.eligibility;
-        stmt.bind(9, e.checkedAt).bind(10, e.active).bind(11, e.planBegin).bind(12, e.planEnd)
-            .bind(13, e.source).bind(14, e.behavioralHealthCarvedOut).bind(15, e.carveOutPayerName)
-            .bind(16, e.carveOutPayerId).bind(17, e.carveOutPhone);
+        stmt.bind(9, e.checkedAt)
+            .bind(10, e.active)
+            .bind(11, e.planBegin)
+            .bind(12, e.planEnd)
+            .bind(13, e.source)
+            .bind(14, e.behavioralHealthCarvedOut)
+            .bind(15, e.carveOutPayerName)
+            .bind(16, e.carveOutPayerId)
+            .bind(17, e.carveOutPhone);
     } else {
         for (int i = 9; i <= 13; ++i) {
             stmt.bind(i, std::nullopt);
@@ -220,7 +246,8 @@ StoreResult<QList<Coverage>> PatientRepository::coverages(const Actor &actor,
                                                           const PatientId &patientId)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(sql(coverageSelect, "WHERE patient_id = ? ORDER BY priority")));
+    SB_TRY_ASSIGN(stmt,
+                  m_db.prepare(sql(coverageSelect, "WHERE patient_id = ? ORDER BY priority")));
     stmt.bind(1, patientId);
     SB_TRY_ASSIGN(list, all<Coverage>(stmt, readCoverage));
     SB_TRY(m_audit.append(actor, AuditAction::List, coverageType, patientId.uuid()));
@@ -235,18 +262,27 @@ StoreResult<void> PatientRepository::save(const Actor &actor, const Authorizatio
                           QStringLiteral("authorized and used counts cannot be negative"));
     }
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO authorizations (id, patient_id, payer_id, provider_id, number, "
-        "service_codes, unit, authorized, used, start_date, end_date) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "patient_id = excluded.patient_id, payer_id = excluded.payer_id, "
-        "provider_id = excluded.provider_id, number = excluded.number, "
-        "service_codes = excluded.service_codes, unit = excluded.unit, "
-        "authorized = excluded.authorized, used = excluded.used, "
-        "start_date = excluded.start_date, end_date = excluded.end_date"));
-    stmt.bind(1, a.id).bind(2, a.patientId).bind(3, a.payerId).bind(4, a.providerId)
-        .bind(5, a.number).bind(6, a.serviceCodes.join(u',')).bind(7, toName(a.unit))
-        .bind(8, a.authorized).bind(9, a.used).bind(10, a.startDate).bind(11, a.endDate);
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare("INSERT INTO authorizations (id, patient_id, payer_id, provider_id, number, "
+                     "service_codes, unit, authorized, used, start_date, end_date) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                     "patient_id = excluded.patient_id, payer_id = excluded.payer_id, "
+                     "provider_id = excluded.provider_id, number = excluded.number, "
+                     "service_codes = excluded.service_codes, unit = excluded.unit, "
+                     "authorized = excluded.authorized, used = excluded.used, "
+                     "start_date = excluded.start_date, end_date = excluded.end_date"));
+    stmt.bind(1, a.id)
+        .bind(2, a.patientId)
+        .bind(3, a.payerId)
+        .bind(4, a.providerId)
+        .bind(5, a.number)
+        .bind(6, a.serviceCodes.join(u','))
+        .bind(7, toName(a.unit))
+        .bind(8, a.authorized)
+        .bind(9, a.used)
+        .bind(10, a.startDate)
+        .bind(11, a.endDate);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, authorizationType, a.id.uuid()));
     return tx.commit();
@@ -256,8 +292,8 @@ StoreResult<QList<Authorization>> PatientRepository::authorizations(const Actor 
                                                                     const PatientId &patientId)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        sql(authorizationSelect, "WHERE patient_id = ? ORDER BY end_date, number")));
+    SB_TRY_ASSIGN(stmt, m_db.prepare(sql(authorizationSelect,
+                                         "WHERE patient_id = ? ORDER BY end_date, number")));
     stmt.bind(1, patientId);
     SB_TRY_ASSIGN(list, all<Authorization>(stmt, readAuthorization));
     SB_TRY(m_audit.append(actor, AuditAction::List, authorizationType, patientId.uuid()));
@@ -265,8 +301,8 @@ StoreResult<QList<Authorization>> PatientRepository::authorizations(const Actor 
     return std::move(list);
 }
 
-StoreResult<Authorization> PatientRepository::consume(const Actor &actor,
-                                                      const AuthorizationId &id, int units)
+StoreResult<Authorization> PatientRepository::consume(const Actor &actor, const AuthorizationId &id,
+                                                      int units)
 {
     if (units <= 0) {
         return storeError(StoreError::Kind::InvalidArgument,

@@ -33,7 +33,11 @@ struct PatientPage {
  */
 class PatientRepository {
 public:
-    PatientRepository(Database &db, AuditLog &audit) : m_db(db), m_audit(audit) {}
+    PatientRepository(Database &db, AuditLog &audit)
+        : m_db(db)
+        , m_audit(audit)
+    {
+    }
 
     StoreResult<void> save(const Actor &actor, const Patient &patient);
     StoreResult<Patient> patient(const Actor &actor, const PatientId &id);

@@ -14,8 +14,14 @@ using detail::one;
 
 Organization readOrganization(const Statement &s)
 {
-    return Organization{s.id<OrganizationId>(0), s.text(1), s.text(2), s.text(3),
-                        s.text(4),               s.text(5), s.text(6), s.text(7)};
+    return Organization{s.id<OrganizationId>(0),
+                        s.text(1),
+                        s.text(2),
+                        s.text(3),
+                        s.text(4),
+                        s.text(5),
+                        s.text(6),
+                        s.text(7)};
 }
 
 User readUser(const Statement &s)
@@ -31,29 +37,36 @@ User readUser(const Statement &s)
 
 Provider readProvider(const Statement &s)
 {
-    return Provider{s.id<ProviderId>(0),
-                    s.id<OrganizationId>(1),
-                    s.text(2),
-                    s.text(3),
-                    fromName<ProviderCredential>(s.text(4)).value_or(ProviderCredential::Psychologist),
-                    s.text(5),
-                    s.text(6),
-                    s.text(7),
-                    s.text(8)};
+    return Provider{
+        s.id<ProviderId>(0),
+        s.id<OrganizationId>(1),
+        s.text(2),
+        s.text(3),
+        fromName<ProviderCredential>(s.text(4)).value_or(ProviderCredential::Psychologist),
+        s.text(5),
+        s.text(6),
+        s.text(7),
+        s.text(8)};
 }
 
 Payer readPayer(const Statement &s)
 {
-    return Payer{s.id<PayerId>(0), s.text(1), fromName<PayerKind>(s.text(2)).value_or(PayerKind::Commercial),
-                 s.text(3), s.text(4), s.text(5)};
+    return Payer{
+        s.id<PayerId>(0), s.text(1), fromName<PayerKind>(s.text(2)).value_or(PayerKind::Commercial),
+        s.text(3),        s.text(4), s.text(5)};
 }
 
 CredentialingRecord readCredentialing(const Statement &s)
 {
     return CredentialingRecord{
-        s.id<CredentialingId>(0), s.id<ProviderId>(1), s.id<PayerId>(2),
+        s.id<CredentialingId>(0),
+        s.id<ProviderId>(1),
+        s.id<PayerId>(2),
         fromName<CredentialingStatus>(s.text(3)).value_or(CredentialingStatus::Pending),
-        s.date(4), s.date(5), s.date(6), s.date(7)};
+        s.date(4),
+        s.date(5),
+        s.date(6),
+        s.date(7)};
 }
 
 constexpr const char *organizationColumns =
@@ -77,14 +90,22 @@ std::string sql(const char *columns, const char *rest)
 StoreResult<void> PracticeRepository::save(const Actor &actor, const Organization &o)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO organizations (id, name, group_npi, tax_id, address_line, city, state, "
-        "postal_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "name = excluded.name, group_npi = excluded.group_npi, tax_id = excluded.tax_id, "
-        "address_line = excluded.address_line, city = excluded.city, state = excluded.state, "
-        "postal_code = excluded.postal_code"));
-    stmt.bind(1, o.id).bind(2, o.name).bind(3, o.groupNpi).bind(4, o.taxId).bind(5, o.addressLine)
-        .bind(6, o.city).bind(7, o.state).bind(8, o.postalCode);
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare(
+            "INSERT INTO organizations (id, name, group_npi, tax_id, address_line, city, state, "
+            "postal_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "name = excluded.name, group_npi = excluded.group_npi, tax_id = excluded.tax_id, "
+            "address_line = excluded.address_line, city = excluded.city, state = excluded.state, "
+            "postal_code = excluded.postal_code"));
+    stmt.bind(1, o.id)
+        .bind(2, o.name)
+        .bind(3, o.groupNpi)
+        .bind(4, o.taxId)
+        .bind(5, o.addressLine)
+        .bind(6, o.city)
+        .bind(7, o.state)
+        .bind(8, o.postalCode);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, u"organization", o.id.uuid()));
     return tx.commit();
@@ -106,14 +127,20 @@ StoreResult<QList<Organization>> PracticeRepository::organizations()
 StoreResult<void> PracticeRepository::save(const Actor &actor, const User &u)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO users (id, organization_id, login, display_name, role, provider_id, active) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-        "organization_id = excluded.organization_id, login = excluded.login, "
-        "display_name = excluded.display_name, role = excluded.role, "
-        "provider_id = excluded.provider_id, active = excluded.active"));
-    stmt.bind(1, u.id).bind(2, u.organizationId).bind(3, u.login).bind(4, u.displayName)
-        .bind(5, toName(u.role)).bind(6, u.providerId).bind(7, u.active);
+    SB_TRY_ASSIGN(
+        stmt, m_db.prepare("INSERT INTO users (id, organization_id, login, display_name, role, "
+                           "provider_id, active) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                           "organization_id = excluded.organization_id, login = excluded.login, "
+                           "display_name = excluded.display_name, role = excluded.role, "
+                           "provider_id = excluded.provider_id, active = excluded.active"));
+    stmt.bind(1, u.id)
+        .bind(2, u.organizationId)
+        .bind(3, u.login)
+        .bind(4, u.displayName)
+        .bind(5, toName(u.role))
+        .bind(6, u.providerId)
+        .bind(7, u.active);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, u"user", u.id.uuid()));
     return tx.commit();
@@ -136,16 +163,24 @@ StoreResult<User> PracticeRepository::userByLogin(const QString &login)
 StoreResult<void> PracticeRepository::save(const Actor &actor, const Provider &p)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO providers (id, organization_id, first_name, last_name, credential, npi, "
-        "taxonomy, license_number, license_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET organization_id = excluded.organization_id, "
-        "first_name = excluded.first_name, last_name = excluded.last_name, "
-        "credential = excluded.credential, npi = excluded.npi, taxonomy = excluded.taxonomy, "
-        "license_number = excluded.license_number, license_state = excluded.license_state"));
-    stmt.bind(1, p.id).bind(2, p.organizationId).bind(3, p.firstName).bind(4, p.lastName)
-        .bind(5, toName(p.credential)).bind(6, p.npi).bind(7, p.taxonomyCode)
-        .bind(8, p.licenseNumber).bind(9, p.licenseState);
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare(
+            "INSERT INTO providers (id, organization_id, first_name, last_name, credential, npi, "
+            "taxonomy, license_number, license_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET organization_id = excluded.organization_id, "
+            "first_name = excluded.first_name, last_name = excluded.last_name, "
+            "credential = excluded.credential, npi = excluded.npi, taxonomy = excluded.taxonomy, "
+            "license_number = excluded.license_number, license_state = excluded.license_state"));
+    stmt.bind(1, p.id)
+        .bind(2, p.organizationId)
+        .bind(3, p.firstName)
+        .bind(4, p.lastName)
+        .bind(5, toName(p.credential))
+        .bind(6, p.npi)
+        .bind(7, p.taxonomyCode)
+        .bind(8, p.licenseNumber)
+        .bind(9, p.licenseState);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, u"provider", p.id.uuid()));
     return tx.commit();
@@ -160,8 +195,9 @@ StoreResult<Provider> PracticeRepository::provider(const ProviderId &id)
 
 StoreResult<QList<Provider>> PracticeRepository::providers(const OrganizationId &organizationId)
 {
-    SB_TRY_ASSIGN(stmt, m_db.prepare(sql(providerColumns,
-                                         "WHERE organization_id = ? ORDER BY last_name, first_name")));
+    SB_TRY_ASSIGN(stmt,
+                  m_db.prepare(sql(providerColumns,
+                                   "WHERE organization_id = ? ORDER BY last_name, first_name")));
     stmt.bind(1, organizationId);
     return all<Provider>(stmt, readProvider);
 }
@@ -169,11 +205,18 @@ StoreResult<QList<Provider>> PracticeRepository::providers(const OrganizationId 
 StoreResult<void> PracticeRepository::save(const Actor &actor, const Payer &p)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO payers (id, name, kind, payer_code, state, profile) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
-        "payer_code = excluded.payer_code, state = excluded.state, profile = excluded.profile"));
-    stmt.bind(1, p.id).bind(2, p.name).bind(3, toName(p.kind)).bind(4, p.payerId).bind(5, p.state)
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare("INSERT INTO payers (id, name, kind, payer_code, state, profile) VALUES (?, "
+                     "?, ?, ?, ?, ?) "
+                     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, "
+                     "payer_code = excluded.payer_code, state = excluded.state, profile = "
+                     "excluded.profile"));
+    stmt.bind(1, p.id)
+        .bind(2, p.name)
+        .bind(3, toName(p.kind))
+        .bind(4, p.payerId)
+        .bind(5, p.state)
         .bind(6, p.profile);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, u"payer", p.id.uuid()));
@@ -196,16 +239,23 @@ StoreResult<QList<Payer>> PracticeRepository::payers()
 StoreResult<void> PracticeRepository::save(const Actor &actor, const CredentialingRecord &c)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "INSERT INTO credentialing (id, provider_id, payer_id, status, effective_date, end_date, "
-        "caqh_attested_on, license_expires_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET provider_id = excluded.provider_id, "
-        "payer_id = excluded.payer_id, status = excluded.status, "
-        "effective_date = excluded.effective_date, end_date = excluded.end_date, "
-        "caqh_attested_on = excluded.caqh_attested_on, "
-        "license_expires_on = excluded.license_expires_on"));
-    stmt.bind(1, c.id).bind(2, c.providerId).bind(3, c.payerId).bind(4, toName(c.status))
-        .bind(5, c.effectiveDate).bind(6, c.endDate).bind(7, c.caqhAttestedOn)
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare("INSERT INTO credentialing (id, provider_id, payer_id, status, "
+                     "effective_date, end_date, "
+                     "caqh_attested_on, license_expires_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                     "ON CONFLICT(id) DO UPDATE SET provider_id = excluded.provider_id, "
+                     "payer_id = excluded.payer_id, status = excluded.status, "
+                     "effective_date = excluded.effective_date, end_date = excluded.end_date, "
+                     "caqh_attested_on = excluded.caqh_attested_on, "
+                     "license_expires_on = excluded.license_expires_on"));
+    stmt.bind(1, c.id)
+        .bind(2, c.providerId)
+        .bind(3, c.payerId)
+        .bind(4, toName(c.status))
+        .bind(5, c.effectiveDate)
+        .bind(6, c.endDate)
+        .bind(7, c.caqhAttestedOn)
         .bind(8, c.licenseExpiresOn);
     SB_TRY(stmt.run());
     SB_TRY(m_audit.append(actor, AuditAction::Update, u"credentialing", c.id.uuid()));
@@ -215,9 +265,11 @@ StoreResult<void> PracticeRepository::save(const Actor &actor, const Credentiali
 StoreResult<QList<CredentialingRecord>>
 PracticeRepository::credentialingFor(const ProviderId &providerId)
 {
-    SB_TRY_ASSIGN(stmt, m_db.prepare(
-        "SELECT id, provider_id, payer_id, status, effective_date, end_date, caqh_attested_on, "
-        "license_expires_on FROM credentialing WHERE provider_id = ? ORDER BY effective_date"));
+    SB_TRY_ASSIGN(
+        stmt,
+        m_db.prepare(
+            "SELECT id, provider_id, payer_id, status, effective_date, end_date, caqh_attested_on, "
+            "license_expires_on FROM credentialing WHERE provider_id = ? ORDER BY effective_date"));
     stmt.bind(1, providerId);
     return all<CredentialingRecord>(stmt, readCredentialing);
 }

@@ -18,7 +18,11 @@ class Database;
  */
 class PracticeRepository {
 public:
-    PracticeRepository(Database &db, AuditLog &audit) : m_db(db), m_audit(audit) {}
+    PracticeRepository(Database &db, AuditLog &audit)
+        : m_db(db)
+        , m_audit(audit)
+    {
+    }
 
     StoreResult<void> save(const Actor &actor, const Organization &organization);
     StoreResult<Organization> organization(const OrganizationId &id);

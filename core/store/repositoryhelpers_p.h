@@ -9,27 +9,26 @@
 // exceptions. SB_TRY(expr) returns the error of a failed expr; SB_TRY_ASSIGN(name, expr)
 // also binds the value to `name`.
 
-#define SB_TRY(expr)                                                                           \
-    do {                                                                                       \
-        if (auto sbTryResult_ = (expr); !sbTryResult_) {                                       \
-            return ::sb::unexpected(sbTryResult_.error());                                     \
-        }                                                                                      \
+#define SB_TRY(expr)                                                                               \
+    do {                                                                                           \
+        if (auto sbTryResult_ = (expr); !sbTryResult_) {                                           \
+            return ::sb::unexpected(sbTryResult_.error());                                         \
+        }                                                                                          \
     } while (false)
 
 #define SB_TRY_CONCAT_INNER(a, b) a##b
 #define SB_TRY_CONCAT(a, b) SB_TRY_CONCAT_INNER(a, b)
-#define SB_TRY_ASSIGN(name, expr)                                                              \
-    auto SB_TRY_CONCAT(sbTryValue_, __LINE__) = (expr);                                        \
-    if (!SB_TRY_CONCAT(sbTryValue_, __LINE__)) {                                               \
-        return ::sb::unexpected(SB_TRY_CONCAT(sbTryValue_, __LINE__).error());                 \
-    }                                                                                          \
+#define SB_TRY_ASSIGN(name, expr)                                                                  \
+    auto SB_TRY_CONCAT(sbTryValue_, __LINE__) = (expr);                                            \
+    if (!SB_TRY_CONCAT(sbTryValue_, __LINE__)) {                                                   \
+        return ::sb::unexpected(SB_TRY_CONCAT(sbTryValue_, __LINE__).error());                     \
+    }                                                                                              \
     auto &name = *SB_TRY_CONCAT(sbTryValue_, __LINE__)
 
 namespace sb::detail {
 
 /// Runs a prepared single-row query and maps the row; NotFound (naming `what`) when none.
-template<typename T, typename Map>
-StoreResult<T> one(Statement &stmt, const char *what, Map map)
+template<typename T, typename Map> StoreResult<T> one(Statement &stmt, const char *what, Map map)
 {
     SB_TRY_ASSIGN(row, stmt.step());
     if (!row) {
@@ -39,8 +38,7 @@ StoreResult<T> one(Statement &stmt, const char *what, Map map)
 }
 
 /// Runs a prepared query and maps every row.
-template<typename T, typename Map>
-StoreResult<QList<T>> all(Statement &stmt, Map map)
+template<typename T, typename Map> StoreResult<QList<T>> all(Statement &stmt, Map map)
 {
     QList<T> items;
     for (;;) {

@@ -44,8 +44,7 @@ public:
         m_hash.addDecimalField(value);
         return *this;
     }
-    template<typename Tag>
-    CanonicalHash &add(const Id<Tag> &id)
+    template<typename Tag> CanonicalHash &add(const Id<Tag> &id)
     {
         return addBytes(id.isNull() ? QByteArray() : id.uuid().toRfc4122());
     }
@@ -110,7 +109,9 @@ QByteArray sessionContentHash(const Session &s)
     }
     hash.add(std::int64_t{s.participants.size()});
     for (const Participant &p : s.participants) {
-        hash.add(toName(p.role)).add(p.patientId.value_or(PatientId())).add(p.displayName)
+        hash.add(toName(p.role))
+            .add(p.patientId.value_or(PatientId()))
+            .add(p.displayName)
             .add(std::int64_t{p.present});
     }
     hash.add(std::int64_t{s.diagnoses.size()});
@@ -159,10 +160,14 @@ StoreResult<void> SessionRepository::storeSigned(const Actor &actor, const Sessi
     if (existed) {
         return storeError(StoreError::Kind::Constraint, QStringLiteral("session already stored"));
     }
-    SB_TRY_ASSIGN(update, m_db.prepare(
-        "UPDATE sessions SET signed_by = ?, signed_at = ?, signed_hash = ? WHERE id = ?"));
-    update.bind(1, s.signature->signedBy).bind(2, s.signature->signedAt)
-        .bind(3, s.signature->contentHash).bind(4, s.id);
+    SB_TRY_ASSIGN(
+        update,
+        m_db.prepare(
+            "UPDATE sessions SET signed_by = ?, signed_at = ?, signed_hash = ? WHERE id = ?"));
+    update.bind(1, s.signature->signedBy)
+        .bind(2, s.signature->signedAt)
+        .bind(3, s.signature->contentHash)
+        .bind(4, s.id);
     SB_TRY(update.run());
     SB_TRY(m_audit.append(actor, AuditAction::Create, sessionType, s.id.uuid()));
     return tx.commit();
@@ -181,24 +186,34 @@ StoreResult<bool> SessionRepository::writeDraftRows(const Session &s)
                               QStringLiteral("session is signed; add an addendum instead"));
         }
     }
-    SB_TRY_ASSIGN(upsert, m_db.prepare(
-        "INSERT INTO sessions (id, organization_id, patient_id, provider_id, payer_id, "
-        "date_of_service, service, modality, patient_location, interactive_complexity, "
-        "note_template, note, updated_at, first_tap_ms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET organization_id = excluded.organization_id, "
-        "patient_id = excluded.patient_id, provider_id = excluded.provider_id, "
-        "payer_id = excluded.payer_id, date_of_service = excluded.date_of_service, "
-        "service = excluded.service, modality = excluded.modality, "
-        "patient_location = excluded.patient_location, "
-        "interactive_complexity = excluded.interactive_complexity, "
-        "note_template = excluded.note_template, note = excluded.note, "
-        "updated_at = excluded.updated_at, first_tap_ms = excluded.first_tap_ms"));
-    upsert.bind(1, s.id).bind(2, s.organizationId).bind(3, s.patientId).bind(4, s.providerId)
-        .bind(5, s.payerId).bind(6, s.dateOfService).bind(7, toName(s.service))
-        .bind(8, toName(s.modality)).bind(9, toName(s.patientLocation))
-        .bind(10, s.interactiveComplexity).bind(11, s.noteTemplate).bind(12, s.note)
-        .bind(13, s.updatedAt).bind(14, firstTapMs(s));
+    SB_TRY_ASSIGN(
+        upsert, m_db.prepare(
+                    "INSERT INTO sessions (id, organization_id, patient_id, provider_id, payer_id, "
+                    "date_of_service, service, modality, patient_location, interactive_complexity, "
+                    "note_template, note, updated_at, first_tap_ms) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET organization_id = excluded.organization_id, "
+                    "patient_id = excluded.patient_id, provider_id = excluded.provider_id, "
+                    "payer_id = excluded.payer_id, date_of_service = excluded.date_of_service, "
+                    "service = excluded.service, modality = excluded.modality, "
+                    "patient_location = excluded.patient_location, "
+                    "interactive_complexity = excluded.interactive_complexity, "
+                    "note_template = excluded.note_template, note = excluded.note, "
+                    "updated_at = excluded.updated_at, first_tap_ms = excluded.first_tap_ms"));
+    upsert.bind(1, s.id)
+        .bind(2, s.organizationId)
+        .bind(3, s.patientId)
+        .bind(4, s.providerId)
+        .bind(5, s.payerId)
+        .bind(6, s.dateOfService)
+        .bind(7, toName(s.service))
+        .bind(8, toName(s.modality))
+        .bind(9, toName(s.patientLocation))
+        .bind(10, s.interactiveComplexity)
+        .bind(11, s.noteTemplate)
+        .bind(12, s.note)
+        .bind(13, s.updatedAt)
+        .bind(14, firstTapMs(s));
     SB_TRY(upsert.run());
 
     if (existed) {
@@ -212,25 +227,35 @@ StoreResult<bool> SessionRepository::writeDraftRows(const Session &s)
     }
     for (qsizetype i = 0; i < s.timing.size(); ++i) {
         const TimingEvent &e = s.timing[i];
-        SB_TRY_ASSIGN(stmt, m_db.prepare(
-            "INSERT INTO session_timing (session_id, seq, kind, wall_ms, monotonic_ms, boot_id, "
-            "server_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        stmt.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, toName(e.kind)).bind(4, e.wallClockUtc)
-            .bind(5, e.monotonicMs).bind(6, e.bootId).bind(7, e.serverOffsetMs);
+        SB_TRY_ASSIGN(stmt, m_db.prepare("INSERT INTO session_timing (session_id, seq, kind, "
+                                         "wall_ms, monotonic_ms, boot_id, "
+                                         "server_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        stmt.bind(1, s.id)
+            .bind(2, std::int64_t{i})
+            .bind(3, toName(e.kind))
+            .bind(4, e.wallClockUtc)
+            .bind(5, e.monotonicMs)
+            .bind(6, e.bootId)
+            .bind(7, e.serverOffsetMs);
         SB_TRY(stmt.run());
     }
     for (qsizetype i = 0; i < s.participants.size(); ++i) {
         const Participant &p = s.participants[i];
-        SB_TRY_ASSIGN(stmt, m_db.prepare(
-            "INSERT INTO session_participants (session_id, seq, role, patient_id, display_name, "
-            "present) VALUES (?, ?, ?, ?, ?, ?)"));
-        stmt.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, toName(p.role)).bind(4, p.patientId)
-            .bind(5, p.displayName).bind(6, p.present);
+        SB_TRY_ASSIGN(stmt, m_db.prepare("INSERT INTO session_participants (session_id, seq, role, "
+                                         "patient_id, display_name, "
+                                         "present) VALUES (?, ?, ?, ?, ?, ?)"));
+        stmt.bind(1, s.id)
+            .bind(2, std::int64_t{i})
+            .bind(3, toName(p.role))
+            .bind(4, p.patientId)
+            .bind(5, p.displayName)
+            .bind(6, p.present);
         SB_TRY(stmt.run());
     }
     for (qsizetype i = 0; i < s.diagnoses.size(); ++i) {
-        SB_TRY_ASSIGN(stmt, m_db.prepare(
-            "INSERT INTO session_diagnoses (session_id, seq, code) VALUES (?, ?, ?)"));
+        SB_TRY_ASSIGN(
+            stmt,
+            m_db.prepare("INSERT INTO session_diagnoses (session_id, seq, code) VALUES (?, ?, ?)"));
         stmt.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, s.diagnoses[i].code);
         SB_TRY(stmt.run());
     }
@@ -256,8 +281,10 @@ StoreResult<Signature> SessionRepository::sign(const Actor &actor, const Session
         return storeError(StoreError::Kind::Immutable, QStringLiteral("session is already signed"));
     }
     Signature signature{signer, at, sessionContentHash(session)};
-    SB_TRY_ASSIGN(update, m_db.prepare(
-        "UPDATE sessions SET signed_by = ?, signed_at = ?, signed_hash = ? WHERE id = ?"));
+    SB_TRY_ASSIGN(
+        update,
+        m_db.prepare(
+            "UPDATE sessions SET signed_by = ?, signed_at = ?, signed_hash = ? WHERE id = ?"));
     update.bind(1, signer).bind(2, at).bind(3, signature.contentHash).bind(4, id);
     SB_TRY(update.run());
     SB_TRY(m_audit.append(actor, AuditAction::Sign, sessionType, id.uuid()));
@@ -279,12 +306,15 @@ StoreResult<void> SessionRepository::addAddendum(const Actor &actor, const Sessi
         return storeError(StoreError::Kind::InvalidArgument,
                           QStringLiteral("addenda are for signed sessions; edit the draft"));
     }
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO session_addenda (id, session_id, author_id, created_at, text, signed_by, "
-        "signed_at, signed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    SB_TRY_ASSIGN(
+        insert,
+        m_db.prepare(
+            "INSERT INTO session_addenda (id, session_id, author_id, created_at, text, signed_by, "
+            "signed_at, signed_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     insert.bind(1, a.id).bind(2, id).bind(3, a.authorId).bind(4, a.createdAt).bind(5, a.text);
     if (a.signature) {
-        insert.bind(6, a.signature->signedBy).bind(7, a.signature->signedAt)
+        insert.bind(6, a.signature->signedBy)
+            .bind(7, a.signature->signedAt)
             .bind(8, addendumContentHash(id, a));
     } else {
         insert.bind(6, std::nullopt).bind(7, std::nullopt).bind(8, std::nullopt);
@@ -296,10 +326,15 @@ StoreResult<void> SessionRepository::addAddendum(const Actor &actor, const Sessi
 
 StoreResult<void> SessionRepository::insertStatus(const SessionId &id, const StatusEntry &entry)
 {
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO session_status (session_id, seq, status, at, detail) VALUES (?, "
-        "(SELECT coalesce(max(seq), -1) + 1 FROM session_status WHERE session_id = ?), ?, ?, ?)"));
-    insert.bind(1, id).bind(2, id).bind(3, toName(entry.status)).bind(4, entry.at)
+    SB_TRY_ASSIGN(
+        insert,
+        m_db.prepare("INSERT INTO session_status (session_id, seq, status, at, detail) VALUES (?, "
+                     "(SELECT coalesce(max(seq), -1) + 1 FROM session_status WHERE session_id = "
+                     "?), ?, ?, ?)"));
+    insert.bind(1, id)
+        .bind(2, id)
+        .bind(3, toName(entry.status))
+        .bind(4, entry.at)
         .bind(5, entry.detail);
     return insert.run();
 }
@@ -319,53 +354,64 @@ StoreResult<Session> SessionRepository::load(const SessionId &id)
     stmt.bind(1, id);
     SB_TRY_ASSIGN(session, one<Session>(stmt, "session", readSessionRow));
 
-    SB_TRY_ASSIGN(timing, m_db.prepare(
-        "SELECT kind, wall_ms, monotonic_ms, boot_id, server_offset_ms FROM session_timing "
-        "WHERE session_id = ? ORDER BY seq"));
+    SB_TRY_ASSIGN(
+        timing,
+        m_db.prepare(
+            "SELECT kind, wall_ms, monotonic_ms, boot_id, server_offset_ms FROM session_timing "
+            "WHERE session_id = ? ORDER BY seq"));
     timing.bind(1, id);
     SB_TRY_ASSIGN(events, all<TimingEvent>(timing, [](const Statement &r) {
-        return TimingEvent{fromName<TimingEventKind>(r.text(0)).value_or(TimingEventKind::Start),
-                           r.dateTime(1), r.int64(2), r.int64(3), r.int64(4)};
-    }));
+                      return TimingEvent{
+                          fromName<TimingEventKind>(r.text(0)).value_or(TimingEventKind::Start),
+                          r.dateTime(1), r.int64(2), r.int64(3), r.int64(4)};
+                  }));
     session.timing = std::move(events);
 
-    SB_TRY_ASSIGN(participants, m_db.prepare(
-        "SELECT role, patient_id, display_name, present FROM session_participants "
-        "WHERE session_id = ? ORDER BY seq"));
+    SB_TRY_ASSIGN(
+        participants,
+        m_db.prepare("SELECT role, patient_id, display_name, present FROM session_participants "
+                     "WHERE session_id = ? ORDER BY seq"));
     participants.bind(1, id);
     SB_TRY_ASSIGN(people, all<Participant>(participants, [](const Statement &r) {
-        return Participant{fromName<ParticipantRole>(r.text(0)).value_or(ParticipantRole::Other),
-                           r.optionalId<PatientId>(1), r.text(2), r.boolean(3)};
-    }));
+                      return Participant{
+                          fromName<ParticipantRole>(r.text(0)).value_or(ParticipantRole::Other),
+                          r.optionalId<PatientId>(1), r.text(2), r.boolean(3)};
+                  }));
     session.participants = std::move(people);
 
-    SB_TRY_ASSIGN(diagnoses, m_db.prepare(
-        "SELECT code FROM session_diagnoses WHERE session_id = ? ORDER BY seq"));
+    SB_TRY_ASSIGN(
+        diagnoses,
+        m_db.prepare("SELECT code FROM session_diagnoses WHERE session_id = ? ORDER BY seq"));
     diagnoses.bind(1, id);
-    SB_TRY_ASSIGN(codes, all<Diagnosis>(diagnoses,
-                                        [](const Statement &r) { return Diagnosis{r.text(0)}; }));
+    SB_TRY_ASSIGN(
+        codes, all<Diagnosis>(diagnoses, [](const Statement &r) { return Diagnosis{r.text(0)}; }));
     session.diagnoses = std::move(codes);
 
-    SB_TRY_ASSIGN(addenda, m_db.prepare(
-        "SELECT id, author_id, created_at, text, signed_by, signed_at, signed_hash "
-        "FROM session_addenda WHERE session_id = ? ORDER BY created_at, id"));
+    SB_TRY_ASSIGN(
+        addenda,
+        m_db.prepare("SELECT id, author_id, created_at, text, signed_by, signed_at, signed_hash "
+                     "FROM session_addenda WHERE session_id = ? ORDER BY created_at, id"));
     addenda.bind(1, id);
     SB_TRY_ASSIGN(notes, all<Addendum>(addenda, [](const Statement &r) {
-        Addendum a{r.id<AddendumId>(0), r.id<UserId>(1), r.dateTime(2), r.text(3), std::nullopt};
-        if (!r.isNull(5)) {
-            a.signature = Signature{r.id<UserId>(4), r.dateTime(5), r.blob(6)};
-        }
-        return a;
-    }));
+                      Addendum a{r.id<AddendumId>(0), r.id<UserId>(1), r.dateTime(2), r.text(3),
+                                 std::nullopt};
+                      if (!r.isNull(5)) {
+                          a.signature = Signature{r.id<UserId>(4), r.dateTime(5), r.blob(6)};
+                      }
+                      return a;
+                  }));
     session.addenda = std::move(notes);
 
-    SB_TRY_ASSIGN(status, m_db.prepare(
-        "SELECT status, at, detail FROM session_status WHERE session_id = ? ORDER BY seq"));
+    SB_TRY_ASSIGN(
+        status,
+        m_db.prepare(
+            "SELECT status, at, detail FROM session_status WHERE session_id = ? ORDER BY seq"));
     status.bind(1, id);
     SB_TRY_ASSIGN(trail, all<StatusEntry>(status, [](const Statement &r) {
-        return StatusEntry{fromName<SessionStatus>(r.text(0)).value_or(SessionStatus::Captured),
-                           r.dateTime(1), r.text(2)};
-    }));
+                      return StatusEntry{
+                          fromName<SessionStatus>(r.text(0)).value_or(SessionStatus::Captured),
+                          r.dateTime(1), r.text(2)};
+                  }));
     session.statusTrail = std::move(trail);
     return std::move(session);
 }
@@ -407,9 +453,11 @@ StoreResult<QList<Session>> SessionRepository::sessionsForProvider(const Actor &
     SB_TRY_ASSIGN(tx, m_db.begin());
     QList<Session> sessions;
     {
-        SB_TRY_ASSIGN(ids, m_db.prepare(
-            "SELECT id FROM sessions WHERE provider_id = ? AND date_of_service BETWEEN ? AND ? "
-            "ORDER BY date_of_service, id"));
+        SB_TRY_ASSIGN(
+            ids,
+            m_db.prepare(
+                "SELECT id FROM sessions WHERE provider_id = ? AND date_of_service BETWEEN ? AND ? "
+                "ORDER BY date_of_service, id"));
         ids.bind(1, provider).bind(2, from).bind(3, to);
         SB_TRY_ASSIGN(loaded, loadMany(ids));
         sessions = std::move(loaded);
@@ -423,9 +471,10 @@ StoreResult<QList<Session>> SessionRepository::sessionsForProvider(const Actor &
     return sessions;
 }
 
-StoreResult<SessionPage> SessionRepository::sessionsForProviderPage(
-    const Actor &actor, const ProviderId &provider, const QDate &day,
-    const std::optional<SessionPageKey> &after, int limit)
+StoreResult<SessionPage>
+SessionRepository::sessionsForProviderPage(const Actor &actor, const ProviderId &provider,
+                                           const QDate &day,
+                                           const std::optional<SessionPageKey> &after, int limit)
 {
     if (limit <= 0) {
         return storeError(StoreError::Kind::InvalidArgument,
@@ -438,10 +487,12 @@ StoreResult<SessionPage> SessionRepository::sessionsForProviderPage(
         // Keyset paging (not OFFSET) on the (provider, day, first tap, id) index: a page costs
         // the same wherever it starts, and a session added meanwhile does not shift the rows
         // after it. One row past the limit tells whether another page follows.
-        SB_TRY_ASSIGN(stmt, m_db.prepare(
-            "SELECT id, first_tap_ms FROM sessions"
-            " WHERE provider_id = ?1 AND date_of_service = ?2 AND (first_tap_ms, id) > (?3, ?4)"
-            " ORDER BY first_tap_ms, id LIMIT ?5"));
+        SB_TRY_ASSIGN(
+            stmt,
+            m_db.prepare(
+                "SELECT id, first_tap_ms FROM sessions"
+                " WHERE provider_id = ?1 AND date_of_service = ?2 AND (first_tap_ms, id) > (?3, ?4)"
+                " ORDER BY first_tap_ms, id LIMIT ?5"));
         stmt.bind(1, provider).bind(2, day);
         if (after) {
             stmt.bind(3, after->firstTapMs).bind(4, after->id);
@@ -482,14 +533,17 @@ SessionRepository::interruptedSession(const Actor &actor, const ProviderId &prov
     std::optional<SessionId> found;
     {
         // The last tap of each unsigned session of the provider; the newest open one wins.
-        SB_TRY_ASSIGN(stmt, m_db.prepare(
-            "SELECT s.id FROM sessions s JOIN session_timing t ON t.session_id = s.id "
-            "WHERE s.provider_id = ? AND s.signed_at IS NULL "
-            "AND t.seq = (SELECT max(seq) FROM session_timing WHERE session_id = s.id) "
-            "AND t.kind IN (?, ?, ?) "
-            "ORDER BY t.wall_ms DESC, s.id DESC LIMIT 1"));
-        stmt.bind(1, provider).bind(2, toName(TimingEventKind::Start))
-            .bind(3, toName(TimingEventKind::Resume)).bind(4, toName(TimingEventKind::Pause));
+        SB_TRY_ASSIGN(
+            stmt, m_db.prepare(
+                      "SELECT s.id FROM sessions s JOIN session_timing t ON t.session_id = s.id "
+                      "WHERE s.provider_id = ? AND s.signed_at IS NULL "
+                      "AND t.seq = (SELECT max(seq) FROM session_timing WHERE session_id = s.id) "
+                      "AND t.kind IN (?, ?, ?) "
+                      "ORDER BY t.wall_ms DESC, s.id DESC LIMIT 1"));
+        stmt.bind(1, provider)
+            .bind(2, toName(TimingEventKind::Start))
+            .bind(3, toName(TimingEventKind::Resume))
+            .bind(4, toName(TimingEventKind::Pause));
         SB_TRY_ASSIGN(row, stmt.step());
         if (row) {
             found = stmt.id<SessionId>(0);
@@ -510,8 +564,9 @@ StoreResult<QList<Session>> SessionRepository::sessionsForPatient(const Actor &a
     SB_TRY_ASSIGN(tx, m_db.begin());
     QList<Session> sessions;
     {
-        SB_TRY_ASSIGN(ids, m_db.prepare(
-            "SELECT id FROM sessions WHERE patient_id = ? ORDER BY date_of_service, id"));
+        SB_TRY_ASSIGN(
+            ids, m_db.prepare(
+                     "SELECT id FROM sessions WHERE patient_id = ? ORDER BY date_of_service, id"));
         ids.bind(1, patient);
         SB_TRY_ASSIGN(loaded, loadMany(ids));
         sessions = std::move(loaded);

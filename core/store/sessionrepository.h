@@ -38,7 +38,9 @@ struct SessionPage {
 class SessionRepository {
 public:
     SessionRepository(Database &db, AuditLog &audit, const Clock &clock)
-        : m_db(db), m_audit(audit), m_clock(clock)
+        : m_db(db)
+        , m_audit(audit)
+        , m_clock(clock)
     {
     }
 
@@ -70,8 +72,8 @@ public:
      * that page their rows; a page is an index range, wherever it starts. Audited like
      * sessionsForProvider(), per page.
      */
-    StoreResult<SessionPage> sessionsForProviderPage(const Actor &actor,
-                                                     const ProviderId &provider, const QDate &day,
+    StoreResult<SessionPage> sessionsForProviderPage(const Actor &actor, const ProviderId &provider,
+                                                     const QDate &day,
                                                      const std::optional<SessionPageKey> &after,
                                                      int limit);
     /**

@@ -13,16 +13,16 @@ namespace sb {
  */
 struct StoreError {
     enum class Kind {
-        WrongKey,      ///< The key does not open this file ("wrong passcode" to the user).
-        Corrupt,       ///< The file is damaged or is not a SQLCipher database.
-        TooNew,        ///< The schema is newer than this code; the file is left as it is.
-        NotFound,      ///< No record with that id (or not visible to this caller).
-        Constraint,    ///< A uniqueness or foreign-key rule refused the write.
-        Immutable,     ///< The record is signed and cannot change (add an addendum).
-        Busy,          ///< Locked by another connection past the busy timeout.
-        Io,            ///< Disk full, permission denied, read-only file system.
+        WrongKey,   ///< The key does not open this file ("wrong passcode" to the user).
+        Corrupt,    ///< The file is damaged or is not a SQLCipher database.
+        TooNew,     ///< The schema is newer than this code; the file is left as it is.
+        NotFound,   ///< No record with that id (or not visible to this caller).
+        Constraint, ///< A uniqueness or foreign-key rule refused the write.
+        Immutable,  ///< The record is signed and cannot change (add an addendum).
+        Busy,       ///< Locked by another connection past the busy timeout.
+        Io,         ///< Disk full, permission denied, read-only file system.
         InvalidArgument,
-        Internal,      ///< Any other SQLite error.
+        Internal, ///< Any other SQLite error.
     };
     Kind kind = Kind::Internal;
     QString message;
@@ -31,8 +31,7 @@ struct StoreError {
     [[nodiscard]] QString kindName() const;
 };
 
-template<typename T>
-using StoreResult = Expected<T, StoreError>;
+template<typename T> using StoreResult = Expected<T, StoreError>;
 
 inline Unexpected<StoreError> storeError(StoreError::Kind kind, QString message, int code = 0)
 {

@@ -9,13 +9,11 @@
 namespace sb {
 
 /// Wraps an error value so that Expected<T, E> can be built from it unambiguously.
-template<typename E>
-struct Unexpected {
+template<typename E> struct Unexpected {
     E error;
 };
 
-template<typename E>
-Unexpected<std::decay_t<E>> unexpected(E &&error)
+template<typename E> Unexpected<std::decay_t<E>> unexpected(E &&error)
 {
     return {std::forward<E>(error)};
 }
@@ -25,12 +23,15 @@ Unexpected<std::decay_t<E>> unexpected(E &&error)
  * C++20 has no std::expected; core and sync return this instead of throwing, so that no
  * exception can cross into Qt slots or QML.
  */
-template<typename T, typename E>
-class [[nodiscard]] Expected {
+template<typename T, typename E> class [[nodiscard]] Expected {
 public:
-    Expected(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
+    Expected(T value)
+        : m_state(std::in_place_index<0>, std::move(value))
+    {
+    }
     template<typename G>
-    Expected(Unexpected<G> error) : m_state(std::in_place_index<1>, E(std::move(error.error)))
+    Expected(Unexpected<G> error)
+        : m_state(std::in_place_index<1>, E(std::move(error.error)))
     {
     }
 
@@ -63,8 +64,7 @@ public:
         return std::get<1>(m_state);
     }
 
-    template<typename U>
-    T valueOr(U &&fallback) const
+    template<typename U> T valueOr(U &&fallback) const
     {
         return hasValue() ? value() : static_cast<T>(std::forward<U>(fallback));
     }
@@ -74,12 +74,13 @@ private:
 };
 
 /// Expected<void, E>: success carries no value.
-template<typename E>
-class [[nodiscard]] Expected<void, E> {
+template<typename E> class [[nodiscard]] Expected<void, E> {
 public:
     Expected() = default;
     template<typename G>
-    Expected(Unexpected<G> error) : m_error(E(std::move(error.error))), m_failed(true)
+    Expected(Unexpected<G> error)
+        : m_error(E(std::move(error.error)))
+        , m_failed(true)
     {
     }
 

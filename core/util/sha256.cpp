@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "util/sha256.h"
 
-#include <openssl/evp.h>
-
 #include <memory>
+#include <openssl/evp.h>
 
 namespace sb {
 
@@ -35,12 +34,12 @@ QByteArray sha256(QByteArrayView data)
     unsigned int length = 0;
     // These fail only when memory is exhausted; an empty result then never matches a stored
     // hash, which fails closed.
-    if (algorithm == nullptr || context == nullptr ||
-        EVP_DigestInit_ex2(context, algorithm, nullptr) != 1 ||
-        EVP_DigestUpdate(context, data.data(), static_cast<size_t>(data.size())) != 1 ||
-        EVP_DigestFinal_ex(context, reinterpret_cast<unsigned char *>(digest.data()), &length) !=
-            1 ||
-        length != 32) {
+    if (algorithm == nullptr || context == nullptr
+        || EVP_DigestInit_ex2(context, algorithm, nullptr) != 1
+        || EVP_DigestUpdate(context, data.data(), static_cast<size_t>(data.size())) != 1
+        || EVP_DigestFinal_ex(context, reinterpret_cast<unsigned char *>(digest.data()), &length)
+               != 1
+        || length != 32) {
         return {};
     }
     return digest;

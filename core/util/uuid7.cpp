@@ -9,7 +9,10 @@
 
 namespace sb {
 
-Uuid7Generator::Uuid7Generator(const Clock &clock) : m_clock(clock) {}
+Uuid7Generator::Uuid7Generator(const Clock &clock)
+    : m_clock(clock)
+{
+}
 
 QUuid Uuid7Generator::next()
 {

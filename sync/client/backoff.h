@@ -17,7 +17,10 @@ public:
 /// A seeded Mersenne Twister: deterministic schedules for tests and simulations.
 class SeededRandom final : public RandomSource {
 public:
-    explicit SeededRandom(std::uint64_t seed) : m_engine(seed) {}
+    explicit SeededRandom(std::uint64_t seed)
+        : m_engine(seed)
+    {
+    }
     double uniform() override { return m_distribution(m_engine); }
 
 private:
@@ -28,7 +31,10 @@ private:
 /// Seeded once from std::random_device: what production code injects.
 class SystemRandom final : public RandomSource {
 public:
-    SystemRandom() : m_engine(std::random_device{}()) {}
+    SystemRandom()
+        : m_engine(std::random_device{}())
+    {
+    }
     double uniform() override { return m_distribution(m_engine); }
 
 private:
@@ -44,7 +50,9 @@ private:
 class Backoff {
 public:
     Backoff(RandomSource &random, std::int64_t baseMs, std::int64_t capMs)
-        : m_random(random), m_baseMs(baseMs), m_capMs(capMs)
+        : m_random(random)
+        , m_baseMs(baseMs)
+        , m_capMs(capMs)
     {
     }
     /// The delay before the next retry; each call counts one more failure.

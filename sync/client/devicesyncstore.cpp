@@ -31,8 +31,7 @@ QDateTime wireInstant(std::int64_t ms)
     return ms == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
 
-template<typename IdType>
-std::optional<IdType> wireId(const std::string &bytes)
+template<typename IdType> std::optional<IdType> wireId(const std::string &bytes)
 {
     const auto uuid = fromWireId(bytes);
     if (!uuid || uuid->isNull()) {
@@ -89,9 +88,12 @@ constexpr const char *outboxSelect =
 QString toName(OutboxState state)
 {
     switch (state) {
-    case OutboxState::Pending: return QStringLiteral("pending");
-    case OutboxState::Conflict: return QStringLiteral("conflict");
-    case OutboxState::Rejected: return QStringLiteral("rejected");
+    case OutboxState::Pending:
+        return QStringLiteral("pending");
+    case OutboxState::Conflict:
+        return QStringLiteral("conflict");
+    case OutboxState::Rejected:
+        return QStringLiteral("rejected");
     }
     return QStringLiteral("pending");
 }
@@ -104,12 +106,17 @@ StoreResult<void> DeviceSyncStore::enqueue(const QString &recordType, const QUui
         return storeError(StoreError::Kind::Internal, QStringLiteral("could not encode change"));
     }
     Database &db = m_store.database();
-    SB_TRY_ASSIGN(insert, db.prepare(
-        "INSERT INTO sync_outbox (change_id, seq, record_type, record_id, content_hash, payload, "
-        "enqueued_at) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM sync_outbox), ?, ?, ?, ?, "
-        "?)"));
-    insert.bind(1, bytesOf(change.change_id())).bind(2, recordType).bind(3, recordId.toRfc4122())
-        .bind(4, contentHash).bind(5, bytesOf(payload)).bind(6, m_store.clock().nowUtc());
+    SB_TRY_ASSIGN(insert, db.prepare("INSERT INTO sync_outbox (change_id, seq, record_type, "
+                                     "record_id, content_hash, payload, "
+                                     "enqueued_at) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 "
+                                     "FROM sync_outbox), ?, ?, ?, ?, "
+                                     "?)"));
+    insert.bind(1, bytesOf(change.change_id()))
+        .bind(2, recordType)
+        .bind(3, recordId.toRfc4122())
+        .bind(4, contentHash)
+        .bind(5, bytesOf(payload))
+        .bind(6, m_store.clock().nowUtc());
     return insert.run();
 }
 
@@ -153,10 +160,11 @@ StoreResult<void> DeviceSyncStore::addSignedAddendum(const Actor &actor, const S
 }
 
 StoreResult<QList<OutboxEntry>> DeviceSyncStore::nextBatch(int maxCount, std::int64_t maxBytes,
-                                                          std::int64_t afterSeq)
+                                                           std::int64_t afterSeq)
 {
     SB_TRY_ASSIGN(select, m_store.database().prepare(
-        std::string(outboxSelect) + "WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?"));
+                              std::string(outboxSelect)
+                              + "WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?"));
     select.bind(1, afterSeq).bind(2, std::int64_t{maxCount});
     QList<OutboxEntry> batch;
     std::int64_t bytes = 0;
@@ -197,11 +205,14 @@ StoreResult<AckSummary> DeviceSyncStore::applyAcks(const QList<AckResult> &acks)
         case pb::ACK_OUTCOME_CONFLICT:
         case pb::ACK_OUTCOME_REJECTED: {
             const bool conflict = ack.outcome == pb::ACK_OUTCOME_CONFLICT;
-            SB_TRY_ASSIGN(hold, db.prepare(
-                "UPDATE sync_outbox SET state = ?, last_error = ?, attempts = attempts + 1, "
-                "last_attempt_at = ? WHERE change_id = ?"));
+            SB_TRY_ASSIGN(
+                hold,
+                db.prepare(
+                    "UPDATE sync_outbox SET state = ?, last_error = ?, attempts = attempts + 1, "
+                    "last_attempt_at = ? WHERE change_id = ?"));
             hold.bind(1, toName(conflict ? OutboxState::Conflict : OutboxState::Rejected))
-                .bind(2, ack.reason.left(500)).bind(3, m_store.clock().nowUtc())
+                .bind(2, ack.reason.left(500))
+                .bind(3, m_store.clock().nowUtc())
                 .bind(4, ack.changeId.toRfc4122());
             SB_TRY(hold.run());
             if (hold.changes() != 1) {
@@ -228,9 +239,9 @@ StoreResult<void> DeviceSyncStore::recordAttempt(const QList<QUuid> &changeIds,
     Database &db = m_store.database();
     SB_TRY_ASSIGN(tx, db.begin());
     for (const QUuid &id : changeIds) {
-        SB_TRY_ASSIGN(update, db.prepare(
-            "UPDATE sync_outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? "
-            "WHERE change_id = ? AND state = 'pending'"));
+        SB_TRY_ASSIGN(update, db.prepare("UPDATE sync_outbox SET attempts = attempts + 1, "
+                                         "last_attempt_at = ?, last_error = ? "
+                                         "WHERE change_id = ? AND state = 'pending'"));
         update.bind(1, m_store.clock().nowUtc()).bind(2, error.left(500)).bind(3, id.toRfc4122());
         SB_TRY(update.run());
     }
@@ -240,7 +251,7 @@ StoreResult<void> DeviceSyncStore::recordAttempt(const QList<QUuid> &changeIds,
 StoreResult<std::int64_t> DeviceSyncStore::pendingCount()
 {
     SB_TRY_ASSIGN(count, m_store.database().prepare(
-        "SELECT count(*) FROM sync_outbox WHERE state = 'pending'"));
+                             "SELECT count(*) FROM sync_outbox WHERE state = 'pending'"));
     SB_TRY(count.step());
     return count.int64(0);
 }
@@ -253,10 +264,12 @@ StoreResult<QList<OutboxEntry>> DeviceSyncStore::entries()
 
 StoreResult<SyncState> DeviceSyncStore::state()
 {
-    SB_TRY_ASSIGN(select, m_store.database().prepare(
-        "SELECT device_id, user_id, organization_id, provider_id, server_url, pinned_sha256, "
-        "pull_cursor, server_offset_ms, offset_measured_at, last_success_at, last_error "
-        "FROM sync_state WHERE id = 1"));
+    SB_TRY_ASSIGN(
+        select,
+        m_store.database().prepare(
+            "SELECT device_id, user_id, organization_id, provider_id, server_url, pinned_sha256, "
+            "pull_cursor, server_offset_ms, offset_measured_at, last_success_at, last_error "
+            "FROM sync_state WHERE id = 1"));
     return detail::one<SyncState>(select, "sync state", [](const Statement &r) {
         SyncState s;
         s.deviceId = r.id<DeviceId>(0);
@@ -284,17 +297,26 @@ StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl,
     SB_TRY_ASSIGN(tx, db.begin());
     SB_TRY_ASSIGN(previous, state());
     const bool sameStream = previous.deviceId == device && previous.serverUrl == serverUrl;
-    SB_TRY_ASSIGN(update, db.prepare(
-        "UPDATE sync_state SET device_id = ?, user_id = ?, organization_id = ?, provider_id = ?, "
-        "server_url = ?, pinned_sha256 = ?, pull_cursor = ?, last_error = '' WHERE id = 1"));
-    update.bind(1, device).bind(2, user).bind(3, organization).bind(4, provider)
-        .bind(5, serverUrl).bind(6, pinnedSha256)
+    SB_TRY_ASSIGN(
+        update,
+        db.prepare(
+            "UPDATE sync_state SET device_id = ?, user_id = ?, organization_id = ?, provider_id = "
+            "?, "
+            "server_url = ?, pinned_sha256 = ?, pull_cursor = ?, last_error = '' WHERE id = 1"));
+    update.bind(1, device)
+        .bind(2, user)
+        .bind(3, organization)
+        .bind(4, provider)
+        .bind(5, serverUrl)
+        .bind(6, pinnedSha256)
         .bind(7, static_cast<std::int64_t>(sameStream ? previous.pullCursor : 0));
     SB_TRY(update.run());
     // Pulled patients belong to the organization: a placeholder row satisfies the foreign key
     // until the practice's own data arrives. Names of organizations are not PHI.
-    SB_TRY_ASSIGN(organizationRow, db.prepare(
-        "INSERT INTO organizations (id, name) VALUES (?, '') ON CONFLICT(id) DO NOTHING"));
+    SB_TRY_ASSIGN(
+        organizationRow,
+        db.prepare(
+            "INSERT INTO organizations (id, name) VALUES (?, '') ON CONFLICT(id) DO NOTHING"));
     organizationRow.bind(1, organization);
     SB_TRY(organizationRow.run());
     return tx.commit();
@@ -303,24 +325,28 @@ StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl,
 StoreResult<void> DeviceSyncStore::recordServerOffset(std::int64_t offsetMs,
                                                       const QDateTime &measuredAt)
 {
-    SB_TRY_ASSIGN(update, m_store.database().prepare(
-        "UPDATE sync_state SET server_offset_ms = ?, offset_measured_at = ? WHERE id = 1"));
+    SB_TRY_ASSIGN(
+        update,
+        m_store.database().prepare(
+            "UPDATE sync_state SET server_offset_ms = ?, offset_measured_at = ? WHERE id = 1"));
     update.bind(1, offsetMs).bind(2, measuredAt);
     return update.run();
 }
 
 StoreResult<void> DeviceSyncStore::recordSuccess(const QDateTime &at)
 {
-    SB_TRY_ASSIGN(update, m_store.database().prepare(
-        "UPDATE sync_state SET last_success_at = ?, last_error = '' WHERE id = 1"));
+    SB_TRY_ASSIGN(update,
+                  m_store.database().prepare(
+                      "UPDATE sync_state SET last_success_at = ?, last_error = '' WHERE id = 1"));
     update.bind(1, at);
     return update.run();
 }
 
 StoreResult<void> DeviceSyncStore::recordError(const QString &error, const QDateTime &at)
 {
-    SB_TRY_ASSIGN(update, m_store.database().prepare(
-        "UPDATE sync_state SET last_error = ?, last_error_at = ? WHERE id = 1"));
+    SB_TRY_ASSIGN(update,
+                  m_store.database().prepare(
+                      "UPDATE sync_state SET last_error = ?, last_error_at = ? WHERE id = 1"));
     update.bind(1, error.left(500)).bind(2, at);
     return update.run();
 }
@@ -330,11 +356,17 @@ StoreResult<int> DeviceSyncStore::journal(const QString &recordType, const QUuid
                                           const QString &incoming, std::uint64_t seq)
 {
     SB_TRY_ASSIGN(insert, m_store.database().prepare(
-        "INSERT INTO sync_conflicts (id, record_type, record_id, field, kept_value, losing_value, "
-        "winner, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, 'server', ?, ?)"));
-    insert.bind(1, m_store.ids().next().toRfc4122()).bind(2, recordType)
-        .bind(3, recordId.toRfc4122()).bind(4, field).bind(5, incoming).bind(6, local)
-        .bind(7, static_cast<std::int64_t>(seq)).bind(8, m_store.clock().nowUtc());
+                              "INSERT INTO sync_conflicts (id, record_type, record_id, field, "
+                              "kept_value, losing_value, "
+                              "winner, server_seq, at) VALUES (?, ?, ?, ?, ?, ?, 'server', ?, ?)"));
+    insert.bind(1, m_store.ids().next().toRfc4122())
+        .bind(2, recordType)
+        .bind(3, recordId.toRfc4122())
+        .bind(4, field)
+        .bind(5, incoming)
+        .bind(6, local)
+        .bind(7, static_cast<std::int64_t>(seq))
+        .bind(8, m_store.clock().nowUtc());
     SB_TRY(insert.run());
     return 1;
 }
@@ -405,9 +437,10 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
     auto merge = [&](const char *type, const QUuid &id, const char *field,
                      const std::optional<QString> &local,
                      const QString &incoming) -> StoreResult<QString> {
-        SB_TRY_ASSIGN(read, db.prepare(
-            "SELECT value FROM sync_shadow WHERE record_type = ? AND record_id = ? AND field = ?"));
-        read.bind(1, QString::fromLatin1(type)).bind(2, id.toRfc4122())
+        SB_TRY_ASSIGN(read, db.prepare("SELECT value FROM sync_shadow WHERE record_type = ? AND "
+                                       "record_id = ? AND field = ?"));
+        read.bind(1, QString::fromLatin1(type))
+            .bind(2, id.toRfc4122())
             .bind(3, QString::fromLatin1(field));
         SB_TRY_ASSIGN(hasBase, read.step());
         const std::optional<QString> base =
@@ -418,11 +451,16 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
                                          *local, incoming, seq));
             conflicts += added;
         }
-        SB_TRY_ASSIGN(write, db.prepare(
-            "INSERT INTO sync_shadow (record_type, record_id, field, value) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(record_type, record_id, field) DO UPDATE SET value = excluded.value"));
-        write.bind(1, QString::fromLatin1(type)).bind(2, id.toRfc4122())
-            .bind(3, QString::fromLatin1(field)).bind(4, incoming);
+        SB_TRY_ASSIGN(
+            write,
+            db.prepare(
+                "INSERT INTO sync_shadow (record_type, record_id, field, value) VALUES (?, ?, ?, "
+                "?) "
+                "ON CONFLICT(record_type, record_id, field) DO UPDATE SET value = excluded.value"));
+        write.bind(1, QString::fromLatin1(type))
+            .bind(2, id.toRfc4122())
+            .bind(3, QString::fromLatin1(field))
+            .bind(4, incoming);
         SB_TRY(write.run());
         return merged.value;
     };
@@ -433,20 +471,24 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
     };
     // Placeholders for reference rows the foreign keys need; the practice's data fills them.
     auto ensureProvider = [&](const ProviderId &id) -> StoreResult<void> {
-        SB_TRY_ASSIGN(insert, db.prepare(
-            "INSERT INTO providers (id, organization_id, first_name, last_name, credential, npi) "
-            "VALUES (?, ?, '', '', 'psychologist', '') ON CONFLICT(id) DO NOTHING"));
+        SB_TRY_ASSIGN(
+            insert,
+            db.prepare("INSERT INTO providers (id, organization_id, first_name, last_name, "
+                       "credential, npi) "
+                       "VALUES (?, ?, '', '', 'psychologist', '') ON CONFLICT(id) DO NOTHING"));
         insert.bind(1, id).bind(2, state.organizationId);
         return insert.run();
     };
     auto ensurePayer = [&](const PayerId &id, const QString &name,
                            const QString &kind) -> StoreResult<void> {
-        SB_TRY_ASSIGN(insert, db.prepare(
-            "INSERT INTO payers (id, name, kind, payer_code) VALUES (?, ?, ?, '') "
-            "ON CONFLICT(id) DO UPDATE SET name = CASE WHEN excluded.name = '' THEN name "
-            "ELSE excluded.name END"));
-        insert.bind(1, id).bind(2, name)
-            .bind(3, fromName<PayerKind>(kind) ? kind : QStringLiteral("commercial"));
+        SB_TRY_ASSIGN(
+            insert,
+            db.prepare(
+                "INSERT INTO payers (id, name, kind, payer_code) VALUES (?, ?, ?, '') "
+                "ON CONFLICT(id) DO UPDATE SET name = CASE WHEN excluded.name = '' THEN name "
+                "ELSE excluded.name END"));
+        insert.bind(1, id).bind(2, name).bind(
+            3, fromName<PayerKind>(kind) ? kind : QStringLiteral("commercial"));
         return insert.run();
     };
 
@@ -472,8 +514,8 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         };
         SB_TRY_ASSIGN(first, merge("patient", id->uuid(), "first_name",
                                    localText(patient.firstName), wireText(w.first_name())));
-        SB_TRY_ASSIGN(last, merge("patient", id->uuid(), "last_name",
-                                  localText(patient.lastName), wireText(w.last_name())));
+        SB_TRY_ASSIGN(last, merge("patient", id->uuid(), "last_name", localText(patient.lastName),
+                                  wireText(w.last_name())));
         SB_TRY_ASSIGN(birth, merge("patient", id->uuid(), "birth_date",
                                    localText(dateText(patient.birthDate)),
                                    dateText(wireDate(w.birth_date()))));
@@ -499,8 +541,8 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
             skipped = true;
             return 0;
         }
-        SB_TRY_ASSIGN(patientKnown, exists("SELECT 1 FROM patients WHERE id = ?",
-                                           patientId->uuid().toRfc4122()));
+        SB_TRY_ASSIGN(patientKnown,
+                      exists("SELECT 1 FROM patients WHERE id = ?", patientId->uuid().toRfc4122()));
         if (!patientKnown) {
             skipped = true;
             return 0;
@@ -526,11 +568,15 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         coverage.termination = wireDate(w.termination());
         if (w.has_eligibility()) {
             const pb::EligibilitySnapshot &e = w.eligibility();
-            coverage.eligibility = EligibilitySnapshot{
-                wireInstant(e.checked_at_ms()), e.active(), wireDate(e.plan_begin()),
-                wireDate(e.plan_end()), e.behavioral_health_carved_out(),
-                wireText(e.carve_out_payer_name()), wireText(e.carve_out_payer_id()),
-                wireText(e.carve_out_phone()), wireText(e.source())};
+            coverage.eligibility = EligibilitySnapshot{wireInstant(e.checked_at_ms()),
+                                                       e.active(),
+                                                       wireDate(e.plan_begin()),
+                                                       wireDate(e.plan_end()),
+                                                       e.behavioral_health_carved_out(),
+                                                       wireText(e.carve_out_payer_name()),
+                                                       wireText(e.carve_out_payer_id()),
+                                                       wireText(e.carve_out_phone()),
+                                                       wireText(e.source())};
         }
         SB_TRY(m_store.patients().save(actor, coverage));
         return conflicts;
@@ -545,8 +591,8 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
             skipped = true;
             return 0;
         }
-        SB_TRY_ASSIGN(patientKnown, exists("SELECT 1 FROM patients WHERE id = ?",
-                                           patientId->uuid().toRfc4122()));
+        SB_TRY_ASSIGN(patientKnown,
+                      exists("SELECT 1 FROM patients WHERE id = ?", patientId->uuid().toRfc4122()));
         if (!patientKnown) {
             skipped = true;
             return 0;
@@ -570,10 +616,10 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         }
         authorization.unit = *unit;
         authorization.authorized = w.authorized();
-        SB_TRY_ASSIGN(used, merge("authorization", id->uuid(), "used",
-                                  local ? std::optional<QString>(QString::number(local->used))
-                                        : std::nullopt,
-                                  QString::number(w.used())));
+        SB_TRY_ASSIGN(
+            used, merge("authorization", id->uuid(), "used",
+                        local ? std::optional<QString>(QString::number(local->used)) : std::nullopt,
+                        QString::number(w.used())));
         authorization.used = used.toInt();
         authorization.startDate = wireDate(w.start_date());
         authorization.endDate = wireDate(w.end_date());
@@ -593,10 +639,10 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         SB_TRY(ensureProvider(*providerId));
         SB_TRY(ensurePayer(*payerId, QString(), QString()));
         SB_TRY(m_store.practice().save(
-            actor, CredentialingRecord{*id, *providerId, *payerId, *status,
-                                       wireDate(w.effective_date()), wireDate(w.end_date()),
-                                       wireDate(w.caqh_attested_on()),
-                                       wireDate(w.license_expires_on())}));
+            actor,
+            CredentialingRecord{*id, *providerId, *payerId, *status, wireDate(w.effective_date()),
+                                wireDate(w.end_date()), wireDate(w.caqh_attested_on()),
+                                wireDate(w.license_expires_on())}));
         return 0;
     }
     case pb::PullItem::kSessionStatus: {
@@ -607,8 +653,8 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
             skipped = true;
             return 0;
         }
-        SB_TRY_ASSIGN(known, exists("SELECT 1 FROM sessions WHERE id = ?",
-                                    sessionId->uuid().toRfc4122()));
+        SB_TRY_ASSIGN(known,
+                      exists("SELECT 1 FROM sessions WHERE id = ?", sessionId->uuid().toRfc4122()));
         if (!known) {
             skipped = true;
             return 0;
@@ -625,10 +671,14 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         }
         entries.append({*status, wireInstant(w.at_ms()), wireText(w.detail())});
         for (const StatusEntry &entry : entries) {
-            SB_TRY_ASSIGN(dup, db.prepare(
-                "SELECT 1 FROM session_status WHERE session_id = ? AND status = ? AND at IS ? "
-                "AND detail = ?"));
-            dup.bind(1, *sessionId).bind(2, toName(entry.status)).bind(3, entry.at)
+            SB_TRY_ASSIGN(
+                dup,
+                db.prepare(
+                    "SELECT 1 FROM session_status WHERE session_id = ? AND status = ? AND at IS ? "
+                    "AND detail = ?"));
+            dup.bind(1, *sessionId)
+                .bind(2, toName(entry.status))
+                .bind(3, entry.at)
                 .bind(4, entry.detail);
             SB_TRY_ASSIGN(seen, dup.step());
             if (!seen) {
@@ -644,13 +694,21 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
             skipped = true;
             return 0;
         }
-        SB_TRY_ASSIGN(upsert, db.prepare(
-            "INSERT INTO sync_tasks (id, session_id, kind, message, created_at, done, server_seq) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, "
-            "message = excluded.message, done = excluded.done, server_seq = excluded.server_seq"));
-        upsert.bind(1, id->toRfc4122()).bind(2, wireId<SessionId>(w.session_id()))
-            .bind(3, wireText(w.kind())).bind(4, wireText(w.message()))
-            .bind(5, w.created_at_ms()).bind(6, w.done()).bind(7, static_cast<std::int64_t>(seq));
+        SB_TRY_ASSIGN(
+            upsert,
+            db.prepare(
+                "INSERT INTO sync_tasks (id, session_id, kind, message, created_at, done, "
+                "server_seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, "
+                "message = excluded.message, done = excluded.done, server_seq = "
+                "excluded.server_seq"));
+        upsert.bind(1, id->toRfc4122())
+            .bind(2, wireId<SessionId>(w.session_id()))
+            .bind(3, wireText(w.kind()))
+            .bind(4, wireText(w.message()))
+            .bind(5, w.created_at_ms())
+            .bind(6, w.done())
+            .bind(7, static_cast<std::int64_t>(seq));
         SB_TRY(upsert.run());
         return 0;
     }
@@ -663,24 +721,37 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
 
 StoreResult<QList<ConflictEntry>> DeviceSyncStore::conflicts()
 {
-    SB_TRY_ASSIGN(select, m_store.database().prepare(
-        "SELECT id, record_type, record_id, field, kept_value, losing_value, winner, at "
-        "FROM sync_conflicts ORDER BY at, id"));
+    SB_TRY_ASSIGN(
+        select,
+        m_store.database().prepare(
+            "SELECT id, record_type, record_id, field, kept_value, losing_value, winner, at "
+            "FROM sync_conflicts ORDER BY at, id"));
     return detail::all<ConflictEntry>(select, [](const Statement &r) {
-        return ConflictEntry{QUuid::fromRfc4122(r.blob(0)), r.text(1),
-                             QUuid::fromRfc4122(r.blob(2)), r.text(3), r.text(4), r.text(5),
-                             r.text(6), r.dateTime(7)};
+        return ConflictEntry{QUuid::fromRfc4122(r.blob(0)),
+                             r.text(1),
+                             QUuid::fromRfc4122(r.blob(2)),
+                             r.text(3),
+                             r.text(4),
+                             r.text(5),
+                             r.text(6),
+                             r.dateTime(7)};
     });
 }
 
 StoreResult<QList<DeviceTask>> DeviceSyncStore::openTasks()
 {
-    SB_TRY_ASSIGN(select, m_store.database().prepare(
-        "SELECT id, session_id, kind, message, created_at, done FROM sync_tasks WHERE done = 0 "
-        "ORDER BY created_at, id"));
+    SB_TRY_ASSIGN(
+        select,
+        m_store.database().prepare(
+            "SELECT id, session_id, kind, message, created_at, done FROM sync_tasks WHERE done = 0 "
+            "ORDER BY created_at, id"));
     return detail::all<DeviceTask>(select, [](const Statement &r) {
-        return DeviceTask{QUuid::fromRfc4122(r.blob(0)), r.optionalId<SessionId>(1), r.text(2),
-                          r.text(3), wireInstant(r.int64(4)), r.boolean(5)};
+        return DeviceTask{QUuid::fromRfc4122(r.blob(0)),
+                          r.optionalId<SessionId>(1),
+                          r.text(2),
+                          r.text(3),
+                          wireInstant(r.int64(4)),
+                          r.boolean(5)};
     });
 }
 

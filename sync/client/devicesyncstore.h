@@ -3,8 +3,8 @@
 
 #include "audit/auditlog.h"
 #include "domain/session.h"
-#include "store/storeerror.h"
 #include "sessionbook/sync/v1/sync.pb.h"
+#include "store/storeerror.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -65,9 +65,9 @@ struct AckResult {
 };
 
 struct AckSummary {
-    int removed = 0;   ///< Accepted or duplicate: the server has it; the row is gone.
-    int conflicts = 0; ///< Kept with the reason, no longer sent.
-    int rejected = 0;  ///< Kept with the reason, no longer sent.
+    int removed = 0;    ///< Accepted or duplicate: the server has it; the row is gone.
+    int conflicts = 0;  ///< Kept with the reason, no longer sent.
+    int rejected = 0;   ///< Kept with the reason, no longer sent.
     int unresolved = 0; ///< Unknown outcome or no such row: stays pending.
 };
 
@@ -111,7 +111,10 @@ struct DeviceTask {
  */
 class DeviceSyncStore {
 public:
-    explicit DeviceSyncStore(Store &store) : m_store(store) {}
+    explicit DeviceSyncStore(Store &store)
+        : m_store(store)
+    {
+    }
 
     /// Signs the stored draft and enqueues its change in one transaction; also records the
     /// "on_device" status.
@@ -155,11 +158,10 @@ public:
 private:
     StoreResult<void> enqueue(const QString &recordType, const QUuid &recordId,
                               const QByteArray &contentHash, const pb::Change &change);
-    StoreResult<int> applyItem(const Actor &actor, const SyncState &state,
-                               const pb::PullItem &item, bool &skipped);
-    StoreResult<int> journal(const QString &recordType, const QUuid &recordId,
-                             const QString &field, const QString &local,
-                             const QString &incoming, std::uint64_t seq);
+    StoreResult<int> applyItem(const Actor &actor, const SyncState &state, const pb::PullItem &item,
+                               bool &skipped);
+    StoreResult<int> journal(const QString &recordType, const QUuid &recordId, const QString &field,
+                             const QString &local, const QString &incoming, std::uint64_t seq);
     Store &m_store;
 };
 

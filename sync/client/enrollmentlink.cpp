@@ -16,9 +16,8 @@ QString EnrollmentLink::toString() const
     return text;
 }
 
-Expected<EnrollmentLink, EnrollmentLink::Error> EnrollmentLink::fromParts(const QString &server,
-                                                                         const QString &code,
-                                                                         const QString &pinHex)
+Expected<EnrollmentLink, EnrollmentLink::Error>
+EnrollmentLink::fromParts(const QString &server, const QString &code, const QString &pinHex)
 {
     const QString address = server.trimmed();
     if (address.isEmpty()) {

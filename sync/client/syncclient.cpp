@@ -65,17 +65,17 @@ bool ignorableWithPin(QSslError::SslError error)
 
 } // namespace
 
-SyncClient::SyncClient(Store &store, TokenStore &tokens, const Clock &clock,
-                       RandomSource &random, Options options, QObject *parent)
-    : QObject(parent),
-      m_store(store),
-      m_device(store),
-      m_tokens(tokens),
-      m_clock(clock),
-      m_options(std::move(options)),
-      m_backoff(random, m_options.retryBaseMs, m_options.retryCapMs),
-      m_network(new QNetworkAccessManager(this)),
-      m_batchLimit(m_options.maxBatchChanges)
+SyncClient::SyncClient(Store &store, TokenStore &tokens, const Clock &clock, RandomSource &random,
+                       Options options, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_device(store)
+    , m_tokens(tokens)
+    , m_clock(clock)
+    , m_options(std::move(options))
+    , m_backoff(random, m_options.retryBaseMs, m_options.retryCapMs)
+    , m_network(new QNetworkAccessManager(this))
+    , m_batchLimit(m_options.maxBatchChanges)
 {
     m_ssl = QSslConfiguration::defaultConfiguration();
     m_ssl.setProtocol(QSsl::TlsV1_2OrLater);
@@ -203,7 +203,8 @@ QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteA
     request.setTransferTimeout(m_options.transferTimeoutMs);
     if (authorized) {
         request.setRawHeader(QByteArrayLiteral("Authorization"),
-                             QByteArrayLiteral("Bearer ") + m_tokens.token().value_or(QString()).toUtf8());
+                             QByteArrayLiteral("Bearer ")
+                                 + m_tokens.token().value_or(QString()).toUtf8());
     }
     m_sentWallMs = m_clock.nowMsSinceEpoch();
     m_sentMonotonicMs = m_clock.monotonicMs();
@@ -236,8 +237,8 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
                                  .arg(int(reply->error()));
         return answer;
     }
-    if (reply->url().scheme() != u"https" ||
-        !pinMatches(reply->sslConfiguration().peerCertificate())) {
+    if (reply->url().scheme() != u"https"
+        || !pinMatches(reply->sslConfiguration().peerCertificate())) {
         answer.outcome = Outcome::Transient;
         answer.error = QStringLiteral("the server's certificate is not the pinned one");
         return answer;
@@ -270,12 +271,12 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
     }
     if (answer.error.isEmpty()) {
         const QString code = errorCodeOf(answer.body);
-        answer.error = QStringLiteral("server answered ") + QString::number(answer.httpStatus) +
-                       (code.isEmpty() ? QString() : QStringLiteral(" ") + code);
+        answer.error = QStringLiteral("server answered ") + QString::number(answer.httpStatus)
+                       + (code.isEmpty() ? QString() : QStringLiteral(" ") + code);
     }
     pb::ErrorResponse error;
-    if (error.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size())) &&
-        error.has_header()) {
+    if (error.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size()))
+        && error.has_header()) {
         noteServerTime(error.header().server_time_ms());
     }
     return answer;
@@ -311,17 +312,16 @@ void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArra
     request.set_device_name(m_options.deviceName.toStdString());
     request.set_platform(m_options.platform.toStdString());
     const std::string body = request.SerializeAsString();
-    QNetworkReply *reply = post(server, "/v1/enroll",
-                                QByteArray(body.data(), static_cast<qsizetype>(body.size())),
-                                false);
+    QNetworkReply *reply = post(
+        server, "/v1/enroll", QByteArray(body.data(), static_cast<qsizetype>(body.size())), false);
     connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
         reply->deleteLater();
         m_reply = nullptr;
         const Answer answer = answerOf(reply);
         pb::EnrollResponse response;
-        if (answer.outcome != Outcome::Ok ||
-            !response.ParseFromArray(answer.body.constData(),
-                                     static_cast<int>(answer.body.size()))) {
+        if (answer.outcome != Outcome::Ok
+            || !response.ParseFromArray(answer.body.constData(),
+                                        static_cast<int>(answer.body.size()))) {
             const QString error = answer.error.isEmpty()
                                       ? QStringLiteral("enrollment answer unreadable")
                                       : answer.error;
@@ -334,8 +334,8 @@ void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArra
         const auto user = fromWireId(response.user_id());
         const auto organization = fromWireId(response.organization_id());
         const auto provider = fromWireId(response.provider_id());
-        if (!device || device->isNull() || !user || !organization || !provider ||
-            response.device_token().empty()) {
+        if (!device || device->isNull() || !user || !organization || !provider
+            || response.device_token().empty()) {
             setError(QStringLiteral("enrollment answer incomplete"));
             Q_EMIT enrollFinished(false, m_lastError);
             return;
@@ -515,8 +515,7 @@ bool SyncClient::sendPrepared()
     return true;
 }
 
-void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq,
-                              const QList<QUuid> &ids)
+void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq, const QList<QUuid> &ids)
 {
     reply->deleteLater();
     m_reply = nullptr;
@@ -575,7 +574,9 @@ void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq,
         if (!sendPrepared()) {
             return;
         }
-        m_afterUpload = [this, acks, ids] { return applyAnswer(acks, ids); };
+        m_afterUpload = [this, acks, ids] {
+            return applyAnswer(acks, ids);
+        };
         return;
     }
     if (applyAnswer(acks, ids)) {

@@ -35,12 +35,12 @@ class TokenStore;
 
 /// The points of a sync cycle where a test may make the client "die" (security.md #2).
 enum class SyncStep {
-    BeforePush,       ///< The batch is read from the outbox, nothing sent.
-    AfterPushSent,    ///< The request is on the wire, no answer yet.
-    PushAnswered,     ///< The server answered; acks not yet applied.
-    PushApplied,      ///< Acks applied to the outbox.
+    BeforePush,    ///< The batch is read from the outbox, nothing sent.
+    AfterPushSent, ///< The request is on the wire, no answer yet.
+    PushAnswered,  ///< The server answered; acks not yet applied.
+    PushApplied,   ///< Acks applied to the outbox.
     BeforePull,
-    PullAnswered,     ///< A page arrived; not yet applied.
+    PullAnswered, ///< A page arrived; not yet applied.
     PullApplied,
 };
 
@@ -72,13 +72,13 @@ class SyncClient : public QObject {
 
 public:
     struct Options {
-        int maxBatchChanges = 500;               ///< The server's limit per push.
-        std::int64_t maxBatchBytes = 4 << 20;    ///< Below the server's body limit.
+        int maxBatchChanges = 500;            ///< The server's limit per push.
+        std::int64_t maxBatchBytes = 4 << 20; ///< Below the server's body limit.
         int pullMaxItems = 500;
         int transferTimeoutMs = 30'000;
         std::int64_t retryBaseMs = 1'000;
         std::int64_t retryCapMs = 5 * 60'000;
-        int periodicIntervalMs = 15 * 60'000;    ///< 0 turns the periodic sync off.
+        int periodicIntervalMs = 15 * 60'000; ///< 0 turns the periodic sync off.
         std::int64_t skewThresholdMs = 5 * 60'000;
         QList<QSslCertificate> trustedCertificates; ///< Added to the system CAs.
         QString clientVersion = QStringLiteral("sessionbook-device");
@@ -89,11 +89,11 @@ public:
     /// Counters for tests, benchmarks and diagnostics.
     struct Stats {
         int requests = 0;
-        int failures = 0;   ///< Transport errors and unexpected answers.
+        int failures = 0; ///< Transport errors and unexpected answers.
         int retriesScheduled = 0;
-        int pushed = 0;     ///< Changes acknowledged ACCEPTED or DUPLICATE.
-        int pulled = 0;     ///< Items applied.
-        int cycles = 0;     ///< Completed successful cycles.
+        int pushed = 0; ///< Changes acknowledged ACCEPTED or DUPLICATE.
+        int pulled = 0; ///< Items applied.
+        int cycles = 0; ///< Completed successful cycles.
     };
 
     using FaultHook = std::function<bool(SyncStep)>;

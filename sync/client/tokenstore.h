@@ -42,7 +42,10 @@ private:
  */
 class FileTokenStore final : public TokenStore {
 public:
-    explicit FileTokenStore(QString path) : m_path(std::move(path)) {}
+    explicit FileTokenStore(QString path)
+        : m_path(std::move(path))
+    {
+    }
     [[nodiscard]] std::optional<QString> token() const override;
     bool setToken(const QString &token) override;
     void clear() override;

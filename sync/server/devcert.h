@@ -14,9 +14,9 @@ namespace sb::sync {
 struct DevCertificate {
     QSslCertificate certificate;
     QSslKey key;
-    QString certificatePath;  ///< Where the PEM certificate was left (empty: not kept).
-    QByteArray sha256;        ///< SHA-256 of the DER certificate, hex.
-    QByteArray spkiSha256;    ///< SHA-256 of the public key (SPKI), base64: the pin.
+    QString certificatePath; ///< Where the PEM certificate was left (empty: not kept).
+    QByteArray sha256;       ///< SHA-256 of the DER certificate, hex.
+    QByteArray spkiSha256;   ///< SHA-256 of the public key (SPKI), base64: the pin.
 };
 
 /**

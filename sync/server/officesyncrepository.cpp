@@ -65,8 +65,7 @@ QString normalizeEnrollmentCode(const QString &code)
 }
 
 StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &actor,
-                                                               const UserId &user,
-                                                               int ttlMinutes)
+                                                               const UserId &user, int ttlMinutes)
 {
     if (ttlMinutes <= 0 || ttlMinutes > 7 * 24 * 60) {
         return storeError(StoreError::Kind::InvalidArgument,
@@ -75,10 +74,14 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
     SB_TRY_ASSIGN(tx, m_db.begin());
     const QString code = newEnrollmentCode();
     const std::int64_t now = m_clock.nowMsSinceEpoch();
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO office_enrollment_codes (code_hash, user_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?)"));
-    insert.bind(1, secretHash(normalizeEnrollmentCode(code))).bind(2, user).bind(3, now)
+    SB_TRY_ASSIGN(
+        insert,
+        m_db.prepare(
+            "INSERT INTO office_enrollment_codes (code_hash, user_id, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?)"));
+    insert.bind(1, secretHash(normalizeEnrollmentCode(code)))
+        .bind(2, user)
+        .bind(3, now)
         .bind(4, now + ttlMinutes * minuteMs);
     SB_TRY(insert.run());
     SB_TRY(m_audit.append(actor, AuditAction::Create, u"enrollment_code", user.uuid()));
@@ -86,8 +89,7 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
     return code;
 }
 
-StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code,
-                                                     const QString &deviceName,
+StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
                                                      const QString &platform, int tokenTtlDays)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
@@ -95,9 +97,9 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code,
     const QByteArray codeHash = secretHash(normalizeEnrollmentCode(code));
     UserId userId;
     {
-        SB_TRY_ASSIGN(find, m_db.prepare(
-            "SELECT user_id FROM office_enrollment_codes WHERE code_hash = ? "
-            "AND used_at IS NULL AND expires_at > ?"));
+        SB_TRY_ASSIGN(
+            find, m_db.prepare("SELECT user_id FROM office_enrollment_codes WHERE code_hash = ? "
+                               "AND used_at IS NULL AND expires_at > ?"));
         find.bind(1, codeHash).bind(2, now);
         SB_TRY_ASSIGN(row, find.step());
         if (!row) {
@@ -107,9 +109,10 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code,
     }
     Principal principal;
     {
-        SB_TRY_ASSIGN(user, m_db.prepare(
-            "SELECT organization_id, role, provider_id, display_name, active FROM users "
-            "WHERE id = ?"));
+        SB_TRY_ASSIGN(
+            user, m_db.prepare(
+                      "SELECT organization_id, role, provider_id, display_name, active FROM users "
+                      "WHERE id = ?"));
         user.bind(1, userId);
         SB_TRY_ASSIGN(row, user.step());
         if (!row || !user.boolean(4)) {
@@ -124,18 +127,26 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code,
     principal.device = DeviceId(m_ids.next());
     Enrollment enrollment{principal, newToken()};
     {
-        SB_TRY_ASSIGN(insert, m_db.prepare(
-            "INSERT INTO office_devices (id, user_id, name, platform, token_hash, enrolled_at, "
-            "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        insert.bind(1, principal.device).bind(2, userId).bind(3, deviceName).bind(4, platform)
-            .bind(5, secretHash(enrollment.token)).bind(6, now)
+        SB_TRY_ASSIGN(
+            insert,
+            m_db.prepare(
+                "INSERT INTO office_devices (id, user_id, name, platform, token_hash, enrolled_at, "
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        insert.bind(1, principal.device)
+            .bind(2, userId)
+            .bind(3, deviceName)
+            .bind(4, platform)
+            .bind(5, secretHash(enrollment.token))
+            .bind(6, now)
             .bind(7, now + std::int64_t{tokenTtlDays} * dayMs);
         SB_TRY(insert.run());
     }
     {
-        SB_TRY_ASSIGN(spend, m_db.prepare(
-            "UPDATE office_enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ? "
-            "AND used_at IS NULL"));
+        SB_TRY_ASSIGN(
+            spend,
+            m_db.prepare(
+                "UPDATE office_enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ? "
+                "AND used_at IS NULL"));
         spend.bind(1, now).bind(2, principal.device).bind(3, codeHash);
         SB_TRY(spend.run());
         if (spend.changes() != 1) {
@@ -148,13 +159,14 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code,
     return enrollment;
 }
 
-StoreResult<Expected<Principal, AuthFailure>> OfficeSyncRepository::authenticate(
-    const QString &token)
+StoreResult<Expected<Principal, AuthFailure>>
+OfficeSyncRepository::authenticate(const QString &token)
 {
-    SB_TRY_ASSIGN(find, m_db.prepare(
-        "SELECT d.id, d.user_id, d.expires_at, d.revoked_at, u.organization_id, u.role, "
-        "u.provider_id, u.display_name, u.active FROM office_devices d "
-        "JOIN users u ON u.id = d.user_id WHERE d.token_hash = ?"));
+    SB_TRY_ASSIGN(
+        find, m_db.prepare(
+                  "SELECT d.id, d.user_id, d.expires_at, d.revoked_at, u.organization_id, u.role, "
+                  "u.provider_id, u.display_name, u.active FROM office_devices d "
+                  "JOIN users u ON u.id = d.user_id WHERE d.token_hash = ?"));
     find.bind(1, secretHash(token));
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
@@ -181,22 +193,25 @@ StoreResult<Expected<Principal, AuthFailure>> OfficeSyncRepository::authenticate
 
 StoreResult<QList<DeviceInfo>> OfficeSyncRepository::devices()
 {
-    SB_TRY_ASSIGN(list, m_db.prepare(
-        "SELECT d.id, d.user_id, u.login, d.name, d.platform, d.enrolled_at, d.expires_at, "
-        "d.revoked_at, d.last_seen_at FROM office_devices d JOIN users u ON u.id = d.user_id "
-        "ORDER BY d.enrolled_at, d.id"));
+    SB_TRY_ASSIGN(
+        list,
+        m_db.prepare(
+            "SELECT d.id, d.user_id, u.login, d.name, d.platform, d.enrolled_at, d.expires_at, "
+            "d.revoked_at, d.last_seen_at FROM office_devices d JOIN users u ON u.id = d.user_id "
+            "ORDER BY d.enrolled_at, d.id"));
     return detail::all<DeviceInfo>(list, [](const Statement &s) {
-        return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),     s.text(3),
-                          s.text(4),          s.dateTime(5),  s.dateTime(6), s.dateTime(7),
-                          s.dateTime(8)};
+        return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),
+                          s.text(3),         s.text(4),       s.dateTime(5),
+                          s.dateTime(6),     s.dateTime(7),   s.dateTime(8)};
     });
 }
 
 StoreResult<void> OfficeSyncRepository::revokeDevice(const Actor &actor, const DeviceId &device)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
-    SB_TRY_ASSIGN(revoke, m_db.prepare(
-        "UPDATE office_devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?"));
+    SB_TRY_ASSIGN(
+        revoke, m_db.prepare(
+                    "UPDATE office_devices SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?"));
     revoke.bind(1, m_clock.nowMsSinceEpoch()).bind(2, device);
     SB_TRY(revoke.run());
     if (revoke.changes() != 1) {
@@ -206,11 +221,11 @@ StoreResult<void> OfficeSyncRepository::revokeDevice(const Actor &actor, const D
     return tx.commit();
 }
 
-StoreResult<std::optional<LedgerEntry>> OfficeSyncRepository::ledgerEntry(
-    const QByteArray &changeId)
+StoreResult<std::optional<LedgerEntry>>
+OfficeSyncRepository::ledgerEntry(const QByteArray &changeId)
 {
-    SB_TRY_ASSIGN(find, m_db.prepare(
-        "SELECT content_hash, outcome, server_seq FROM office_sync_ledger WHERE change_id = ?"));
+    SB_TRY_ASSIGN(find, m_db.prepare("SELECT content_hash, outcome, server_seq FROM "
+                                     "office_sync_ledger WHERE change_id = ?"));
     find.bind(1, changeId);
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
@@ -220,12 +235,14 @@ StoreResult<std::optional<LedgerEntry>> OfficeSyncRepository::ledgerEntry(
         LedgerEntry{find.blob(0), find.text(1), static_cast<std::uint64_t>(find.int64(2))});
 }
 
-StoreResult<std::optional<LedgerEntry>> OfficeSyncRepository::ledgerForRecord(
-    const QByteArray &recordId)
+StoreResult<std::optional<LedgerEntry>>
+OfficeSyncRepository::ledgerForRecord(const QByteArray &recordId)
 {
-    SB_TRY_ASSIGN(find, m_db.prepare(
-        "SELECT content_hash, outcome, server_seq FROM office_sync_ledger WHERE record_id = ? "
-        "ORDER BY server_seq LIMIT 1"));
+    SB_TRY_ASSIGN(
+        find,
+        m_db.prepare(
+            "SELECT content_hash, outcome, server_seq FROM office_sync_ledger WHERE record_id = ? "
+            "ORDER BY server_seq LIMIT 1"));
     find.bind(1, recordId);
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
@@ -235,38 +252,48 @@ StoreResult<std::optional<LedgerEntry>> OfficeSyncRepository::ledgerForRecord(
         LedgerEntry{find.blob(0), find.text(1), static_cast<std::uint64_t>(find.int64(2))});
 }
 
-StoreResult<void> OfficeSyncRepository::recordLedger(const QByteArray &changeId,
-                                                     const Principal &principal,
-                                                     QStringView recordType,
-                                                     const QByteArray &recordId,
-                                                     const QByteArray &contentHash,
-                                                     std::uint64_t serverSeq)
+StoreResult<void>
+OfficeSyncRepository::recordLedger(const QByteArray &changeId, const Principal &principal,
+                                   QStringView recordType, const QByteArray &recordId,
+                                   const QByteArray &contentHash, std::uint64_t serverSeq)
 {
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO office_sync_ledger (change_id, organization_id, device_id, record_type, "
-        "record_id, content_hash, outcome, server_seq, received_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?)"));
-    insert.bind(1, changeId).bind(2, principal.organization).bind(3, principal.device)
-        .bind(4, recordType.toString()).bind(5, recordId).bind(6, contentHash)
-        .bind(7, static_cast<std::int64_t>(serverSeq)).bind(8, m_clock.nowMsSinceEpoch());
+    SB_TRY_ASSIGN(
+        insert,
+        m_db.prepare(
+            "INSERT INTO office_sync_ledger (change_id, organization_id, device_id, record_type, "
+            "record_id, content_hash, outcome, server_seq, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'accepted', ?, ?)"));
+    insert.bind(1, changeId)
+        .bind(2, principal.organization)
+        .bind(3, principal.device)
+        .bind(4, recordType.toString())
+        .bind(5, recordId)
+        .bind(6, contentHash)
+        .bind(7, static_cast<std::int64_t>(serverSeq))
+        .bind(8, m_clock.nowMsSinceEpoch());
     return insert.run();
 }
 
-StoreResult<void> OfficeSyncRepository::recordConflict(const QByteArray &changeId,
-                                                       const Principal &principal,
-                                                       QStringView recordType,
-                                                       const QByteArray &recordId,
-                                                       const QByteArray &contentHash,
-                                                       const QString &reason,
-                                                       const QByteArray &payload)
+StoreResult<void>
+OfficeSyncRepository::recordConflict(const QByteArray &changeId, const Principal &principal,
+                                     QStringView recordType, const QByteArray &recordId,
+                                     const QByteArray &contentHash, const QString &reason,
+                                     const QByteArray &payload)
 {
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO office_sync_conflicts (change_id, organization_id, device_id, record_type, "
-        "record_id, content_hash, reason, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-        "?) ON CONFLICT (change_id, content_hash) DO NOTHING"));
-    insert.bind(1, changeId).bind(2, principal.organization).bind(3, principal.device)
-        .bind(4, recordType.toString()).bind(5, recordId).bind(6, contentHash).bind(7, reason)
-        .bind(8, payload).bind(9, m_clock.nowMsSinceEpoch());
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO office_sync_conflicts (change_id, "
+                                       "organization_id, device_id, record_type, "
+                                       "record_id, content_hash, reason, payload, received_at) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                                       "?) ON CONFLICT (change_id, content_hash) DO NOTHING"));
+    insert.bind(1, changeId)
+        .bind(2, principal.organization)
+        .bind(3, principal.device)
+        .bind(4, recordType.toString())
+        .bind(5, recordId)
+        .bind(6, contentHash)
+        .bind(7, reason)
+        .bind(8, payload)
+        .bind(9, m_clock.nowMsSinceEpoch());
     SB_TRY(insert.run());
     if (insert.changes() == 1) {
         SB_TRY(m_audit.append(Actor{principal.user, principal.device}, AuditAction::Create,
@@ -278,16 +305,16 @@ StoreResult<void> OfficeSyncRepository::recordConflict(const QByteArray &changeI
 StoreResult<std::int64_t> OfficeSyncRepository::conflictCount()
 {
     SB_TRY_ASSIGN(count, m_db.prepare("SELECT count(*) FROM office_sync_conflicts"));
-    return detail::one<std::int64_t>(count, "count",
-                                     [](const Statement &s) { return s.int64(0); });
+    return detail::one<std::int64_t>(count, "count", [](const Statement &s) { return s.int64(0); });
 }
 
 StoreResult<std::uint64_t> OfficeSyncRepository::nextSeq(const OrganizationId &organization)
 {
-    SB_TRY_ASSIGN(bump, m_db.prepare(
-        "INSERT INTO office_sync_sequence (organization_id, last_seq) VALUES (?, 1) "
-        "ON CONFLICT (organization_id) DO UPDATE SET last_seq = last_seq + 1 "
-        "RETURNING last_seq"));
+    SB_TRY_ASSIGN(
+        bump,
+        m_db.prepare("INSERT INTO office_sync_sequence (organization_id, last_seq) VALUES (?, 1) "
+                     "ON CONFLICT (organization_id) DO UPDATE SET last_seq = last_seq + 1 "
+                     "RETURNING last_seq"));
     bump.bind(1, organization);
     SB_TRY_ASSIGN(seq, detail::one<std::int64_t>(bump, "sequence",
                                                  [](const Statement &s) { return s.int64(0); }));
@@ -298,8 +325,8 @@ StoreResult<std::uint64_t> OfficeSyncRepository::nextSeq(const OrganizationId &o
 
 StoreResult<std::uint64_t> OfficeSyncRepository::lastSeq(const OrganizationId &organization)
 {
-    SB_TRY_ASSIGN(find, m_db.prepare(
-        "SELECT last_seq FROM office_sync_sequence WHERE organization_id = ?"));
+    SB_TRY_ASSIGN(
+        find, m_db.prepare("SELECT last_seq FROM office_sync_sequence WHERE organization_id = ?"));
     find.bind(1, organization);
     SB_TRY_ASSIGN(row, find.step());
     return row ? static_cast<std::uint64_t>(find.int64(0)) : std::uint64_t{0};
@@ -311,11 +338,17 @@ StoreResult<void> OfficeSyncRepository::publish(const OrganizationId &organizati
                                                 QStringView kind, const QByteArray &recordId,
                                                 const QByteArray &payload)
 {
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO office_pull_feed (organization_id, seq, provider_id, kind, record_id, "
-        "payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert.bind(1, organization).bind(2, static_cast<std::int64_t>(seq)).bind(3, provider)
-        .bind(4, kind.toString()).bind(5, recordId).bind(6, payload)
+    SB_TRY_ASSIGN(
+        insert,
+        m_db.prepare(
+            "INSERT INTO office_pull_feed (organization_id, seq, provider_id, kind, record_id, "
+            "payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert.bind(1, organization)
+        .bind(2, static_cast<std::int64_t>(seq))
+        .bind(3, provider)
+        .bind(4, kind.toString())
+        .bind(5, recordId)
+        .bind(6, payload)
         .bind(7, m_clock.nowMsSinceEpoch());
     return insert.run();
 }
@@ -325,11 +358,16 @@ StoreResult<QList<FeedItem>> OfficeSyncRepository::feed(const OrganizationId &or
                                                         const std::optional<ProviderId> &provider,
                                                         int limit)
 {
-    SB_TRY_ASSIGN(list, m_db.prepare(
-        "SELECT seq, payload FROM office_pull_feed WHERE organization_id = ? AND seq > ? "
-        "AND (? IS NULL OR provider_id IS NULL OR provider_id = ?) ORDER BY seq LIMIT ?"));
-    list.bind(1, organization).bind(2, static_cast<std::int64_t>(afterSeq)).bind(3, provider)
-        .bind(4, provider).bind(5, limit);
+    SB_TRY_ASSIGN(
+        list,
+        m_db.prepare(
+            "SELECT seq, payload FROM office_pull_feed WHERE organization_id = ? AND seq > ? "
+            "AND (? IS NULL OR provider_id IS NULL OR provider_id = ?) ORDER BY seq LIMIT ?"));
+    list.bind(1, organization)
+        .bind(2, static_cast<std::int64_t>(afterSeq))
+        .bind(3, provider)
+        .bind(4, provider)
+        .bind(5, limit);
     return detail::all<FeedItem>(list, [](const Statement &s) {
         return FeedItem{static_cast<std::uint64_t>(s.int64(0)), s.blob(1)};
     });
@@ -339,11 +377,16 @@ StoreResult<bool> OfficeSyncRepository::inCaseload(const OrganizationId &organiz
                                                    const PatientId &patient,
                                                    const std::optional<ProviderId> &provider)
 {
-    SB_TRY_ASSIGN(find, m_db.prepare(
-        "SELECT 1 FROM patients p WHERE p.id = ? AND p.organization_id = ? AND (? IS NULL "
-        "OR p.primary_provider_id = ? OR EXISTS (SELECT 1 FROM sessions s WHERE "
-        "s.patient_id = p.id AND s.provider_id = ?))"));
-    find.bind(1, patient).bind(2, organization).bind(3, provider).bind(4, provider)
+    SB_TRY_ASSIGN(
+        find,
+        m_db.prepare(
+            "SELECT 1 FROM patients p WHERE p.id = ? AND p.organization_id = ? AND (? IS NULL "
+            "OR p.primary_provider_id = ? OR EXISTS (SELECT 1 FROM sessions s WHERE "
+            "s.patient_id = p.id AND s.provider_id = ?))"));
+    find.bind(1, patient)
+        .bind(2, organization)
+        .bind(3, provider)
+        .bind(4, provider)
         .bind(5, provider);
     return find.step();
 }
@@ -352,49 +395,65 @@ StoreResult<bool> OfficeSyncRepository::inCaseload(const OrganizationId &organiz
 
 namespace sb::sync {
 
-StoreResult<QList<PatientId>> OfficeSyncRepository::snapshotPatients(
-    const OrganizationId &organization, const std::optional<ProviderId> &provider,
-    const QDate &today)
+StoreResult<QList<PatientId>>
+OfficeSyncRepository::snapshotPatients(const OrganizationId &organization,
+                                       const std::optional<ProviderId> &provider,
+                                       const QDate &today)
 {
-    SB_TRY_ASSIGN(list, m_db.prepare(
-        "SELECT p.id, EXISTS (SELECT 1 FROM sessions s WHERE s.patient_id = p.id "
-        "AND s.date_of_service = ? AND (? IS NULL OR s.provider_id = ?)) AS today "
-        "FROM patients p WHERE p.organization_id = ? AND (? IS NULL "
-        "OR p.primary_provider_id = ? OR EXISTS (SELECT 1 FROM sessions s2 WHERE "
-        "s2.patient_id = p.id AND s2.provider_id = ?)) "
-        "ORDER BY today DESC, p.last_name, p.first_name, p.id"));
-    list.bind(1, today).bind(2, provider).bind(3, provider).bind(4, organization)
-        .bind(5, provider).bind(6, provider).bind(7, provider);
+    SB_TRY_ASSIGN(
+        list,
+        m_db.prepare("SELECT p.id, EXISTS (SELECT 1 FROM sessions s WHERE s.patient_id = p.id "
+                     "AND s.date_of_service = ? AND (? IS NULL OR s.provider_id = ?)) AS today "
+                     "FROM patients p WHERE p.organization_id = ? AND (? IS NULL "
+                     "OR p.primary_provider_id = ? OR EXISTS (SELECT 1 FROM sessions s2 WHERE "
+                     "s2.patient_id = p.id AND s2.provider_id = ?)) "
+                     "ORDER BY today DESC, p.last_name, p.first_name, p.id"));
+    list.bind(1, today)
+        .bind(2, provider)
+        .bind(3, provider)
+        .bind(4, organization)
+        .bind(5, provider)
+        .bind(6, provider)
+        .bind(7, provider);
     return detail::all<PatientId>(list, [](const Statement &s) { return s.id<PatientId>(0); });
 }
 
-StoreResult<QList<LatestStatus>> OfficeSyncRepository::latestStatuses(
-    const OrganizationId &organization, const std::optional<ProviderId> &provider,
-    const QDate &since)
+StoreResult<QList<LatestStatus>>
+OfficeSyncRepository::latestStatuses(const OrganizationId &organization,
+                                     const std::optional<ProviderId> &provider, const QDate &since)
 {
-    SB_TRY_ASSIGN(list, m_db.prepare(
-        "SELECT st.session_id, st.status, st.at, st.detail FROM sessions s "
-        "JOIN session_status st ON st.session_id = s.id AND st.seq = (SELECT max(seq) FROM "
-        "session_status WHERE session_id = s.id) WHERE s.organization_id = ? "
-        "AND (? IS NULL OR s.provider_id = ?) AND s.date_of_service >= ? "
-        "ORDER BY s.date_of_service DESC, s.id"));
+    SB_TRY_ASSIGN(
+        list,
+        m_db.prepare(
+            "SELECT st.session_id, st.status, st.at, st.detail FROM sessions s "
+            "JOIN session_status st ON st.session_id = s.id AND st.seq = (SELECT max(seq) FROM "
+            "session_status WHERE session_id = s.id) WHERE s.organization_id = ? "
+            "AND (? IS NULL OR s.provider_id = ?) AND s.date_of_service >= ? "
+            "ORDER BY s.date_of_service DESC, s.id"));
     list.bind(1, organization).bind(2, provider).bind(3, provider).bind(4, since);
     return detail::all<LatestStatus>(list, [](const Statement &s) {
         return LatestStatus{s.id<SessionId>(0), s.text(1), s.dateTime(2), s.text(3)};
     });
 }
 
-StoreResult<QList<TaskInfo>> OfficeSyncRepository::openTasks(
-    const OrganizationId &organization, const std::optional<ProviderId> &provider)
+StoreResult<QList<TaskInfo>>
+OfficeSyncRepository::openTasks(const OrganizationId &organization,
+                                const std::optional<ProviderId> &provider)
 {
-    SB_TRY_ASSIGN(list, m_db.prepare(
-        "SELECT id, session_id, kind, message, created_at FROM office_tasks "
-        "WHERE organization_id = ? AND (? IS NULL OR provider_id = ?) AND done_at IS NULL "
-        "ORDER BY created_at, id"));
+    SB_TRY_ASSIGN(
+        list,
+        m_db.prepare(
+            "SELECT id, session_id, kind, message, created_at FROM office_tasks "
+            "WHERE organization_id = ? AND (? IS NULL OR provider_id = ?) AND done_at IS NULL "
+            "ORDER BY created_at, id"));
     list.bind(1, organization).bind(2, provider).bind(3, provider);
     return detail::all<TaskInfo>(list, [](const Statement &s) {
-        return TaskInfo{QUuid::fromRfc4122(s.blob(0)), s.id<SessionId>(1), s.text(2), s.text(3),
-                        s.dateTime(4), false};
+        return TaskInfo{QUuid::fromRfc4122(s.blob(0)),
+                        s.id<SessionId>(1),
+                        s.text(2),
+                        s.text(3),
+                        s.dateTime(4),
+                        false};
     });
 }
 
@@ -406,8 +465,8 @@ StoreResult<TaskInfo> OfficeSyncRepository::requestAddendum(const Actor &actor,
     OrganizationId organization;
     ProviderId provider;
     {
-        SB_TRY_ASSIGN(find, m_db.prepare(
-            "SELECT organization_id, provider_id FROM sessions WHERE id = ?"));
+        SB_TRY_ASSIGN(
+            find, m_db.prepare("SELECT organization_id, provider_id FROM sessions WHERE id = ?"));
         find.bind(1, session);
         SB_TRY_ASSIGN(row, find.step());
         if (!row) {
@@ -416,13 +475,22 @@ StoreResult<TaskInfo> OfficeSyncRepository::requestAddendum(const Actor &actor,
         organization = find.id<OrganizationId>(0);
         provider = find.id<ProviderId>(1);
     }
-    TaskInfo task{m_ids.next(), session, QStringLiteral("addendum_requested"), message,
-                  QDateTime::fromMSecsSinceEpoch(m_clock.nowMsSinceEpoch(), Qt::UTC), false};
-    SB_TRY_ASSIGN(insert, m_db.prepare(
-        "INSERT INTO office_tasks (id, organization_id, session_id, provider_id, kind, message, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    insert.bind(1, task.id.toRfc4122()).bind(2, organization).bind(3, session).bind(4, provider)
-        .bind(5, task.kind).bind(6, message).bind(7, task.createdAt);
+    TaskInfo task{m_ids.next(),
+                  session,
+                  QStringLiteral("addendum_requested"),
+                  message,
+                  QDateTime::fromMSecsSinceEpoch(m_clock.nowMsSinceEpoch(), Qt::UTC),
+                  false};
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO office_tasks (id, organization_id, session_id, "
+                                       "provider_id, kind, message, "
+                                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert.bind(1, task.id.toRfc4122())
+        .bind(2, organization)
+        .bind(3, session)
+        .bind(4, provider)
+        .bind(5, task.kind)
+        .bind(6, message)
+        .bind(7, task.createdAt);
     SB_TRY(insert.run());
     SB_TRY(m_audit.append(actor, AuditAction::Create, u"task", task.id));
     // In the same transaction, into the clinician's feed: their device's next pull brings it.
@@ -448,14 +516,18 @@ void encodeTask(const TaskInfo &task, pb::Task &wire)
 
 StoreResult<QList<TaskInfo>> OfficeSyncRepository::completeAddendumTasks(const SessionId &session)
 {
-    SB_TRY_ASSIGN(done, m_db.prepare(
-        "UPDATE office_tasks SET done_at = ? WHERE session_id = ? AND kind = "
-        "'addendum_requested' AND done_at IS NULL "
-        "RETURNING id, session_id, kind, message, created_at"));
+    SB_TRY_ASSIGN(
+        done, m_db.prepare("UPDATE office_tasks SET done_at = ? WHERE session_id = ? AND kind = "
+                           "'addendum_requested' AND done_at IS NULL "
+                           "RETURNING id, session_id, kind, message, created_at"));
     done.bind(1, m_clock.nowMsSinceEpoch()).bind(2, session);
     return detail::all<TaskInfo>(done, [](const Statement &s) {
-        return TaskInfo{QUuid::fromRfc4122(s.blob(0)), s.id<SessionId>(1), s.text(2), s.text(3),
-                        s.dateTime(4), true};
+        return TaskInfo{QUuid::fromRfc4122(s.blob(0)),
+                        s.id<SessionId>(1),
+                        s.text(2),
+                        s.text(3),
+                        s.dateTime(4),
+                        true};
     });
 }
 

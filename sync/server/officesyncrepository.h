@@ -2,8 +2,8 @@
 #pragma once
 
 #include "audit/auditlog.h"
-#include "recordcodec.h"
 #include "domain/organization.h"
+#include "recordcodec.h"
 #include "store/storeerror.h"
 #include "util/uuid7.h"
 
@@ -97,7 +97,10 @@ void encodeTask(const TaskInfo &task, pb::Task &wire);
 class OfficeSyncRepository {
 public:
     OfficeSyncRepository(Database &db, AuditLog &audit, const Clock &clock, Uuid7Generator &ids)
-        : m_db(db), m_audit(audit), m_clock(clock), m_ids(ids)
+        : m_db(db)
+        , m_audit(audit)
+        , m_clock(clock)
+        , m_ids(ids)
     {
     }
 

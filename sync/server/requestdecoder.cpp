@@ -2,7 +2,6 @@
 #include "server/requestdecoder.h"
 
 #include <google/protobuf/io/coded_stream.h>
-
 #include <limits>
 
 namespace sb::sync {
@@ -23,8 +22,8 @@ RequestResult<Message> parse(QByteArrayView bytes, const RequestLimits &limits)
         return refuse(413, "too_large", "request body over the size limit");
     }
     Message message;
-    google::protobuf::io::CodedInputStream input(reinterpret_cast<const std::uint8_t *>(bytes.data()),
-                                                 static_cast<int>(bytes.size()));
+    google::protobuf::io::CodedInputStream input(
+        reinterpret_cast<const std::uint8_t *>(bytes.data()), static_cast<int>(bytes.size()));
     input.SetTotalBytesLimit(static_cast<int>(limits.maxBodyBytes));
     if (!message.ParseFromCodedStream(&input) || !input.ConsumedEntireMessage()) {
         return refuse(400, "malformed", "body is not a valid protobuf message");
@@ -40,8 +39,9 @@ RequestResult<void> checkHeader(bool hasHeader, const pb::RequestHeader &header,
     }
     const unsigned oldest = limits.serverSchemaVersion > 2 ? limits.serverSchemaVersion - 2 : 1;
     if (header.schema_version() < oldest) {
-        return refuse(426, "schema_too_old", "client schema is older than the server serves; "
-                                             "update the app");
+        return refuse(426, "schema_too_old",
+                      "client schema is older than the server serves; "
+                      "update the app");
     }
     if (header.schema_version() > limits.serverSchemaVersion) {
         return refuse(400, "schema_too_new", "client schema is newer than this server");

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "recordcodec.h"
-#include "util/expected.h"
 #include "sessionbook/sync/v1/sync.pb.h"
+#include "util/expected.h"
 
 #include <QByteArrayView>
 #include <QString>
@@ -18,7 +18,7 @@ namespace pb = ::sessionbook::sync::v1;
 /// that fits the gate still cannot smuggle an unbounded batch.
 struct RequestLimits {
     unsigned serverSchemaVersion = protocolSchemaVersion; ///< The server's own version (N).
-    int maxChanges = 500;             ///< Changes per push.
+    int maxChanges = 500;                                 ///< Changes per push.
     std::int64_t maxBodyBytes = 8 * 1024 * 1024;
 };
 
@@ -29,12 +29,11 @@ struct RequestLimits {
  */
 struct RequestError {
     int httpStatus = 400;
-    QString code;    ///< "malformed", "too_many_changes", "schema_too_old", "schema_too_new".
+    QString code; ///< "malformed", "too_many_changes", "schema_too_old", "schema_too_new".
     QString message;
 };
 
-template<typename T>
-using RequestResult = Expected<T, RequestError>;
+template<typename T> using RequestResult = Expected<T, RequestError>;
 
 /**
  * The decoders every endpoint runs first: bytes -> message, then the header (present,

@@ -38,20 +38,34 @@ constexpr int abortAfterMs = 2000;
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 426: return "Upgrade Required";
-    case 431: return "Request Header Fields Too Large";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 426:
+        return "Upgrade Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status >= 500 ? "Internal Server Error" : "Error";
     }
 }
 
@@ -123,7 +137,9 @@ std::optional<Head> parseHead(const QByteArray &text)
 } // namespace
 
 RequestGate::RequestGate(QSslConfiguration tls, GateLimits limits, QObject *parent)
-    : QTcpServer(parent), m_tls(std::move(tls)), m_limits(limits)
+    : QTcpServer(parent)
+    , m_tls(std::move(tls))
+    , m_limits(limits)
 {
 }
 
@@ -254,10 +270,10 @@ void RequestGate::refuse(QSslSocket *socket, int status)
         }
     });
     const QByteArray message = reasonPhrase(status).toLower() + '\n';
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-                          + "\r\nContent-Type: text/plain\r\nContent-Length: "
-                          + QByteArray::number(message.size())
-                          + "\r\nConnection: close\r\n\r\n" + message;
+    QByteArray response =
+        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+        + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(message.size())
+        + "\r\nConnection: close\r\n\r\n" + message;
     socket->write(response);
     socket->flush();
     QTimer::singleShot(drainMs, socket, [socket] { socket->disconnectFromHost(); });

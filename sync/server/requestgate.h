@@ -16,9 +16,9 @@ namespace sb::sync {
 struct GateLimits {
     std::int64_t maxBodyBytes = 8 * 1024 * 1024; ///< Content-Length above this: 413.
     int maxHeaderBytes = 16 * 1024;              ///< A head longer than this: 431.
-    int headDeadlineMs = 5000;    ///< TLS handshake plus the whole head within this: else 408.
+    int headDeadlineMs = 5000;     ///< TLS handshake plus the whole head within this: else 408.
     int requestDeadlineMs = 15000; ///< The whole request (body included) within this: else 408.
-    int maxConnections = 512;     ///< Open connections at once; more are closed at accept.
+    int maxConnections = 512;      ///< Open connections at once; more are closed at accept.
 };
 
 /**

@@ -19,7 +19,10 @@ constexpr QByteArrayView protobufType("application/x-protobuf");
 
 SyncServer::SyncServer(SyncService &service, QSslConfiguration tls, GateLimits limits,
                        QObject *parent)
-    : QAbstractHttpServer(parent), m_service(service), m_tls(std::move(tls)), m_limits(limits)
+    : QAbstractHttpServer(parent)
+    , m_service(service)
+    , m_tls(std::move(tls))
+    , m_limits(limits)
 {
 }
 

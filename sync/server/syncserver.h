@@ -2,7 +2,6 @@
 #pragma once
 
 #include "server/requestgate.h"
-
 #include "util/expected.h"
 
 #include <QAbstractHttpServer>

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/syncservice.h"
 
-#include "recordcodec.h"
-
 #include "domain/enums.h"
+#include "recordcodec.h"
 #include "store/repositoryhelpers_p.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -184,10 +183,10 @@ struct SyncService::ChangeOutcome {
 
 SyncService::SyncService(Store &store, std::shared_ptr<const coding::RuleSet> rules,
                          SyncServiceConfig config)
-    : m_store(store),
-      m_repo(store.database(), store.audit(), store.clock(), store.ids()),
-      m_engine(std::move(rules)),
-      m_config(config)
+    : m_store(store)
+    , m_repo(store.database(), store.audit(), store.clock(), store.ids())
+    , m_engine(std::move(rules))
+    , m_config(config)
 {
 }
 
@@ -210,8 +209,8 @@ HttpReply SyncService::error(int status, const QString &code, const QString &tex
     response.set_message(wireText(text));
     HttpReply reply{status, serialized(response), "application/x-protobuf", {}};
     if (status == 401) {
-        reply.headers.append(std::pair<QByteArray, QByteArray>(
-            "WWW-Authenticate", "Bearer realm=\"sessionbook\""));
+        reply.headers.append(
+            std::pair<QByteArray, QByteArray>("WWW-Authenticate", "Bearer realm=\"sessionbook\""));
     }
     return reply;
 }
@@ -223,8 +222,9 @@ HttpReply SyncService::storeFailure(const StoreError &failure) const
     if (failure.kind == StoreError::Kind::Busy) {
         return error(503, QStringLiteral("busy"), QStringLiteral("store busy; retry later"));
     }
-    return error(500, QStringLiteral("internal"), QStringLiteral("the server could not complete "
-                                                                 "the request; retry later"));
+    return error(500, QStringLiteral("internal"),
+                 QStringLiteral("the server could not complete "
+                                "the request; retry later"));
 }
 
 HttpReply SyncService::health() const
@@ -260,10 +260,10 @@ SyncService::Auth SyncService::authenticate(QByteArrayView authorization)
     }
     if (authorization.size() <= scheme.size() || authorization.size() > maxTokenLength
         || authorization.first(scheme.size()).toByteArray().toLower() != "bearer ") {
-        auth.failure = error(401, QStringLiteral("unauthorized"),
-                             QStringLiteral("the token is not valid"));
-        auth.failure.headers = {{"WWW-Authenticate",
-                                 "Bearer realm=\"sessionbook\", error=\"invalid_token\""}};
+        auth.failure =
+            error(401, QStringLiteral("unauthorized"), QStringLiteral("the token is not valid"));
+        auth.failure.headers = {
+            {"WWW-Authenticate", "Bearer realm=\"sessionbook\", error=\"invalid_token\""}};
         return auth;
     }
     const QString token =
@@ -278,8 +278,8 @@ SyncService::Auth SyncService::authenticate(QByteArrayView authorization)
         auth.failure = error(401, QStringLiteral("unauthorized"),
                              expired ? QStringLiteral("the device token has expired")
                                      : QStringLiteral("the token is not valid"));
-        auth.failure.headers = {{"WWW-Authenticate",
-                                 "Bearer realm=\"sessionbook\", error=\"invalid_token\""}};
+        auth.failure.headers = {
+            {"WWW-Authenticate", "Bearer realm=\"sessionbook\", error=\"invalid_token\""}};
         return auth;
     }
     auth.principal = result->value();
@@ -290,14 +290,14 @@ HttpReply SyncService::enroll(QByteArrayView body)
 {
     auto request = decodeEnrollRequest(body, m_config.limits);
     if (!request) {
-        return finish(Actor{}, AuditAction::Create, u"sync.enroll", QUuid(),
-                      error(request.error().httpStatus, request.error().code,
-                            request.error().message));
+        return finish(
+            Actor{}, AuditAction::Create, u"sync.enroll", QUuid(),
+            error(request.error().httpStatus, request.error().code, request.error().message));
     }
-    auto enrolled = m_repo.enroll(QString::fromStdString(request->enrollment_code()),
-                                  QString::fromStdString(request->device_name()),
-                                  QString::fromStdString(request->platform()),
-                                  m_config.tokenTtlDays);
+    auto enrolled =
+        m_repo.enroll(QString::fromStdString(request->enrollment_code()),
+                      QString::fromStdString(request->device_name()),
+                      QString::fromStdString(request->platform()), m_config.tokenTtlDays);
     if (!enrolled) {
         if (enrolled.error().kind == StoreError::Kind::NotFound) {
             // Unknown, used and expired codes look the same to the caller.
@@ -333,9 +333,9 @@ HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
     const Actor actor{principal.user, principal.device};
     auto request = decodePushRequest(body, m_config.limits);
     if (!request) {
-        return finish(actor, AuditAction::Create, u"sync.push", QUuid(),
-                      error(request.error().httpStatus, request.error().code,
-                            request.error().message));
+        return finish(
+            actor, AuditAction::Create, u"sync.push", QUuid(),
+            error(request.error().httpStatus, request.error().code, request.error().message));
     }
     const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
     if (principal.role != Role::Clinician || !principal.provider) {
@@ -363,8 +363,8 @@ HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
         ack->set_server_seq(outcome->seq);
     }
     fillHeader(*response.mutable_header());
-    HttpReply reply = finish(actor, AuditAction::Create, u"sync.push", requestId,
-                             message(response));
+    HttpReply reply =
+        finish(actor, AuditAction::Create, u"sync.push", requestId, message(response));
     if (reply.status != 200) {
         return reply;
     }
@@ -394,8 +394,8 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyChange(const Principal
             return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), ledger->serverSeq};
         }
         const QString reason = QStringLiteral("change_id already applied with other content");
-        const QByteArray recordId = change.has_session() ? bytesOf(change.session().id())
-                                                         : bytesOf(change.addendum().id());
+        const QByteArray recordId =
+            change.has_session() ? bytesOf(change.session().id()) : bytesOf(change.addendum().id());
         SB_TRY(m_repo.recordConflict(changeKey, principal,
                                      change.has_session() ? sessionRecord : addendumRecord,
                                      recordId, hash, reason, serialized(change)));
@@ -405,18 +405,17 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyChange(const Principal
     // does not take the rest of the batch with it.
     SB_TRY_ASSIGN(savepoint, m_store.database().begin());
     StoreResult<ChangeOutcome> outcome =
-        change.has_session()    ? applySession(principal, change)
-        : change.has_addendum() ? applyAddendum(principal, change)
-                                : StoreResult<ChangeOutcome>(ChangeOutcome{
-                                      pb::ACK_OUTCOME_REJECTED,
-                                      QStringLiteral("change carries no record"), 0});
+        change.has_session() ? applySession(principal, change)
+        : change.has_addendum()
+            ? applyAddendum(principal, change)
+            : StoreResult<ChangeOutcome>(ChangeOutcome{
+                pb::ACK_OUTCOME_REJECTED, QStringLiteral("change carries no record"), 0});
     if (!outcome) {
         savepoint.rollback();
         if (isChangeError(outcome.error())) {
-            return ChangeOutcome{pb::ACK_OUTCOME_REJECTED,
-                                 QStringLiteral("could not be stored: ") +
-                                     outcome.error().kindName(),
-                                 0};
+            return ChangeOutcome{
+                pb::ACK_OUTCOME_REJECTED,
+                QStringLiteral("could not be stored: ") + outcome.error().kindName(), 0};
         }
         return outcome;
     }
@@ -457,15 +456,15 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
     if (session.signature->signedBy != principal.user) {
         return rejected(QStringLiteral("signer must be the device's user"));
     }
-    SB_TRY_ASSIGN(visible, m_repo.inCaseload(principal.organization, session.patientId,
-                                             principal.provider));
+    SB_TRY_ASSIGN(visible,
+                  m_repo.inCaseload(principal.organization, session.patientId, principal.provider));
     if (!visible) {
         return rejected(QStringLiteral("patient not found"));
     }
     for (const Participant &p : session.participants) {
         if (p.patientId) {
-            SB_TRY_ASSIGN(member, m_repo.inCaseload(principal.organization, *p.patientId,
-                                                    std::nullopt));
+            SB_TRY_ASSIGN(member,
+                          m_repo.inCaseload(principal.organization, *p.patientId, std::nullopt));
             if (!member) {
                 return rejected(QStringLiteral("participant not found"));
             }
@@ -481,8 +480,8 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
     const QByteArray recordId = session.id.uuid().toRfc4122();
     const Actor actor{principal.user, principal.device};
     {
-        SB_TRY_ASSIGN(existing, m_store.database().prepare(
-            "SELECT signed_hash FROM sessions WHERE id = ?"));
+        SB_TRY_ASSIGN(existing,
+                      m_store.database().prepare("SELECT signed_hash FROM sessions WHERE id = ?"));
         existing.bind(1, session.id);
         SB_TRY_ASSIGN(row, existing.step());
         if (row) {
@@ -547,8 +546,10 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyAddendum(const Princip
     }
     Session session;
     {
-        SB_TRY_ASSIGN(find, m_store.database().prepare(
-            "SELECT organization_id, patient_id, provider_id FROM sessions WHERE id = ?"));
+        SB_TRY_ASSIGN(
+            find,
+            m_store.database().prepare(
+                "SELECT organization_id, patient_id, provider_id FROM sessions WHERE id = ?"));
         find.bind(1, sessionId);
         SB_TRY_ASSIGN(row, find.step());
         if (!row || find.id<OrganizationId>(0) != principal.organization
@@ -563,15 +564,15 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyAddendum(const Princip
     const QByteArray recordId = addendum.id.uuid().toRfc4122();
     {
         SB_TRY_ASSIGN(existing, m_store.database().prepare(
-            "SELECT signed_hash FROM session_addenda WHERE id = ?"));
+                                    "SELECT signed_hash FROM session_addenda WHERE id = ?"));
         existing.bind(1, addendum.id);
         SB_TRY_ASSIGN(row, existing.step());
         if (row) {
             if (existing.blob(0) == hash) {
                 SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(recordId));
                 const std::uint64_t seq = first ? first->serverSeq : 0;
-                SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal,
-                                           addendumRecord, recordId, hash, seq));
+                SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, addendumRecord,
+                                           recordId, hash, seq));
                 return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), seq};
             }
             const QString reason = QStringLiteral("addendum already stored with other content");
@@ -621,8 +622,8 @@ StoreResult<QString> SyncService::codeSession(const Session &session)
     }
     const coding::CodingDecision decision = m_engine.code(facts);
     if (!decision.billable) {
-        return QString(QStringLiteral("not billable: ") +
-                       (decision.rule ? decision.rule->id : QStringLiteral("unknown")));
+        return QString(QStringLiteral("not billable: ")
+                       + (decision.rule ? decision.rule->id : QStringLiteral("unknown")));
     }
     QStringList lines;
     for (const coding::CodedLine &line : decision.lines) {
@@ -640,7 +641,8 @@ StoreResult<QString> SyncService::codeSession(const Session &session)
 
 StoreResult<Provider> SyncService::provider(const ProviderId &id)
 {
-    if (const auto it = m_lookups.providers.constFind(id.uuid()); it != m_lookups.providers.cend()) {
+    if (const auto it = m_lookups.providers.constFind(id.uuid());
+        it != m_lookups.providers.cend()) {
         return *it;
     }
     SB_TRY_ASSIGN(found, m_store.practice().provider(id));
@@ -785,12 +787,13 @@ HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
     const Actor actor{principal.user, principal.device};
     auto request = decodePullRequest(body, m_config.limits);
     if (!request) {
-        return finish(actor, AuditAction::Export, u"sync.pull", QUuid(),
-                      error(request.error().httpStatus, request.error().code,
-                            request.error().message));
+        return finish(
+            actor, AuditAction::Export, u"sync.pull", QUuid(),
+            error(request.error().httpStatus, request.error().code, request.error().message));
     }
     const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
-    if (principal.role == Role::Admin || (principal.role == Role::Clinician && !principal.provider)) {
+    if (principal.role == Role::Admin
+        || (principal.role == Role::Clinician && !principal.provider)) {
         return finish(actor, AuditAction::Export, u"sync.pull", requestId,
                       error(403, QStringLiteral("forbidden"),
                             QStringLiteral("this role does not receive patient data")));
@@ -821,8 +824,8 @@ HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
             return storeFailure(items.error());
         }
         if (items->size() >= qsizetype(feedMarker)) {
-            return storeFailure(StoreError{StoreError::Kind::Internal,
-                                           QStringLiteral("snapshot too large"), 0});
+            return storeFailure(
+                StoreError{StoreError::Kind::Internal, QStringLiteral("snapshot too large"), 0});
         }
         const qsizetype end = std::min(items->size(), offset + limit);
         for (qsizetype i = offset; i < end; ++i) {
@@ -857,8 +860,8 @@ HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
         response.set_more(items->size() > limit);
     }
     fillHeader(*response.mutable_header());
-    HttpReply reply = finish(actor, AuditAction::Export, u"sync.pull", requestId,
-                             message(response));
+    HttpReply reply =
+        finish(actor, AuditAction::Export, u"sync.pull", requestId, message(response));
     if (reply.status == 200) {
         if (auto ok = tx->commit(); !ok) {
             return storeFailure(ok.error());
@@ -920,8 +923,7 @@ HttpReply SyncService::sessionStatus(QByteArrayView authorization, QStringView s
         update->set_at_ms(wireMs(entry.at));
         update->set_detail(wireText(entry.detail));
     }
-    return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(),
-                  message(response));
+    return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(), message(response));
 }
 
 HttpReply SyncService::patient(QByteArrayView authorization, QStringView patientId)
@@ -944,11 +946,11 @@ HttpReply SyncService::patient(QByteArrayView authorization, QStringView patient
                       error(403, QStringLiteral("forbidden"),
                             QStringLiteral("this role does not receive patient data")));
     }
-    auto visible = m_repo.inCaseload(principal.organization, *id,
-                                     principal.role == Role::Clinician
-                                         ? std::optional<ProviderId>(principal.provider.value_or(
-                                               ProviderId(QUuid::createUuid())))
-                                         : std::nullopt);
+    auto visible =
+        m_repo.inCaseload(principal.organization, *id,
+                          principal.role == Role::Clinician ? std::optional<ProviderId>(
+                              principal.provider.value_or(ProviderId(QUuid::createUuid())))
+                                                            : std::nullopt);
     if (!visible) {
         return storeFailure(visible.error());
     }

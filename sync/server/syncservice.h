@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "server/officesyncrepository.h"
-#include "server/requestdecoder.h"
-
 #include "coding/codingengine.h"
 #include "domain/organization.h"
+#include "server/officesyncrepository.h"
+#include "server/requestdecoder.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -80,11 +79,9 @@ private:
     HttpReply storeFailure(const StoreError &error) const;
 
     struct ChangeOutcome;
-    StoreResult<ChangeOutcome> applyChange(const Principal &principal,
-                                           const pb::Change &change);
+    StoreResult<ChangeOutcome> applyChange(const Principal &principal, const pb::Change &change);
     StoreResult<ChangeOutcome> applySession(const Principal &principal, const pb::Change &change);
-    StoreResult<ChangeOutcome> applyAddendum(const Principal &principal,
-                                             const pb::Change &change);
+    StoreResult<ChangeOutcome> applyAddendum(const Principal &principal, const pb::Change &change);
     StoreResult<QString> codeSession(const Session &session);
     /// Publishes a session's new status to its device; `earlier` are statuses reached in
     /// the same step before it (same instant, no detail), carried in the same item.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "apptestharness.h"
-#include "catchqt.h"
 #include "caseloadwarnings.h"
+#include "catchqt.h"
 #include "codinghint.h"
 #include "lockcontroller.h"
 #include "secretstore.h"
@@ -16,9 +16,8 @@
 #include <QSet>
 #include <QSignalSpy>
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <algorithm>
+#include <catch2/catch_test_macros.hpp>
 #include <functional>
 
 using namespace sb;
@@ -48,8 +47,8 @@ TEST_CASE("caseloadWarnings names auth, eligibility, carve-out and network probl
     cred.payerId = payer;
     cred.status = CredentialingStatus::InNetwork;
     cred.effectiveDate = QDate(2025, 1, 1);
-    const QList<Payer> payers{Payer{payer, QStringLiteral("Demo Health"), PayerKind::Commercial,
-                                    {}, {}, {}}};
+    const QList<Payer> payers{
+        Payer{payer, QStringLiteral("Demo Health"), PayerKind::Commercial, {}, {}, {}}};
 
     auto w = caseloadWarnings(today, {coverage}, {auth}, {cred}, payers);
     REQUIRE(w.messages.size() == 1);
@@ -62,8 +61,7 @@ TEST_CASE("caseloadWarnings names auth, eligibility, carve-out and network probl
     CHECK(w.blocking);
 
     auth.used = 0;
-    coverage.eligibility->checkedAt
-        = QDateTime(QDate(2025, 12, 1), QTime(9, 0), Qt::UTC);
+    coverage.eligibility->checkedAt = QDateTime(QDate(2025, 12, 1), QTime(9, 0), Qt::UTC);
     coverage.eligibility->behavioralHealthCarvedOut = true;
     coverage.eligibility->carveOutPayerName = QStringLiteral("Mind BHO");
     cred.endDate = QDate(2026, 3, 9); // credentialing ended yesterday
@@ -112,8 +110,8 @@ TEST_CASE("LockController: first run, wrong passcode, lock, auto-lock", "[app]")
     lock.lock();
     CHECK(lock.state() == LockController::Locked);
     lock.unlock(QStringLiteral("000000"));
-    REQUIRE(waitFor([&] { return lock.state() == LockController::Locked
-                                 && !lock.errorText().isEmpty(); }));
+    REQUIRE(waitFor(
+        [&] { return lock.state() == LockController::Locked && !lock.errorText().isEmpty(); }));
     CHECK(lock.errorText().startsWith(QStringLiteral("Wrong passcode.")));
     lock.unlock(QStringLiteral("123456"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
@@ -172,10 +170,18 @@ QList<PatientId> seedDay(WorkerState &state, int count)
     Store &store = *state.store;
     const QDateTime start = state.clock.nowUtc().addSecs(-3 * 3600);
     for (int i = 0; i < count; ++i) {
-        Patient patient{PatientId(store.ids().next()), state.clinician->organizationId,
-                        QStringLiteral("Paged%1").arg(i), QStringLiteral("Zz%1").arg(i, 3, 10, QChar(u'0')),
-                        QDate(1990, 1, 1), Sex::Unknown, QString(), QString(), QString(),
-                        QString(), QString(), state.provider->id};
+        Patient patient{PatientId(store.ids().next()),
+                        state.clinician->organizationId,
+                        QStringLiteral("Paged%1").arg(i),
+                        QStringLiteral("Zz%1").arg(i, 3, 10, QChar(u'0')),
+                        QDate(1990, 1, 1),
+                        Sex::Unknown,
+                        QString(),
+                        QString(),
+                        QString(),
+                        QString(),
+                        QString(),
+                        state.provider->id};
         if (!store.patients().save(state.actor, patient)) {
             return {};
         }
@@ -186,8 +192,9 @@ QList<PatientId> seedDay(WorkerState &state, int count)
         s.providerId = state.provider->id;
         s.dateOfService = state.clock.nowUtc().toLocalTime().date();
         const QDateTime tap = start.addSecs(60 * i);
-        s.timing = {TimingEvent{TimingEventKind::Start, tap, 1000, 1, 0},
-                    TimingEvent{TimingEventKind::Stop, tap.addSecs(50 * 60), 1000 + 50 * 60'000, 1, 0}};
+        s.timing = {
+            TimingEvent{TimingEventKind::Start, tap, 1000, 1, 0},
+            TimingEvent{TimingEventKind::Stop, tap.addSecs(50 * 60), 1000 + 50 * 60'000, 1, 0}};
         s.updatedAt = state.clock.nowUtc();
         if (!store.sessions().saveDraft(state.actor, s)) {
             return {};
@@ -210,8 +217,7 @@ qint64 coverageReads(WorkerState &state)
 
 } // namespace
 
-TEST_CASE("TodayModel pages its rows: sessions by first tap, then the caseload, each once",
-          "[app]")
+TEST_CASE("TodayModel pages its rows: sessions by first tap, then the caseload, each once", "[app]")
 {
     Harness h;
     LockController lock(*h.host);
@@ -221,8 +227,8 @@ TEST_CASE("TodayModel pages its rows: sessions by first tap, then the caseload, 
                                     QAbstractItemModelTester::FailureReportingMode::Warning);
     unlockFirstRun(lock);
     const int extra = 11;
-    const QList<PatientId> seeded
-        = h.onStore<QList<PatientId>>([extra](WorkerState &state) { return seedDay(state, extra); });
+    const QList<PatientId> seeded =
+        h.onStore<QList<PatientId>>([extra](WorkerState &state) { return seedDay(state, extra); });
     REQUIRE(seeded.size() == extra);
 
     // The whole day in one page: the reference order.
@@ -288,10 +294,9 @@ TEST_CASE("TodayModel pages its rows: sessions by first tap, then the caseload, 
     // The model tester fetches too (it calls fetchMore() as it checks): every insert is one
     // page of at most 4 rows, whoever asked for it.
     QList<int> insertedSizes;
-    QObject::connect(&today, &QAbstractItemModel::rowsInserted, &today,
-                     [&](const QModelIndex &, int first, int last) {
-                         insertedSizes.append(last - first + 1);
-                     });
+    QObject::connect(
+        &today, &QAbstractItemModel::rowsInserted, &today,
+        [&](const QModelIndex &, int first, int last) { insertedSizes.append(last - first + 1); });
     int rounds = 0;
     while (today.canFetchMore({})) {
         today.fetchMore({});
@@ -319,7 +324,8 @@ TEST_CASE("TodayModel pages its rows: sessions by first tap, then the caseload, 
     today.clear();
     QObject settle;
     bool drained = false;
-    h.host->run<int>(&settle, [](WorkerState &) { return 0; }, [&drained](const int &) { drained = true; });
+    h.host->run<int>(
+        &settle, [](WorkerState &) { return 0; }, [&drained](const int &) { drained = true; });
     REQUIRE(waitFor([&] { return drained; }));
     QCoreApplication::processEvents();
     CHECK(today.rowCount() == 0);
@@ -333,8 +339,7 @@ TEST_CASE("TodayModel: pages read after midnight continue the day the list began
     LockController lock(*h.host);
     TodayModel today(*h.host);
     unlockFirstRun(lock);
-    REQUIRE(h.onStore<QList<PatientId>>([](WorkerState &state) { return seedDay(state, 5); })
-                .size()
+    REQUIRE(h.onStore<QList<PatientId>>([](WorkerState &state) { return seedDay(state, 5); }).size()
             == 5);
     const auto sessionRows = [&] {
         QStringList ids;

@@ -16,7 +16,6 @@
 #include <QDir>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -48,15 +47,14 @@ private:
     static inline QtMessageHandler s_previous = nullptr;
 };
 
-
 inline void ensureApp()
 {
     static int argc = 1;
     static char name[] = "app_test";
     static char *argv[] = {name, nullptr};
     static QCoreApplication app(argc, argv);
-    [[maybe_unused]] static const QString translation
-        = installTranslations(QLocale(QLocale::English));
+    [[maybe_unused]] static const QString translation =
+        installTranslations(QLocale(QLocale::English));
 }
 
 inline bool waitFor(const std::function<bool()> &done, int timeoutMs = 20000)
@@ -81,7 +79,10 @@ struct Harness {
     FakeFileSecretStore secrets;
     std::unique_ptr<StoreHost> host;
 
-    Harness() : Harness(QString()) {}
+    Harness()
+        : Harness(QString())
+    {
+    }
 
     /**
      * On `sharedDir` when given (two processes, one after the other, on the same data), and
@@ -89,9 +90,9 @@ struct Harness {
      * processes, the SystemClock can (same boot, same monotonic counter).
      */
     explicit Harness(const QString &sharedDir, const Clock *storeClock = nullptr)
-        : dir(sharedDir.isEmpty() ? std::make_unique<sb::test::TempDir>() : nullptr),
-          dataDir(dir ? dir->path() : sharedDir),
-          secrets(QDir(dataDir).filePath(QStringLiteral("keystore")))
+        : dir(sharedDir.isEmpty() ? std::make_unique<sb::test::TempDir>() : nullptr)
+        , dataDir(dir ? dir->path() : sharedDir)
+        , secrets(QDir(dataDir).filePath(QStringLiteral("keystore")))
     {
         ensureApp();
         StoreHost::Config config;
@@ -106,8 +107,7 @@ struct Harness {
 
     /// Runs `work` on the store thread and waits for its result (none after a timeout). No
     /// Catch2 assertion, so a child process outside any test case may use it.
-    template<typename R>
-    std::optional<R> tryOnStore(std::function<R(WorkerState &)> work)
+    template<typename R> std::optional<R> tryOnStore(std::function<R(WorkerState &)> work)
     {
         std::optional<R> result;
         QObject receiver;
@@ -117,8 +117,7 @@ struct Harness {
     }
 
     /// Runs `work` on the store thread and waits for its result.
-    template<typename R>
-    R onStore(std::function<R(WorkerState &)> work)
+    template<typename R> R onStore(std::function<R(WorkerState &)> work)
     {
         std::optional<R> result = tryOnStore<R>(std::move(work));
         REQUIRE(result.has_value());

@@ -16,7 +16,6 @@
 #include <QAbstractItemModelTester>
 
 #include <algorithm>
-
 #include <catch2/catch_test_macros.hpp>
 
 using namespace sb;
@@ -44,7 +43,10 @@ struct Capture {
         REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
     }
 
-    void settle() { REQUIRE(waitFor([&] { return !capture.busy(); })); }
+    void settle()
+    {
+        REQUIRE(waitFor([&] { return !capture.busy(); }));
+    }
 
     /// The session as the store holds it now.
     Session stored()
@@ -122,8 +124,9 @@ TEST_CASE("DiagnosisSearchModel searches the built-in list by code and words, pa
     const QModelIndex first = model.index(0, 0);
     CHECK(first.data(DiagnosisSearchModel::DisplayCodeRole).toString() == QStringLiteral("F41.1"));
     CHECK(first.data(DiagnosisSearchModel::BillableRole).toBool());
-    CHECK(first.data(DiagnosisSearchModel::DescriptionRole).toString().contains(
-        QStringLiteral("anxiety"), Qt::CaseInsensitive));
+    CHECK(first.data(DiagnosisSearchModel::DescriptionRole)
+              .toString()
+              .contains(QStringLiteral("anxiety"), Qt::CaseInsensitive));
 
     REQUIRE(waitForResults(model, QStringLiteral("generalized anx")));
     CHECK(codes(model).contains(QStringLiteral("F411")));
@@ -148,8 +151,7 @@ TEST_CASE("DiagnosisSearchModel searches the built-in list by code and words, pa
     CHECK(ModelTestGuard::failures() == 0);
 }
 
-TEST_CASE("Diagnoses: an imported release decides; headers and unknown codes are refused",
-          "[app]")
+TEST_CASE("Diagnoses: an imported release decides; headers and unknown codes are refused", "[app]")
 {
     ModelTestGuard guard;
     Capture c;
@@ -167,7 +169,8 @@ TEST_CASE("Diagnoses: an imported release decides; headers and unknown codes are
              QStringLiteral("Generalized anxiety disorder")},
             {QStringLiteral("F419"), true, QStringLiteral("Anxiety disorder, unspecified"),
              QStringLiteral("Anxiety disorder, unspecified")},
-            {QStringLiteral("F4310"), true, QStringLiteral("Post-traumatic stress disorder, unspecified"),
+            {QStringLiteral("F4310"), true,
+             QStringLiteral("Post-traumatic stress disorder, unspecified"),
              QStringLiteral("Post-traumatic stress disorder, unspecified")},
         };
         return bool(Icd10Repository(*state.store).import(state.actor, release));
@@ -178,15 +181,17 @@ TEST_CASE("Diagnoses: an imported release decides; headers and unknown codes are
     const QModelIndex row = c.today.index(0, 0);
     c.capture.start(row.data(TodayModel::PatientIdRole).toString(),
                     row.data(TodayModel::PatientNameRole).toString());
-    REQUIRE(waitFor([&] { return c.capture.phase() == SessionController::Running
-                                 && c.capture.diagnosisSearch()->ready(); }));
+    REQUIRE(waitFor([&] {
+        return c.capture.phase() == SessionController::Running
+               && c.capture.diagnosisSearch()->ready();
+    }));
     DiagnosisSearchModel &search = *c.capture.diagnosisSearch();
     QAbstractItemModelTester tester(&search,
                                     QAbstractItemModelTester::FailureReportingMode::Warning);
     CHECK_FALSE(search.codeIndex()->isBuiltIn());
     REQUIRE(waitForResults(search, QStringLiteral("F41")));
-    CHECK(codes(search) == QStringList{QStringLiteral("F41"), QStringLiteral("F411"),
-                                       QStringLiteral("F419")});
+    CHECK(codes(search)
+          == QStringList{QStringLiteral("F41"), QStringLiteral("F411"), QStringLiteral("F419")});
     CHECK_FALSE(search.index(0, 0).data(DiagnosisSearchModel::BillableRole).toBool());
 
     CHECK_FALSE(c.capture.addDiagnosis(QStringLiteral("F41")));
@@ -266,14 +271,14 @@ TEST_CASE("SessionController: details and participants are saved as a draft", "[
     CHECK(c.stored().patientLocation == PatientLocation::Office);
 }
 
-TEST_CASE("SessionController: the note autosaves after typing stops and when leaving",
-          "[app]")
+TEST_CASE("SessionController: the note autosaves after typing stops and when leaving", "[app]")
 {
     Capture c;
     c.startFirst();
     CHECK(SessionController::templateText(QStringLiteral("SOAP"))
           == QStringLiteral("Subjective:\n\nObjective:\n\nAssessment:\n\nPlan:\n\n"));
-    CHECK(SessionController::templateText(QStringLiteral("DAP")).startsWith(QStringLiteral("Data:")));
+    CHECK(
+        SessionController::templateText(QStringLiteral("DAP")).startsWith(QStringLiteral("Data:")));
     CHECK(SessionController::templateText(QStringLiteral("BIRP"))
           == QStringLiteral("Behavior:\n\nIntervention:\n\nResponse:\n\nPlan:\n\n"));
     CHECK(SessionController::templateText(QStringLiteral("XYZ")).isEmpty());
@@ -399,7 +404,8 @@ TEST_CASE("readinessItems: place of service and modifiers must match the modalit
     session.modality = Modality::AudioOnly;
     items = readinessItems(input);
     CHECK(find("coding")->level == ReadinessItem::Level::Blocking);
-    CHECK(find("coding")->detail.startsWith(QStringLiteral("Audio-only visit without modifier 93")));
+    CHECK(
+        find("coding")->detail.startsWith(QStringLiteral("Audio-only visit without modifier 93")));
 
     // Too short to bill.
     facts.minutes = 10;
@@ -415,7 +421,8 @@ TEST_CASE("readinessItems: place of service and modifiers must match the modalit
     input.codes = &builtIn;
     items = readinessItems(input);
     CHECK(find("diagnosis")->level == ReadinessItem::Level::Blocking);
-    CHECK(find("diagnosis")->detail.startsWith(QStringLiteral("Q99.9 is not in the built-in list")));
+    CHECK(
+        find("diagnosis")->detail.startsWith(QStringLiteral("Q99.9 is not in the built-in list")));
 }
 
 TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync", "[app]")
@@ -440,9 +447,8 @@ TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync
         if (!entries) {
             return false;
         }
-        return std::any_of(entries->cbegin(), entries->cend(), [&id](const auto &entry) {
-            return entry.recordId == id.uuid();
-        });
+        return std::any_of(entries->cbegin(), entries->cend(),
+                           [&id](const auto &entry) { return entry.recordId == id.uuid(); });
     });
     CHECK(queued); // signing enqueues the session for sync in the same transaction
 
@@ -463,8 +469,7 @@ TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync
     REQUIRE(s.addenda.size() == 1);
     CHECK(s.addenda.first().text == QStringLiteral("Fictional addendum text."));
     REQUIRE(s.addenda.first().signature.has_value());
-    CHECK(s.addenda.first().signature->contentHash
-          == addendumContentHash(s.id, s.addenda.first()));
+    CHECK(s.addenda.first().signature->contentHash == addendumContentHash(s.id, s.addenda.first()));
     const std::int64_t after = c.h.onStore<std::int64_t>([](WorkerState &state) {
         return sync::DeviceSyncStore(*state.store).pendingCount().valueOr(-1);
     });

@@ -16,11 +16,10 @@
 #include <QProcess>
 #include <QTimer>
 
+#include <algorithm>
 #include <catch2/catch_session.hpp>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
-
-#include <algorithm>
 #include <cstdio>
 
 #ifdef Q_OS_LINUX
@@ -143,8 +142,7 @@ struct Stored {
 
 } // namespace
 
-TEST_CASE("A killed app reopens its interrupted session on the next unlock (real SIGKILL)",
-          "[app]")
+TEST_CASE("A killed app reopens its interrupted session on the next unlock (real SIGKILL)", "[app]")
 {
     ensureApp();
     const bool pauseFirst = GENERATE(false, true);
@@ -216,9 +214,9 @@ TEST_CASE("A killed app reopens its interrupted session on the next unlock (real
     });
     REQUIRE(stored.found);
     CHECK_FALSE(stored.isSigned);
-    const QList<TimingEventKind> expected
-        = pauseFirst ? QList<TimingEventKind>{TimingEventKind::Start, TimingEventKind::Pause}
-                     : QList<TimingEventKind>{TimingEventKind::Start};
+    const QList<TimingEventKind> expected =
+        pauseFirst ? QList<TimingEventKind>{TimingEventKind::Start, TimingEventKind::Pause}
+                   : QList<TimingEventKind>{TimingEventKind::Start};
     CHECK(stored.taps == expected);
 }
 

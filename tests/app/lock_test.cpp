@@ -49,7 +49,10 @@ struct LockedCapture {
         unlockFirstRun(lock);
     }
 
-    void settle() { REQUIRE(waitFor([&] { return !capture.busy(); })); }
+    void settle()
+    {
+        REQUIRE(waitFor([&] { return !capture.busy(); }));
+    }
 
     QString start()
     {

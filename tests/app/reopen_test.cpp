@@ -12,9 +12,8 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 
-#include <memory>
-
 #include <catch2/catch_test_macros.hpp>
+#include <memory>
 
 using namespace sb;
 using namespace sb::app;
@@ -75,7 +74,10 @@ struct App {
         return capture->sessionId();
     }
 
-    void settle() { REQUIRE(waitFor([&] { return !capture->busy(); })); }
+    void settle()
+    {
+        REQUIRE(waitFor([&] { return !capture->busy(); }));
+    }
 
     /// What resumeInterrupted() would reopen, as the store answers it; empty for none.
     QString interrupted()
@@ -146,8 +148,8 @@ TEST_CASE("Today lists the day's sessions with their phase, then the caseload", 
         const bool seen = r.data(TodayModel::SeenTodayRole).toBool();
         sessionsFirst = sessionsFirst && !(seen && caseloadSeen);
         caseloadSeen = caseloadSeen || !seen;
-        inCaseload = inCaseload
-                     || (!seen && r.data(TodayModel::PatientIdRole).toString() == patientId);
+        inCaseload =
+            inCaseload || (!seen && r.data(TodayModel::PatientIdRole).toString() == patientId);
         CHECK(r.data(TodayModel::StateTextRole).toString().isEmpty() == !seen);
     }
     CHECK(inCaseload);
@@ -163,8 +165,7 @@ TEST_CASE("Today lists the day's sessions with their phase, then the caseload", 
     app.capture->stop();
     app.settle();
     app.reloadToday();
-    CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString()
-          == QStringLiteral("Draft"));
+    CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString() == QStringLiteral("Draft"));
     CHECK_FALSE(app.sessionRow(id).data(TodayModel::ActiveRole).toBool());
     CHECK(app.interrupted().isEmpty());
     CHECK(ModelTestGuard::failures() == 0);

@@ -5,9 +5,9 @@
 #include "catchqt.h"
 #include "client/enrollmentlink.h"
 #include "client_harness.h"
-#include "recordcodec.h"
 #include "enrollmentcontroller.h"
 #include "lockcontroller.h"
+#include "recordcodec.h"
 #include "secretstore.h"
 #include "server/officesyncrepository.h"
 #include "sessioncontroller.h"
@@ -120,16 +120,21 @@ TEST_CASE("EnrollmentLink: round trip, typed parts and clear refusals", "[app]")
 
     using E = EnrollmentLink::Error;
     CHECK(EnrollmentLink::parse(QStringLiteral("https://office.example")).error() == E::NotALink);
-    CHECK(EnrollmentLink::fromParts(QStringLiteral("http://office.example"), QStringLiteral("X"), {})
-              .error() == E::NotHttps);
-    CHECK(EnrollmentLink::fromParts(QString(), QStringLiteral("X"), {}).error() == E::MissingServer);
+    CHECK(
+        EnrollmentLink::fromParts(QStringLiteral("http://office.example"), QStringLiteral("X"), {})
+            .error()
+        == E::NotHttps);
+    CHECK(EnrollmentLink::fromParts(QString(), QStringLiteral("X"), {}).error()
+          == E::MissingServer);
     CHECK(EnrollmentLink::fromParts(QStringLiteral("office.example:8443"), QString(), {}).error()
           == E::MissingCode);
     CHECK(EnrollmentLink::fromParts(QStringLiteral("office.example"), QStringLiteral("X"),
-                                    QStringLiteral("abc")).error() == E::BadPin);
-    auto typed = EnrollmentLink::fromParts(QStringLiteral("office.example:9443/ignored"),
-                                           QStringLiteral(" code "),
-                                           QString::fromLatin1(pin.toHex(':')));
+                                    QStringLiteral("abc"))
+              .error()
+          == E::BadPin);
+    auto typed =
+        EnrollmentLink::fromParts(QStringLiteral("office.example:9443/ignored"),
+                                  QStringLiteral(" code "), QString::fromLatin1(pin.toHex(':')));
     REQUIRE(typed);
     CHECK(typed->server.toString() == QStringLiteral("https://office.example:9443"));
     CHECK(typed->code == QStringLiteral("code"));
@@ -173,8 +178,8 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
     AppDevice device;
     device.lock->choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
     REQUIRE(device.waitFor([&] { return device.lock->state() == LockController::Unlocked; }));
-    REQUIRE(device.waitFor(
-        [&] { return device.enrollment->state() == EnrollmentController::Needed; }));
+    REQUIRE(
+        device.waitFor([&] { return device.enrollment->state() == EnrollmentController::Needed; }));
     CHECK_FALSE(device.status->connected());
     QAbstractItemModelTester trailTester(device.trail.get());
     QAbstractItemModelTester tasksTester(device.tasks.get());
@@ -217,8 +222,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(device.waitFor(settled));
         INFO(device.enrollment->errorText().toStdString());
         REQUIRE(device.enrollment->state() == EnrollmentController::Enrolled);
-        CHECK(device.enrollment->serverName()
-              == QStringLiteral("127.0.0.1:%1").arg(office.port()));
+        CHECK(device.enrollment->serverName() == QStringLiteral("127.0.0.1:%1").arg(office.port()));
         // The initial pull brings the clinician's caseload into Today.
         REQUIRE(device.waitFor([&] {
             return device.status->connected() && device.status->lastSuccess().isValid()
@@ -228,8 +232,8 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         const QModelIndex first = device.today->index(0, 0);
         device.capture->start(first.data(TodayModel::PatientIdRole).toString(),
                               first.data(TodayModel::PatientNameRole).toString());
-        REQUIRE(device.waitFor(
-            [&] { return device.capture->phase() == SessionController::Running; }));
+        REQUIRE(
+            device.waitFor([&] { return device.capture->phase() == SessionController::Running; }));
         device.clock.advanceMs(40 * 60 * 1000);
         device.capture->stop();
         REQUIRE(device.waitFor([&] { return !device.capture->busy(); }));
@@ -237,8 +241,8 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(device.capture->addDiagnosis(QStringLiteral("F41.1")));
         REQUIRE(device.waitFor([&] { return device.capture->canSign(); }));
         device.capture->sign();
-        REQUIRE(device.waitFor(
-            [&] { return device.capture->phase() == SessionController::Signed; }));
+        REQUIRE(
+            device.waitFor([&] { return device.capture->phase() == SessionController::Signed; }));
         const SessionId sessionId = device.capture->session()->id;
 
         // Signing wrote the outbox row and started a sync: it drains, the office has it.
@@ -278,8 +282,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
             for (int row = 0; row < device.today->rowCount(); ++row) {
                 const QModelIndex index = device.today->index(row, 0);
                 if (index.data(TodayModel::SessionIdRole).toString() == sessionId.toString()) {
-                    return index.data(TodayModel::StatusRole).toString()
-                           == QStringLiteral("Coded");
+                    return index.data(TodayModel::StatusRole).toString() == QStringLiteral("Coded");
                 }
             }
             return false;
@@ -311,25 +314,23 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         device.capture->close();
         device.capture->start(first.data(TodayModel::PatientIdRole).toString(),
                               first.data(TodayModel::PatientNameRole).toString());
-        REQUIRE(device.waitFor(
-            [&] { return device.capture->phase() == SessionController::Running; }));
+        REQUIRE(
+            device.waitFor([&] { return device.capture->phase() == SessionController::Running; }));
         device.clock.advanceMs(20 * 60 * 1000);
         device.capture->stop();
         REQUIRE(device.waitFor([&] { return !device.capture->busy(); }));
         REQUIRE(device.capture->addDiagnosis(QStringLiteral("F41.1")));
         REQUIRE(device.waitFor([&] { return device.capture->canSign(); }));
         device.capture->sign();
-        REQUIRE(device.waitFor([&] {
-            return device.status->pendingCount() == 1 && device.status->offline();
-        }));
+        REQUIRE(device.waitFor(
+            [&] { return device.status->pendingCount() == 1 && device.status->offline(); }));
         device.capture->close();
         device.lock->lock();
         REQUIRE(device.waitFor([&] { return !device.status->connected(); }));
         CHECK(device.status->pendingCount() == 0); // nothing about the store on screen
         device.lock->unlock(QStringLiteral("123456"));
-        REQUIRE(device.waitFor([&] {
-            return device.status->connected() && device.status->pendingCount() == 1;
-        }));
+        REQUIRE(device.waitFor(
+            [&] { return device.status->connected() && device.status->pendingCount() == 1; }));
         // Still enrolled after the unlock (its state arrives from the store thread too).
         CHECK(device.waitFor(
             [&] { return device.enrollment->state() == EnrollmentController::Enrolled; }));

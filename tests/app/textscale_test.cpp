@@ -10,7 +10,6 @@
 
 #include <catch2/catch_approx.hpp>
 #include <catch2/catch_test_macros.hpp>
-
 #include <limits>
 
 using sb::app::TextScale;
@@ -98,8 +97,8 @@ TEST_CASE("TextScale keeps the chosen step in QSettings", "[app][textscale]")
 
     SECTION("an unreadable stored value falls back to the platform's step")
     {
-        for (const QVariant &stored : {QVariant(QStringLiteral("Huge")), QVariant(7),
-                                       QVariant(QString()), QVariant(1.5)}) {
+        for (const QVariant &stored :
+             {QVariant(QStringLiteral("Huge")), QVariant(7), QVariant(QString()), QVariant(1.5)}) {
             QSettings settings(settingsFile(dir), QSettings::IniFormat);
             settings.setValue(QLatin1String(TextScale::settingsKey), stored);
             CHECK(TextScale(&settings).step() == TextScale::Default);

@@ -8,7 +8,6 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
-
 #include <functional>
 
 using namespace sb;
@@ -54,8 +53,8 @@ QList<Row> rowsAfter(Database &db, std::int64_t seq)
     while (*stmt->step()) {
         const QByteArray record = stmt->blob(2);
         rows.append(Row{stmt->text(0), stmt->text(1),
-                        record.size() == 16 ? QUuid::fromRfc4122(record) : QUuid(),
-                        stmt->text(3), stmt->id<UserId>(4).uuid(), stmt->id<DeviceId>(5).uuid()});
+                        record.size() == 16 ? QUuid::fromRfc4122(record) : QUuid(), stmt->text(3),
+                        stmt->id<UserId>(4).uuid(), stmt->id<DeviceId>(5).uuid()});
     }
     return rows;
 }
@@ -71,12 +70,11 @@ void exec(Database &db, const char *sql)
 } // namespace
 
 namespace Catch {
-template<>
-struct StringMaker<Row> {
+template<> struct StringMaker<Row> {
     static std::string convert(const Row &r)
     {
-        const QString text = r.action + u'/' + r.recordType + u'/' + r.recordId.toString() + u'/' +
-                             r.outcome;
+        const QString text =
+            r.action + u'/' + r.recordType + u'/' + r.recordId.toString() + u'/' + r.outcome;
         return text.toStdString();
     }
 };
@@ -94,8 +92,8 @@ TEST_CASE("Every PHI read and write appends exactly its audit rows")
         makeAuthorization(ids, patient.id, p.f.payer.id, p.f.provider.id, 4);
     REQUIRE(store.patients().save(actor, authorization));
     Coverage coverage = makeCoverage(ids, patient.id, p.f.payer.id);
-    Session second = makeDraftSession(ids, store.clock(), p.f.organization.id, patient.id,
-                                      p.f.provider.id);
+    Session second =
+        makeDraftSession(ids, store.clock(), p.f.organization.id, patient.id, p.f.provider.id);
     const PatientId unknownPatient(ids.next());
     const SessionId unknownSession(ids.next());
 
@@ -104,11 +102,15 @@ TEST_CASE("Every PHI read and write appends exactly its audit rows")
         std::function<bool()> run; ///< Whether the call succeeded.
         QList<std::tuple<const char *, const char *, QUuid, const char *>> expected;
     };
-    auto ok = [](const auto &result) { return result.hasValue(); };
+    auto ok = [](const auto &result) {
+        return result.hasValue();
+    };
     const QList<Call> calls{
-        {"save patient", [&] { return ok(store.patients().save(actor, patient)); },
+        {"save patient",
+         [&] { return ok(store.patients().save(actor, patient)); },
          {{"update", "patient", patient.id.uuid(), "ok"}}},
-        {"read patient", [&] { return ok(store.patients().patient(actor, patient.id)); },
+        {"read patient",
+         [&] { return ok(store.patients().patient(actor, patient.id)); },
          {{"read", "patient", patient.id.uuid(), "ok"}}},
         {"read unknown patient",
          [&] { return !ok(store.patients().patient(actor, unknownPatient)); },
@@ -116,11 +118,14 @@ TEST_CASE("Every PHI read and write appends exactly its audit rows")
         {"list patients",
          [&] { return ok(store.patients().patients(actor, p.f.organization.id)); },
          {{"list", "patient", p.f.organization.id.uuid(), "ok"}}},
-        {"save coverage", [&] { return ok(store.patients().save(actor, coverage)); },
+        {"save coverage",
+         [&] { return ok(store.patients().save(actor, coverage)); },
          {{"update", "coverage", coverage.id.uuid(), "ok"}}},
-        {"list coverages", [&] { return ok(store.patients().coverages(actor, patient.id)); },
+        {"list coverages",
+         [&] { return ok(store.patients().coverages(actor, patient.id)); },
          {{"list", "coverage", patient.id.uuid(), "ok"}}},
-        {"save authorization", [&] { return ok(store.patients().save(actor, authorization)); },
+        {"save authorization",
+         [&] { return ok(store.patients().save(actor, authorization)); },
          {{"update", "authorization", authorization.id.uuid(), "ok"}}},
         {"list authorizations",
          [&] { return ok(store.patients().authorizations(actor, patient.id)); },
@@ -131,11 +136,14 @@ TEST_CASE("Every PHI read and write appends exactly its audit rows")
         {"refused consume (rolled back with its audit row)",
          [&] { return !ok(store.patients().consume(actor, authorization.id, 99)); },
          {}},
-        {"create session", [&] { return ok(store.sessions().saveDraft(actor, second)); },
+        {"create session",
+         [&] { return ok(store.sessions().saveDraft(actor, second)); },
          {{"create", "session", second.id.uuid(), "ok"}}},
-        {"update session", [&] { return ok(store.sessions().saveDraft(actor, second)); },
+        {"update session",
+         [&] { return ok(store.sessions().saveDraft(actor, second)); },
          {{"update", "session", second.id.uuid(), "ok"}}},
-        {"read session", [&] { return ok(store.sessions().session(actor, draft.id)); },
+        {"read session",
+         [&] { return ok(store.sessions().session(actor, draft.id)); },
          {{"read", "session", draft.id.uuid(), "ok"}}},
         {"read unknown session",
          [&] { return !ok(store.sessions().session(actor, unknownSession)); },
@@ -149,12 +157,13 @@ TEST_CASE("Every PHI read and write appends exactly its audit rows")
          {{"status", "session", draft.id.uuid(), "ok"}}},
         {"sign session",
          [&] {
-             return ok(store.sessions().sign(actor, draft.id, p.f.clinician.id,
-                                             store.clock().nowUtc()));
+             return ok(
+                 store.sessions().sign(actor, draft.id, p.f.clinician.id, store.clock().nowUtc()));
          },
          {{"sign", "session", draft.id.uuid(), "ok"}}},
         {"refused edit of a signed session",
-         [&] { return !ok(store.sessions().saveDraft(actor, draft)); }, {}},
+         [&] { return !ok(store.sessions().saveDraft(actor, draft)); },
+         {}},
         {"addendum",
          [&] {
              return ok(store.sessions().addAddendum(
@@ -231,8 +240,8 @@ TEST_CASE("The chain verifies after many operations and survives reopening")
                                      p.f.provider.id);
         REQUIRE(store.sessions().saveDraft(p.f.actor, s));
         if (i % 3 == 0) {
-            REQUIRE(store.sessions().sign(p.f.actor, s.id, p.f.clinician.id,
-                                          store.clock().nowUtc()));
+            REQUIRE(
+                store.sessions().sign(p.f.actor, s.id, p.f.clinician.id, store.clock().nowUtc()));
         }
     }
     const std::int64_t rows = p.auditCount();
@@ -266,10 +275,9 @@ TEST_CASE("Rows without a record id or a device verify like any other")
 TEST_CASE("The audit log is append-only for the schema's triggers")
 {
     Practice p;
-    CHECK(errorKind(p.db().execLiteral("UPDATE audit_log SET outcome = 'x' WHERE seq = 2")) ==
-          Kind::Immutable);
-    CHECK(errorKind(p.db().execLiteral("DELETE FROM audit_log WHERE seq = 2")) ==
-          Kind::Immutable);
+    CHECK(errorKind(p.db().execLiteral("UPDATE audit_log SET outcome = 'x' WHERE seq = 2"))
+          == Kind::Immutable);
+    CHECK(errorKind(p.db().execLiteral("DELETE FROM audit_log WHERE seq = 2")) == Kind::Immutable);
     CHECK(errorKind(p.db().execLiteral("DELETE FROM audit_log")) == Kind::Immutable);
     CHECK(p.store().audit().verify().intact);
 }
@@ -308,8 +316,8 @@ TEST_CASE("Tampering by someone holding the key is detected at the right row")
          "UPDATE audit_log SET record_id = randomblob(16) WHERE seq = 6", 6},
         {"record id cut short", "UPDATE audit_log SET record_id = x'00' WHERE seq = 6", 6},
         {"outcome of a middle row", "UPDATE audit_log SET outcome = 'denied' WHERE seq = 6", 6},
-        {"stored hash of a middle row",
-         "UPDATE audit_log SET hash = zeroblob(32) WHERE seq = 6", 6},
+        {"stored hash of a middle row", "UPDATE audit_log SET hash = zeroblob(32) WHERE seq = 6",
+         6},
         {"previous hash of a middle row",
          "UPDATE audit_log SET prev_hash = zeroblob(32) WHERE seq = 6", 6},
         {"first row", "UPDATE audit_log SET outcome = 'x' WHERE seq = 1", 1},

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fixtures.h"
-
 #include "store/database.h"
 
-#include <catch2/catch_test_macros.hpp>
-
 #include <array>
+#include <catch2/catch_test_macros.hpp>
 
 using namespace sb;
 

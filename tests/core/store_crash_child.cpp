@@ -47,7 +47,8 @@ int fail(const char *what, const StoreError &error)
 QString noteFor(const SessionId &id)
 {
     const QByteArray bytes = id.uuid().toRfc4122();
-    const int filler = ((static_cast<uchar>(bytes[14]) << 8) | static_cast<uchar>(bytes[15])) % 6000;
+    const int filler =
+        ((static_cast<uchar>(bytes[14]) << 8) | static_cast<uchar>(bytes[15])) % 6000;
     return QStringLiteral("crash note ") + id.toString() + u' ' + QString(filler, u'n');
 }
 
@@ -97,8 +98,8 @@ int main(int argc, char **argv)
         session.providerId = *provider;
         session.dateOfService = clock.nowUtc().date();
         session.note = noteFor(session.id);
-        session.timing.append(TimingEvent{TimingEventKind::Start, clock.nowUtc(),
-                                          clock.monotonicMs(), 1, 0});
+        session.timing.append(
+            TimingEvent{TimingEventKind::Start, clock.nowUtc(), clock.monotonicMs(), 1, 0});
         session.diagnoses.append(Diagnosis{QStringLiteral("F411")});
         session.updatedAt = clock.nowUtc();
 

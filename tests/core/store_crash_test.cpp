@@ -14,7 +14,6 @@
 #include <QTemporaryDir>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -46,7 +45,8 @@ std::string describe(const StoreError &error)
 QString noteFor(const SessionId &id)
 {
     const QByteArray bytes = id.uuid().toRfc4122();
-    const int filler = ((static_cast<uchar>(bytes[14]) << 8) | static_cast<uchar>(bytes[15])) % 6000;
+    const int filler =
+        ((static_cast<uchar>(bytes[14]) << 8) | static_cast<uchar>(bytes[15])) % 6000;
     return QStringLiteral("crash note ") + id.toString() + u' ' + QString(filler, u'n');
 }
 
@@ -76,8 +76,8 @@ public:
             argv.push_back(const_cast<char *>(arg.c_str()));
         }
         argv.push_back(nullptr);
-        const int rc = ::posix_spawn(&m_pid, program.c_str(), &actions, nullptr, argv.data(),
-                                     environ);
+        const int rc =
+            ::posix_spawn(&m_pid, program.c_str(), &actions, nullptr, argv.data(), environ);
         posix_spawn_file_actions_destroy(&actions);
         ::close(fds[1]); // the child holds the only write end: EOF once it is gone
         REQUIRE(rc == 0);
@@ -231,9 +231,9 @@ TEST_CASE("SIGKILL during durable commits loses no acknowledged record and corru
 
     const int rounds = static_cast<int>(envNumber("SESSIONBOOK_CRASH_ROUNDS", 200));
     const std::uint64_t seed = envNumber("SESSIONBOOK_CRASH_SEED", std::random_device{}());
-    std::printf("store_crash_test: seed %llu, %d rounds (replay with SESSIONBOOK_CRASH_SEED=%llu)\n",
-                static_cast<unsigned long long>(seed), rounds,
-                static_cast<unsigned long long>(seed));
+    std::printf(
+        "store_crash_test: seed %llu, %d rounds (replay with SESSIONBOOK_CRASH_SEED=%llu)\n",
+        static_cast<unsigned long long>(seed), rounds, static_cast<unsigned long long>(seed));
     std::fflush(stdout);
     INFO("seed " << seed);
     REQUIRE(rounds > 0);

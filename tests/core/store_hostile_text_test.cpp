@@ -5,7 +5,6 @@
 // ever executed: the schema is the same afterwards.
 #include "catchqt.h"
 #include "fixtures.h"
-
 #include "store/sessionrepository.h"
 
 #include <catch2/catch_test_macros.hpp>
@@ -103,9 +102,11 @@ TEST_CASE("Hostile text round-trips byte-identical and executes nothing")
         CHECK(read->firstName == hostile.text);
         CHECK(read->firstName.size() == hostile.text.size());
         CHECK(*read == p);
-        CHECK(storedByteLength(db, "SELECT length(CAST(last_name AS BLOB)) FROM patients "
-                                   "WHERE id = ?",
-                               p.id.uuid().toRfc4122()) == hostile.text.toUtf8().size());
+        CHECK(storedByteLength(db,
+                               "SELECT length(CAST(last_name AS BLOB)) FROM patients "
+                               "WHERE id = ?",
+                               p.id.uuid().toRfc4122())
+              == hostile.text.toUtf8().size());
         const auto listed = store.patients().patients(f.actor, f.organization.id);
         REQUIRE(listed.hasValue());
         CHECK(listed->contains(p));
@@ -113,8 +114,8 @@ TEST_CASE("Hostile text round-trips byte-identical and executes nothing")
     }
     SECTION("session note, template, participant and diagnosis, then signed")
     {
-        Session s = makeDraftSession(store.ids(), store.clock(), f.organization.id,
-                                     f.patient.id, f.provider.id, f.payer.id);
+        Session s = makeDraftSession(store.ids(), store.clock(), f.organization.id, f.patient.id,
+                                     f.provider.id, f.payer.id);
         s.note = hostile.text;
         s.noteTemplate = hostile.text.left(200);
         s.participants.append(
@@ -128,7 +129,8 @@ TEST_CASE("Hostile text round-trips byte-identical and executes nothing")
         CHECK(read->note.size() == hostile.text.size());
         CHECK(*read == s);
         CHECK(storedByteLength(db, "SELECT length(CAST(note AS BLOB)) FROM sessions WHERE id = ?",
-                               s.id.uuid().toRfc4122()) == hostile.text.toUtf8().size());
+                               s.id.uuid().toRfc4122())
+              == hostile.text.toUtf8().size());
 
         const auto signature =
             store.sessions().sign(f.actor, s.id, f.clinician.id, t.clock.nowUtc());
@@ -161,8 +163,8 @@ TEST_CASE("Hostile text round-trips byte-identical and executes nothing")
         CHECK(*byLogin == u);
         // A login that differs only after an embedded NUL or in its tail is another login.
         CHECK(errorKind(store.practice().userByLogin(hostile.text + u'!')) == Kind::NotFound);
-        CHECK(errorKind(store.practice().userByLogin(QStringLiteral("' OR '1'='1"))) ==
-              Kind::NotFound);
+        CHECK(errorKind(store.practice().userByLogin(QStringLiteral("' OR '1'='1")))
+              == Kind::NotFound);
     }
 
     CHECK(schemaObjects(db) == schemaBefore);

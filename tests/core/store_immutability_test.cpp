@@ -3,7 +3,6 @@
 // schema's triggers when someone holding the key writes SQL directly.
 #include "catchqt.h"
 #include "fixtures.h"
-
 #include "store/sessionrepository.h"
 
 #include <catch2/catch_test_macros.hpp>
@@ -27,8 +26,8 @@ struct SignedPractice {
         REQUIRE(created.hasValue());
         f = std::move(*created);
         if (sign) {
-            REQUIRE(t.store->sessions().sign(f.actor, f.draft.id, f.clinician.id,
-                                             t.clock.nowUtc()));
+            REQUIRE(
+                t.store->sessions().sign(f.actor, f.draft.id, f.clinician.id, t.clock.nowUtc()));
         }
         signedSession = load();
     }
@@ -140,8 +139,8 @@ TEST_CASE("Fields outside the signature may still change on a signed session")
 {
     SignedPractice p;
     const QByteArray id = p.f.draft.id.uuid().toRfc4122();
-    REQUIRE(runWithId(p.db(), "UPDATE sessions SET updated_at = updated_at + 1000 WHERE id = ?1",
-                      id));
+    REQUIRE(
+        runWithId(p.db(), "UPDATE sessions SET updated_at = updated_at + 1000 WHERE id = ?1", id));
     const StatusEntry received{SessionStatus::Received, p.t.clock.nowUtc(), QString()};
     REQUIRE(p.store().sessions().appendStatus(p.f.actor, p.f.draft.id, received));
     const Session after = p.load();
@@ -156,9 +155,9 @@ TEST_CASE("Signed addenda are immutable; unsigned ones are drafts")
     Addendum signedOne = makeAddendum(p.store().ids(), p.f.clinician.id, p.t.clock.nowUtc(),
                                       QStringLiteral("Signed clarification."));
     signedOne.signature = Signature{p.f.clinician.id, p.t.clock.nowUtc(), QByteArray()};
-    const Addendum draftOne = makeAddendum(p.store().ids(), p.f.clinician.id,
-                                           p.t.clock.nowUtc().addMSecs(1),
-                                           QStringLiteral("Unsigned clarification."));
+    const Addendum draftOne =
+        makeAddendum(p.store().ids(), p.f.clinician.id, p.t.clock.nowUtc().addMSecs(1),
+                     QStringLiteral("Unsigned clarification."));
     REQUIRE(p.store().sessions().addAddendum(p.f.actor, p.f.draft.id, signedOne));
     REQUIRE(p.store().sessions().addAddendum(p.f.actor, p.f.draft.id, draftOne));
     const Session before = p.load();
@@ -175,7 +174,6 @@ TEST_CASE("Signed addenda are immutable; unsigned ones are drafts")
     CHECK(p.load() == before);
 
     const QByteArray draftId = draftOne.id.uuid().toRfc4122();
-    REQUIRE(runWithId(p.db(), "UPDATE session_addenda SET text = 'edited' WHERE id = ?1",
-                      draftId));
+    REQUIRE(runWithId(p.db(), "UPDATE session_addenda SET text = 'edited' WHERE id = ?1", draftId));
     CHECK(p.load().addenda.at(1).text == QStringLiteral("edited"));
 }

@@ -5,16 +5,14 @@
 // log, and the signed-record triggers guarding rows that predate them. A database newer than
 // this code is refused without touching the file.
 #include "catchqt.h"
-#include "fixtures.h"
-
 #include "domain/enums.h"
+#include "fixtures.h"
 #include "store/schema.h"
 #include "store/sessionrepository.h"
 
 #include <QFile>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <functional>
 #include <iterator>
 #include <map>
@@ -69,21 +67,19 @@ Seed makeSeed(Uuid7Generator &ids, const Clock &clock, int version)
     s.checkedCoverage.eligibility = makeEligibility(clock.nowUtc(), version >= 3);
     s.authorization = makeAuthorization(ids, s.patient.id, s.payer.id, s.provider.id, 8);
     s.authorization.used = 2;
-    s.draft = makeDraftSession(ids, clock, s.organization.id, s.patient.id, s.provider.id,
-                               s.payer.id);
+    s.draft =
+        makeDraftSession(ids, clock, s.organization.id, s.patient.id, s.provider.id, s.payer.id);
     s.draft.statusTrail = {StatusEntry{SessionStatus::Captured, s.draft.updatedAt, QString()}};
-    s.signedSession = makeDraftSession(ids, clock, s.organization.id, s.patient.id,
-                                       s.provider.id);
+    s.signedSession = makeDraftSession(ids, clock, s.organization.id, s.patient.id, s.provider.id);
     s.signedSession.dateOfService = s.signedSession.dateOfService.addDays(-7);
-    s.signedSession.note = QStringLiteral("Signed under schema version ") +
-                           QString::number(version) + u'.';
+    s.signedSession.note =
+        QStringLiteral("Signed under schema version ") + QString::number(version) + u'.';
     s.signedSession.statusTrail = {
         StatusEntry{SessionStatus::Captured, s.signedSession.updatedAt, QString()},
         StatusEntry{SessionStatus::OnDevice, s.signedSession.updatedAt.addSecs(5), QString()}};
     s.signedSession.signature = Signature{s.user.id, s.signedSession.updatedAt.addSecs(60),
                                           sessionContentHash(s.signedSession)};
-    s.signedSession.addenda = {makeAddendum(ids, s.user.id,
-                                            s.signedSession.updatedAt.addSecs(120),
+    s.signedSession.addenda = {makeAddendum(ids, s.user.id, s.signedSession.updatedAt.addSecs(120),
                                             QStringLiteral("Unsigned legacy addendum."))};
     return s;
 }
@@ -91,40 +87,71 @@ Seed makeSeed(Uuid7Generator &ids, const Clock &clock, int version)
 void insertPractice(Database &db, const Seed &s)
 {
     const Organization &o = s.organization;
-    exec(db, "INSERT INTO organizations (id, name, group_npi, tax_id, address_line, city, state, "
-             "postal_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO organizations (id, name, group_npi, tax_id, address_line, city, state, "
+         "postal_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, o.id).bind(2, o.name).bind(3, o.groupNpi).bind(4, o.taxId)
-                 .bind(5, o.addressLine).bind(6, o.city).bind(7, o.state).bind(8, o.postalCode);
+             st.bind(1, o.id)
+                 .bind(2, o.name)
+                 .bind(3, o.groupNpi)
+                 .bind(4, o.taxId)
+                 .bind(5, o.addressLine)
+                 .bind(6, o.city)
+                 .bind(7, o.state)
+                 .bind(8, o.postalCode);
          });
     const Provider &p = s.provider;
-    exec(db, "INSERT INTO providers (id, organization_id, first_name, last_name, credential, npi, "
-             "taxonomy, license_number, license_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO providers (id, organization_id, first_name, last_name, credential, npi, "
+         "taxonomy, license_number, license_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, p.id).bind(2, p.organizationId).bind(3, p.firstName).bind(4, p.lastName)
-                 .bind(5, toName(p.credential)).bind(6, p.npi).bind(7, p.taxonomyCode)
-                 .bind(8, p.licenseNumber).bind(9, p.licenseState);
+             st.bind(1, p.id)
+                 .bind(2, p.organizationId)
+                 .bind(3, p.firstName)
+                 .bind(4, p.lastName)
+                 .bind(5, toName(p.credential))
+                 .bind(6, p.npi)
+                 .bind(7, p.taxonomyCode)
+                 .bind(8, p.licenseNumber)
+                 .bind(9, p.licenseState);
          });
     const User &u = s.user;
-    exec(db, "INSERT INTO users (id, organization_id, login, display_name, role, provider_id, "
-             "active) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO users (id, organization_id, login, display_name, role, provider_id, "
+         "active) VALUES (?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, u.id).bind(2, u.organizationId).bind(3, u.login).bind(4, u.displayName)
-                 .bind(5, toName(u.role)).bind(6, u.providerId).bind(7, u.active);
+             st.bind(1, u.id)
+                 .bind(2, u.organizationId)
+                 .bind(3, u.login)
+                 .bind(4, u.displayName)
+                 .bind(5, toName(u.role))
+                 .bind(6, u.providerId)
+                 .bind(7, u.active);
          });
     const Payer &y = s.payer;
-    exec(db, "INSERT INTO payers (id, name, kind, payer_code, state, profile) "
-             "VALUES (?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO payers (id, name, kind, payer_code, state, profile) "
+         "VALUES (?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, y.id).bind(2, y.name).bind(3, toName(y.kind)).bind(4, y.payerId)
-                 .bind(5, y.state).bind(6, y.profile);
+             st.bind(1, y.id)
+                 .bind(2, y.name)
+                 .bind(3, toName(y.kind))
+                 .bind(4, y.payerId)
+                 .bind(5, y.state)
+                 .bind(6, y.profile);
          });
     const CredentialingRecord &c = s.credentialing;
-    exec(db, "INSERT INTO credentialing (id, provider_id, payer_id, status, effective_date, "
-             "end_date, caqh_attested_on, license_expires_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO credentialing (id, provider_id, payer_id, status, effective_date, "
+         "end_date, caqh_attested_on, license_expires_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, c.id).bind(2, c.providerId).bind(3, c.payerId).bind(4, toName(c.status))
-                 .bind(5, c.effectiveDate).bind(6, c.endDate).bind(7, c.caqhAttestedOn)
+             st.bind(1, c.id)
+                 .bind(2, c.providerId)
+                 .bind(3, c.payerId)
+                 .bind(4, toName(c.status))
+                 .bind(5, c.effectiveDate)
+                 .bind(6, c.endDate)
+                 .bind(7, c.caqhAttestedOn)
                  .bind(8, c.licenseExpiresOn);
          });
 }
@@ -132,48 +159,77 @@ void insertPractice(Database &db, const Seed &s)
 void insertPatient(Database &db, const Seed &s, int version)
 {
     const Patient &p = s.patient;
-    exec(db, "INSERT INTO patients (id, organization_id, first_name, last_name, birth_date, sex, "
-             "address_line, city, state, postal_code, phone, primary_provider_id) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO patients (id, organization_id, first_name, last_name, birth_date, sex, "
+         "address_line, city, state, postal_code, phone, primary_provider_id) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, p.id).bind(2, p.organizationId).bind(3, p.firstName).bind(4, p.lastName)
-                 .bind(5, p.birthDate).bind(6, toName(p.sex)).bind(7, p.addressLine)
-                 .bind(8, p.city).bind(9, p.state).bind(10, p.postalCode).bind(11, p.phone)
+             st.bind(1, p.id)
+                 .bind(2, p.organizationId)
+                 .bind(3, p.firstName)
+                 .bind(4, p.lastName)
+                 .bind(5, p.birthDate)
+                 .bind(6, toName(p.sex))
+                 .bind(7, p.addressLine)
+                 .bind(8, p.city)
+                 .bind(9, p.state)
+                 .bind(10, p.postalCode)
+                 .bind(11, p.phone)
                  .bind(12, p.primaryProviderId);
          });
     for (const Coverage *c : {&s.plainCoverage, &s.checkedCoverage}) {
-        exec(db, "INSERT INTO coverages (id, patient_id, payer_id, member_id, group_number, "
-                 "priority, effective, termination, elig_checked_at, elig_active, "
-                 "elig_plan_begin, elig_plan_end, elig_source) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        exec(db,
+             "INSERT INTO coverages (id, patient_id, payer_id, member_id, group_number, "
+             "priority, effective, termination, elig_checked_at, elig_active, "
+             "elig_plan_begin, elig_plan_end, elig_source) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              [&](Statement &st) {
-                 st.bind(1, c->id).bind(2, c->patientId).bind(3, c->payerId)
-                     .bind(4, c->memberId).bind(5, c->groupNumber).bind(6, c->priority)
-                     .bind(7, c->effective).bind(8, c->termination);
+                 st.bind(1, c->id)
+                     .bind(2, c->patientId)
+                     .bind(3, c->payerId)
+                     .bind(4, c->memberId)
+                     .bind(5, c->groupNumber)
+                     .bind(6, c->priority)
+                     .bind(7, c->effective)
+                     .bind(8, c->termination);
                  if (c->eligibility) {
-                     st.bind(9, c->eligibility->checkedAt).bind(10, c->eligibility->active)
-                         .bind(11, c->eligibility->planBegin).bind(12, c->eligibility->planEnd)
+                     st.bind(9, c->eligibility->checkedAt)
+                         .bind(10, c->eligibility->active)
+                         .bind(11, c->eligibility->planBegin)
+                         .bind(12, c->eligibility->planEnd)
                          .bind(13, c->eligibility->source);
                  }
              });
         if (version >= 3 && c->eligibility && c->eligibility->behavioralHealthCarvedOut) {
             const EligibilitySnapshot &e = *c->eligibility;
-            exec(db, "UPDATE coverages SET elig_bh_carved_out = 1, elig_carve_out_payer_name = ?, "
-                     "elig_carve_out_payer_id = ?, elig_carve_out_phone = ? WHERE id = ?",
+            exec(db,
+                 "UPDATE coverages SET elig_bh_carved_out = 1, elig_carve_out_payer_name = ?, "
+                 "elig_carve_out_payer_id = ?, elig_carve_out_phone = ? WHERE id = ?",
                  [&](Statement &st) {
-                     st.bind(1, e.carveOutPayerName).bind(2, e.carveOutPayerId)
-                         .bind(3, e.carveOutPhone).bind(4, c->id);
+                     st.bind(1, e.carveOutPayerName)
+                         .bind(2, e.carveOutPayerId)
+                         .bind(3, e.carveOutPhone)
+                         .bind(4, c->id);
                  });
         }
     }
     const Authorization &a = s.authorization;
-    exec(db, "INSERT INTO authorizations (id, patient_id, payer_id, provider_id, number, "
-             "service_codes, unit, authorized, used, start_date, end_date) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO authorizations (id, patient_id, payer_id, provider_id, number, "
+         "service_codes, unit, authorized, used, start_date, end_date) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, a.id).bind(2, a.patientId).bind(3, a.payerId).bind(4, a.providerId)
-                 .bind(5, a.number).bind(6, a.serviceCodes.join(u',')).bind(7, toName(a.unit))
-                 .bind(8, a.authorized).bind(9, a.used).bind(10, a.startDate).bind(11, a.endDate);
+             st.bind(1, a.id)
+                 .bind(2, a.patientId)
+                 .bind(3, a.payerId)
+                 .bind(4, a.providerId)
+                 .bind(5, a.number)
+                 .bind(6, a.serviceCodes.join(u','))
+                 .bind(7, toName(a.unit))
+                 .bind(8, a.authorized)
+                 .bind(9, a.used)
+                 .bind(10, a.startDate)
+                 .bind(11, a.endDate);
          });
 }
 
@@ -181,33 +237,52 @@ void insertPatient(Database &db, const Seed &s, int version)
 /// order the triggers of version 2 allow.
 void insertSession(Database &db, const Session &s)
 {
-    exec(db, "INSERT INTO sessions (id, organization_id, patient_id, provider_id, payer_id, "
-             "date_of_service, service, modality, patient_location, interactive_complexity, "
-             "note_template, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(db,
+         "INSERT INTO sessions (id, organization_id, patient_id, provider_id, payer_id, "
+         "date_of_service, service, modality, patient_location, interactive_complexity, "
+         "note_template, note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
          [&](Statement &st) {
-             st.bind(1, s.id).bind(2, s.organizationId).bind(3, s.patientId)
-                 .bind(4, s.providerId).bind(5, s.payerId).bind(6, s.dateOfService)
-                 .bind(7, toName(s.service)).bind(8, toName(s.modality))
-                 .bind(9, toName(s.patientLocation)).bind(10, s.interactiveComplexity)
-                 .bind(11, s.noteTemplate).bind(12, s.note).bind(13, s.updatedAt);
+             st.bind(1, s.id)
+                 .bind(2, s.organizationId)
+                 .bind(3, s.patientId)
+                 .bind(4, s.providerId)
+                 .bind(5, s.payerId)
+                 .bind(6, s.dateOfService)
+                 .bind(7, toName(s.service))
+                 .bind(8, toName(s.modality))
+                 .bind(9, toName(s.patientLocation))
+                 .bind(10, s.interactiveComplexity)
+                 .bind(11, s.noteTemplate)
+                 .bind(12, s.note)
+                 .bind(13, s.updatedAt);
          });
     for (qsizetype i = 0; i < s.timing.size(); ++i) {
         const TimingEvent &e = s.timing[i];
-        exec(db, "INSERT INTO session_timing (session_id, seq, kind, wall_ms, monotonic_ms, "
-                 "boot_id, server_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        exec(db,
+             "INSERT INTO session_timing (session_id, seq, kind, wall_ms, monotonic_ms, "
+             "boot_id, server_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
              [&](Statement &st) {
-                 st.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, toName(e.kind))
-                     .bind(4, e.wallClockUtc).bind(5, e.monotonicMs).bind(6, e.bootId)
+                 st.bind(1, s.id)
+                     .bind(2, std::int64_t{i})
+                     .bind(3, toName(e.kind))
+                     .bind(4, e.wallClockUtc)
+                     .bind(5, e.monotonicMs)
+                     .bind(6, e.bootId)
                      .bind(7, e.serverOffsetMs);
              });
     }
     for (qsizetype i = 0; i < s.participants.size(); ++i) {
         const Participant &p = s.participants[i];
-        exec(db, "INSERT INTO session_participants (session_id, seq, role, patient_id, "
-                 "display_name, present) VALUES (?, ?, ?, ?, ?, ?)",
+        exec(db,
+             "INSERT INTO session_participants (session_id, seq, role, patient_id, "
+             "display_name, present) VALUES (?, ?, ?, ?, ?, ?)",
              [&](Statement &st) {
-                 st.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, toName(p.role))
-                     .bind(4, p.patientId).bind(5, p.displayName).bind(6, p.present);
+                 st.bind(1, s.id)
+                     .bind(2, std::int64_t{i})
+                     .bind(3, toName(p.role))
+                     .bind(4, p.patientId)
+                     .bind(5, p.displayName)
+                     .bind(6, p.present);
              });
     }
     for (qsizetype i = 0; i < s.diagnoses.size(); ++i) {
@@ -218,25 +293,35 @@ void insertSession(Database &db, const Session &s)
     }
     for (qsizetype i = 0; i < s.statusTrail.size(); ++i) {
         const StatusEntry &e = s.statusTrail[i];
-        exec(db, "INSERT INTO session_status (session_id, seq, status, at, detail) "
-                 "VALUES (?, ?, ?, ?, ?)",
+        exec(db,
+             "INSERT INTO session_status (session_id, seq, status, at, detail) "
+             "VALUES (?, ?, ?, ?, ?)",
              [&](Statement &st) {
-                 st.bind(1, s.id).bind(2, std::int64_t{i}).bind(3, toName(e.status))
-                     .bind(4, e.at).bind(5, e.detail);
+                 st.bind(1, s.id)
+                     .bind(2, std::int64_t{i})
+                     .bind(3, toName(e.status))
+                     .bind(4, e.at)
+                     .bind(5, e.detail);
              });
     }
     if (s.signature) {
         exec(db, "UPDATE sessions SET signed_by = ?, signed_at = ?, signed_hash = ? WHERE id = ?",
              [&](Statement &st) {
-                 st.bind(1, s.signature->signedBy).bind(2, s.signature->signedAt)
-                     .bind(3, s.signature->contentHash).bind(4, s.id);
+                 st.bind(1, s.signature->signedBy)
+                     .bind(2, s.signature->signedAt)
+                     .bind(3, s.signature->contentHash)
+                     .bind(4, s.id);
              });
     }
     for (const Addendum &a : s.addenda) {
-        exec(db, "INSERT INTO session_addenda (id, session_id, author_id, created_at, text) "
-                 "VALUES (?, ?, ?, ?, ?)",
+        exec(db,
+             "INSERT INTO session_addenda (id, session_id, author_id, created_at, text) "
+             "VALUES (?, ?, ?, ?, ?)",
              [&](Statement &st) {
-                 st.bind(1, a.id).bind(2, s.id).bind(3, a.authorId).bind(4, a.createdAt)
+                 st.bind(1, a.id)
+                     .bind(2, s.id)
+                     .bind(3, a.authorId)
+                     .bind(4, a.createdAt)
                      .bind(5, a.text);
              });
     }
@@ -270,12 +355,19 @@ QList<AuditEntry> insertAuditChainV1(Database &db, const Seed &s, const Clock &c
         e.prevHash = prev;
         e.hash = AuditLog::chainHash(e);
         prev = e.hash;
-        exec(db, "INSERT INTO audit_log (seq, at, user_id, device_id, action, record_type, "
-                 "record_id, outcome, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        exec(db,
+             "INSERT INTO audit_log (seq, at, user_id, device_id, action, record_type, "
+             "record_id, outcome, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              [&](Statement &st) {
-                 st.bind(1, e.seq).bind(2, e.at).bind(3, e.user).bind(4, e.device)
-                     .bind(5, toName(e.action)).bind(6, e.recordType)
-                     .bind(7, e.recordId.toRfc4122()).bind(8, e.outcome).bind(9, e.prevHash)
+                 st.bind(1, e.seq)
+                     .bind(2, e.at)
+                     .bind(3, e.user)
+                     .bind(4, e.device)
+                     .bind(5, toName(e.action))
+                     .bind(6, e.recordType)
+                     .bind(7, e.recordId.toRfc4122())
+                     .bind(8, e.outcome)
+                     .bind(9, e.prevHash)
                      .bind(10, e.hash);
              });
         chain.append(e);
@@ -292,8 +384,8 @@ QList<AuditEntry> appendAuditChain(Database &db, const Seed &s, const Clock &clo
     REQUIRE(log.append(actor, AuditAction::Update, u"patient", s.patient.id.uuid()));
     REQUIRE(log.append(actor, AuditAction::Sign, u"session", s.signedSession.id.uuid()));
     QList<AuditEntry> chain;
-    for (const QUuid &id : {s.organization.id.uuid(), s.patient.id.uuid(),
-                            s.signedSession.id.uuid()}) {
+    for (const QUuid &id :
+         {s.organization.id.uuid(), s.patient.id.uuid(), s.signedSession.id.uuid()}) {
         auto entries = log.entriesFor(id);
         REQUIRE(entries.hasValue());
         chain += *entries;
@@ -383,11 +475,11 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
             CHECK(*practice.provider(seed.provider.id) == seed.provider);
             CHECK(*practice.user(seed.user.id) == seed.user);
             CHECK(*practice.payer(seed.payer.id) == seed.payer);
-            CHECK(*practice.credentialingFor(seed.provider.id) ==
-                  QList<CredentialingRecord>{seed.credentialing});
+            CHECK(*practice.credentialingFor(seed.provider.id)
+                  == QList<CredentialingRecord>{seed.credentialing});
             CHECK(*store.patients().patient(reader, seed.patient.id) == seed.patient);
-            CHECK(*store.patients().authorizations(reader, seed.patient.id) ==
-                  QList<Authorization>{seed.authorization});
+            CHECK(*store.patients().authorizations(reader, seed.patient.id)
+                  == QList<Authorization>{seed.authorization});
 
             const auto coverages = store.patients().coverages(reader, seed.patient.id);
             REQUIRE(coverages.hasValue());
@@ -429,14 +521,15 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
 
             // Version 7 keeps each session's first tap for paging; the migration fills it in.
             for (const Session *s : {&seed.draft, &seed.signedSession}) {
-                auto firstTap = store.database().prepare(
-                    "SELECT first_tap_ms FROM sessions WHERE id = ?");
+                auto firstTap =
+                    store.database().prepare("SELECT first_tap_ms FROM sessions WHERE id = ?");
                 REQUIRE(firstTap.hasValue());
                 firstTap->bind(1, s->id);
                 REQUIRE(*firstTap->step());
                 CHECK(firstTap->int64(0)
-                      == (s->timing.isEmpty() ? -1
-                                              : s->timing.first().wallClockUtc.toMSecsSinceEpoch()));
+                      == (s->timing.isEmpty()
+                              ? -1
+                              : s->timing.first().wallClockUtc.toMSecsSinceEpoch()));
             }
             auto moveKey = store.database().prepare(
                 "UPDATE sessions SET first_tap_ms = first_tap_ms + 1 WHERE id = ?");

@@ -5,10 +5,9 @@
 #include "catchqt.h"
 #include "fixtures.h"
 
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
-
-#include <algorithm>
 #include <tuple>
 
 using namespace sb;
@@ -104,13 +103,11 @@ TEST_CASE("Providers round-trip with every credential and list by name")
     PracticeRepository &repo = p.store().practice();
     CHECK(*repo.provider(p.f.provider.id) == p.f.provider);
 
-    const auto credential = GENERATE(ProviderCredential::Psychiatrist,
-                                     ProviderCredential::PsychiatricNursePractitioner,
-                                     ProviderCredential::PhysicianAssistant,
-                                     ProviderCredential::Psychologist,
-                                     ProviderCredential::ClinicalSocialWorker,
-                                     ProviderCredential::ProfessionalCounselor,
-                                     ProviderCredential::MarriageFamilyTherapist);
+    const auto credential = GENERATE(
+        ProviderCredential::Psychiatrist, ProviderCredential::PsychiatricNursePractitioner,
+        ProviderCredential::PhysicianAssistant, ProviderCredential::Psychologist,
+        ProviderCredential::ClinicalSocialWorker, ProviderCredential::ProfessionalCounselor,
+        ProviderCredential::MarriageFamilyTherapist);
     Provider other = makeProvider(p.ids(), p.f.organization.id);
     other.lastName = QStringLiteral("Abbott");
     other.credential = credential;
@@ -273,8 +270,8 @@ TEST_CASE("Coverages round-trip with and without an eligibility snapshot")
     CHECK(*read == QList<Coverage>{coverage, secondary});
     if (c.carvedOut) {
         CHECK(read->at(0).eligibility->behavioralHealthCarvedOut);
-        CHECK(read->at(0).eligibility->carveOutPayerName ==
-              QStringLiteral("Cascade Behavioral Health (fictional)"));
+        CHECK(read->at(0).eligibility->carveOutPayerName
+              == QStringLiteral("Cascade Behavioral Health (fictional)"));
     }
 
     coverage.eligibility.reset(); // a re-check that found nothing clears the snapshot
@@ -286,11 +283,12 @@ TEST_CASE("A coverage needs an existing patient and payer")
 {
     Practice p;
     PatientRepository &repo = p.store().patients();
-    CHECK(errorKind(repo.save(p.f.actor, makeCoverage(p.ids(), PatientId(p.ids().next()),
-                                                      p.f.payer.id))) == Kind::Constraint);
-    CHECK(errorKind(repo.save(p.f.actor, makeCoverage(p.ids(), p.f.patient.id,
-                                                      PayerId(p.ids().next())))) ==
-          Kind::Constraint);
+    CHECK(errorKind(
+              repo.save(p.f.actor, makeCoverage(p.ids(), PatientId(p.ids().next()), p.f.payer.id)))
+          == Kind::Constraint);
+    CHECK(errorKind(
+              repo.save(p.f.actor, makeCoverage(p.ids(), p.f.patient.id, PayerId(p.ids().next()))))
+          == Kind::Constraint);
     CHECK(repo.coverages(p.f.actor, p.f.patient.id)->isEmpty());
 }
 
@@ -299,8 +297,8 @@ TEST_CASE("Authorizations round-trip and list by end date")
     Practice p;
     PatientRepository &repo = p.store().patients();
 
-    Authorization named = makeAuthorization(p.ids(), p.f.patient.id, p.f.payer.id,
-                                            p.f.provider.id, 20);
+    Authorization named =
+        makeAuthorization(p.ids(), p.f.patient.id, p.f.payer.id, p.f.provider.id, 20);
     named.unit = AuthorizationUnit::Units;
     named.used = 3;
     Authorization anyone = makeAuthorization(p.ids(), p.f.patient.id, p.f.payer.id);
@@ -312,8 +310,8 @@ TEST_CASE("Authorizations round-trip and list by end date")
     for (const Authorization *a : {&named, &anyone, &noCodes}) {
         REQUIRE(repo.save(p.f.actor, *a));
     }
-    CHECK(*repo.authorizations(p.f.actor, p.f.patient.id) ==
-          QList<Authorization>{anyone, named, noCodes});
+    CHECK(*repo.authorizations(p.f.actor, p.f.patient.id)
+          == QList<Authorization>{anyone, named, noCodes});
 
     Authorization negative = makeAuthorization(p.ids(), p.f.patient.id, p.f.payer.id);
     negative.authorized = -1;
@@ -364,8 +362,8 @@ TEST_CASE("consume() counts up to the authorized amount and refuses to go past i
     }
     SECTION("an unknown authorization is not found")
     {
-        CHECK(errorKind(repo.consume(p.f.actor, AuthorizationId(p.ids().next()), 1)) ==
-              Kind::NotFound);
+        CHECK(errorKind(repo.consume(p.f.actor, AuthorizationId(p.ids().next()), 1))
+              == Kind::NotFound);
     }
 }
 
@@ -381,8 +379,7 @@ TEST_CASE("The store survives closing and reopening with everything in it")
     CHECK(*reopened->practice().organization(p.f.organization.id) == p.f.organization);
     CHECK(*reopened->practice().user(p.f.clinician.id) == p.f.clinician);
     CHECK(*reopened->patients().patient(p.f.actor, p.f.patient.id) == p.f.patient);
-    CHECK(*reopened->patients().coverages(p.f.actor, p.f.patient.id) ==
-          QList<Coverage>{coverage});
+    CHECK(*reopened->patients().coverages(p.f.actor, p.f.patient.id) == QList<Coverage>{coverage});
     CHECK(*reopened->sessions().session(p.f.actor, p.f.draft.id) == p.f.draft);
     CHECK(reopened->audit().verify().intact);
 }

@@ -17,7 +17,6 @@
 #include <QTemporaryDir>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <string>
 
 using namespace sb;
@@ -60,8 +59,7 @@ std::string listing(const QMap<QString, QByteArray> &digests)
 QString randomHex(int bytes)
 {
     QByteArray raw(bytes, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()),
-                                          raw.size() / 4);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), raw.size() / 4);
     return QString::fromLatin1(raw.toHex());
 }
 
@@ -206,8 +204,8 @@ QStringList plaintextHits(const QString &dir, const QStringList &needles)
                 {"utf-16be", utf16(needle, true)}};
             for (const auto &[encoding, form] : forms) {
                 if (bytes.contains(form)) {
-                    hits.append(entry.fileName() + QStringLiteral(": ") + needle +
-                                QStringLiteral(" (") + QLatin1String(encoding) + u')');
+                    hits.append(entry.fileName() + QStringLiteral(": ") + needle
+                                + QStringLiteral(" (") + QLatin1String(encoding) + u')');
                 }
             }
         }
@@ -283,8 +281,8 @@ TEST_CASE("A wrong key is a typed WrongKey error and leaves every file byte-iden
                 addPatientWithSession(*store, actor, practice, QStringLiteral("Walonly%1").arg(i));
             }
             REQUIRE(QFileInfo(path + QStringLiteral("-wal")).size() > 0);
-            for (const QString &suffix : {QString(), QStringLiteral("-wal"),
-                                         QStringLiteral("-shm")}) {
+            for (const QString &suffix :
+                 {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
                 REQUIRE(QFile::copy(path + suffix, copy + suffix));
             }
         }
@@ -404,8 +402,8 @@ TEST_CASE("Files that are not SQLCipher databases are Corrupt, a missing one Io,
         auto opened = Store::open(path, key, clock);
         REQUIRE_FALSE(opened);
         INFO(describe(opened.error()));
-        CHECK((opened.error().kind == StoreError::Kind::WrongKey ||
-               opened.error().kind == StoreError::Kind::Corrupt));
+        CHECK((opened.error().kind == StoreError::Kind::WrongKey
+               || opened.error().kind == StoreError::Kind::Corrupt));
         CHECK(snapshot(dir.path()) == before);
     }
 
@@ -518,8 +516,7 @@ TEST_CASE("No PHI in plaintext on disk: not in the database, the WAL, the shm or
         checkDirectory("open, after checkpoint");
 
         // More writes after the checkpoint land at the start of the reused WAL.
-        addPatientWithSession(*store, actor, practice, QStringLiteral("ZQXMARKER-") +
-                                                           randomHex(8));
+        addPatientWithSession(*store, actor, practice, QStringLiteral("ZQXMARKER-") + randomHex(8));
         checkDirectory("open, WAL reused");
     }
     checkDirectory("closed");
@@ -528,8 +525,8 @@ TEST_CASE("No PHI in plaintext on disk: not in the database, the WAL, the shm or
 
 TEST_CASE("The file is real SQLCipher 4: the sqlcipher shell reads it with the key only")
 {
-    INFO("scripts/setup must install the Debian `sqlcipher` package (" << sqlcipherShell.toStdString()
-                                                                       << ")");
+    INFO("scripts/setup must install the Debian `sqlcipher` package ("
+         << sqlcipherShell.toStdString() << ")");
     REQUIRE(QFileInfo(sqlcipherShell).isExecutable());
 
     QTemporaryDir dir;
@@ -557,9 +554,9 @@ TEST_CASE("The file is real SQLCipher 4: the sqlcipher shell reads it with the k
     }
 
     const auto right = runShell(sqlcipherShell, path,
-                                keyPragma(key) + countPatients +
-                                    "SELECT count(*) FROM sessions;\n"
-                                    "PRAGMA cipher_integrity_check;\n");
+                                keyPragma(key) + countPatients
+                                    + "SELECT count(*) FROM sessions;\n"
+                                      "PRAGMA cipher_integrity_check;\n");
     INFO("stderr: " << right.err.toStdString());
     CHECK(right.exitCode == 0);
     CHECK(right.err.isEmpty());

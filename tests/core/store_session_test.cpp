@@ -4,13 +4,11 @@
 // and Session::elapsedMs() over timing events.
 #include "catchqt.h"
 #include "fixtures.h"
-
 #include "store/sessionrepository.h"
 
+#include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
-
-#include <algorithm>
 #include <utility>
 
 using namespace sb;
@@ -47,8 +45,8 @@ struct Practice {
 TimingEvent tap(TimingEventKind kind, std::int64_t wallMs, std::int64_t monotonicMs,
                 std::int64_t bootId = 1)
 {
-    return TimingEvent{kind, QDateTime::fromMSecsSinceEpoch(wallMs, Qt::UTC), monotonicMs,
-                       bootId, 0};
+    return TimingEvent{kind, QDateTime::fromMSecsSinceEpoch(wallMs, Qt::UTC), monotonicMs, bootId,
+                       0};
 }
 
 } // namespace
@@ -75,9 +73,9 @@ TEST_CASE("A draft session round-trips with timing, participants, diagnoses and 
     group.diagnoses = {Diagnosis{QStringLiteral("F331")}, Diagnosis{QStringLiteral("F4310")},
                        Diagnosis{QStringLiteral("Z634")}};
     group.noteTemplate = QStringLiteral("BIRP");
-    group.statusTrail = {StatusEntry{SessionStatus::Captured, p.now(), QString()},
-                         StatusEntry{SessionStatus::OnDevice, p.now().addMSecs(1),
-                                     QStringLiteral("queued")}};
+    group.statusTrail = {
+        StatusEntry{SessionStatus::Captured, p.now(), QString()},
+        StatusEntry{SessionStatus::OnDevice, p.now().addMSecs(1), QStringLiteral("queued")}};
     REQUIRE(p.sessions().saveDraft(p.f.actor, group));
     CHECK(p.load(group.id) == group);
 
@@ -103,8 +101,8 @@ TEST_CASE("A new draft without a status trail starts it with 'captured' at its u
                                  p.f.provider.id, p.f.payer.id);
     REQUIRE(s.statusTrail.isEmpty());
     REQUIRE(p.sessions().saveDraft(p.f.actor, s));
-    CHECK(p.load(s.id).statusTrail ==
-          QList<StatusEntry>{StatusEntry{SessionStatus::Captured, s.updatedAt, QString()}});
+    CHECK(p.load(s.id).statusTrail
+          == QList<StatusEntry>{StatusEntry{SessionStatus::Captured, s.updatedAt, QString()}});
 }
 
 TEST_CASE("A new draft with no update time starts its trail at the store clock's time")
@@ -115,8 +113,8 @@ TEST_CASE("A new draft with no update time starts its trail at the store clock's
     s.updatedAt = QDateTime();
     p.t.clock.advanceMs(5 * minuteMs);
     REQUIRE(p.sessions().saveDraft(p.f.actor, s));
-    CHECK(p.load(s.id).statusTrail ==
-          QList<StatusEntry>{StatusEntry{SessionStatus::Captured, p.now(), QString()}});
+    CHECK(p.load(s.id).statusTrail
+          == QList<StatusEntry>{StatusEntry{SessionStatus::Captured, p.now(), QString()}});
 }
 
 TEST_CASE("Saving a draft again replaces its children and keeps its status trail")
@@ -125,8 +123,8 @@ TEST_CASE("Saving a draft again replaces its children and keeps its status trail
     Session s = p.f.draft;
     p.t.clock.advanceMs(5 * minuteMs);
     s.timing.removeLast();
-    s.timing.append(tap(TimingEventKind::Stop, p.t.clock.nowMsSinceEpoch(),
-                        p.t.clock.monotonicMs()));
+    s.timing.append(
+        tap(TimingEventKind::Stop, p.t.clock.nowMsSinceEpoch(), p.t.clock.monotonicMs()));
     s.diagnoses = {Diagnosis{QStringLiteral("F432")}};
     s.participants.append(
         Participant{ParticipantRole::FamilyMember, std::nullopt, QStringLiteral("Spouse"), true});
@@ -162,8 +160,7 @@ TEST_CASE("The status trail is appended in order, before and after signing")
     REQUIRE(p.sessions().appendStatus(p.f.actor, p.f.draft.id, onDevice));
     trail.append(onDevice);
     REQUIRE(p.sessions().sign(p.f.actor, p.f.draft.id, p.f.clinician.id, p.now().addSecs(90)));
-    for (const auto &[status, detail] :
-         std::initializer_list<std::pair<SessionStatus, QString>>{
+    for (const auto &[status, detail] : std::initializer_list<std::pair<SessionStatus, QString>>{
              {SessionStatus::Received, QString()},
              {SessionStatus::Coded, QStringLiteral("90837")},
              {SessionStatus::Claimed, QStringLiteral("CLM-000123")},
@@ -224,13 +221,15 @@ TEST_CASE("Signing stores a signature whose hash is the session's content hash")
     SECTION("signing again is refused and the first signature stays")
     {
         CHECK(errorKind(p.sessions().sign(p.f.actor, p.f.draft.id, p.f.clinician.id,
-                                          signedAt.addSecs(60))) == Kind::Immutable);
+                                          signedAt.addSecs(60)))
+              == Kind::Immutable);
         CHECK(p.load(p.f.draft.id).signature == signature.value());
     }
     SECTION("signing an unknown session is not found")
     {
-        CHECK(errorKind(p.sessions().sign(p.f.actor, SessionId(p.ids().next()),
-                                          p.f.clinician.id, signedAt)) == Kind::NotFound);
+        CHECK(errorKind(p.sessions().sign(p.f.actor, SessionId(p.ids().next()), p.f.clinician.id,
+                                          signedAt))
+              == Kind::NotFound);
     }
 }
 
@@ -246,19 +245,58 @@ TEST_CASE("The content hash covers every signed field and nothing else")
         void (*apply)(Session &);
     };
     const auto change = GENERATE(values<Change>({
-        {"note", [](Session &s) { s.note += u'.'; }},
-        {"note template", [](Session &s) { s.noteTemplate = QStringLiteral("SOAP"); }},
-        {"service", [](Session &s) { s.service = ServiceKind::Crisis; }},
-        {"modality", [](Session &s) { s.modality = Modality::InPerson; }},
-        {"patient location", [](Session &s) { s.patientLocation = PatientLocation::Other; }},
-        {"interactive complexity", [](Session &s) { s.interactiveComplexity = true; }},
-        {"date of service", [](Session &s) { s.dateOfService = s.dateOfService.addDays(-1); }},
-        {"payer", [](Session &s) { s.payerId.reset(); }},
-        {"a timing event", [](Session &s) { s.timing[1].monotonicMs += 1; }},
-        {"timing order", [](Session &s) { s.timing.swapItemsAt(1, 2); }},
-        {"a diagnosis", [](Session &s) { s.diagnoses[1].code = QStringLiteral("Z630"); }},
-        {"diagnosis order", [](Session &s) { s.diagnoses.swapItemsAt(0, 1); }},
-        {"participant presence", [](Session &s) { s.participants[0].present = false; }},
+        {"note",
+         [](Session &s) {
+             s.note += u'.';
+         }},
+        {"note template",
+         [](Session &s) {
+             s.noteTemplate = QStringLiteral("SOAP");
+         }},
+        {"service",
+         [](Session &s) {
+             s.service = ServiceKind::Crisis;
+         }},
+        {"modality",
+         [](Session &s) {
+             s.modality = Modality::InPerson;
+         }},
+        {"patient location",
+         [](Session &s) {
+             s.patientLocation = PatientLocation::Other;
+         }},
+        {"interactive complexity",
+         [](Session &s) {
+             s.interactiveComplexity = true;
+         }},
+        {"date of service",
+         [](Session &s) {
+             s.dateOfService = s.dateOfService.addDays(-1);
+         }},
+        {"payer",
+         [](Session &s) {
+             s.payerId.reset();
+         }},
+        {"a timing event",
+         [](Session &s) {
+             s.timing[1].monotonicMs += 1;
+         }},
+        {"timing order",
+         [](Session &s) {
+             s.timing.swapItemsAt(1, 2);
+         }},
+        {"a diagnosis",
+         [](Session &s) {
+             s.diagnoses[1].code = QStringLiteral("Z630");
+         }},
+        {"diagnosis order",
+         [](Session &s) {
+             s.diagnoses.swapItemsAt(0, 1);
+         }},
+        {"participant presence",
+         [](Session &s) {
+             s.participants[0].present = false;
+         }},
         {"text moved between note and template",
          [](Session &s) {
              s.noteTemplate += s.note.left(1);
@@ -300,8 +338,8 @@ TEST_CASE("Addenda follow a signed session and round-trip, signed or not")
     const Session loaded = p.load(p.f.draft.id);
     CHECK(loaded == expected);
     CHECK(loaded.signature == expected.signature); // the session's own signature is untouched
-    CHECK(addendumContentHash(p.f.draft.id, signedOne) !=
-          addendumContentHash(SessionId(p.ids().next()), signedOne));
+    CHECK(addendumContentHash(p.f.draft.id, signedOne)
+          != addendumContentHash(SessionId(p.ids().next()), signedOne));
 }
 
 TEST_CASE("Addenda need a signed session")
@@ -309,10 +347,10 @@ TEST_CASE("Addenda need a signed session")
     Practice p;
     const Addendum addendum =
         makeAddendum(p.ids(), p.f.clinician.id, p.now(), QStringLiteral("Too early."));
-    CHECK(errorKind(p.sessions().addAddendum(p.f.actor, p.f.draft.id, addendum)) ==
-          Kind::InvalidArgument);
-    CHECK(errorKind(p.sessions().addAddendum(p.f.actor, SessionId(p.ids().next()), addendum)) ==
-          Kind::NotFound);
+    CHECK(errorKind(p.sessions().addAddendum(p.f.actor, p.f.draft.id, addendum))
+          == Kind::InvalidArgument);
+    CHECK(errorKind(p.sessions().addAddendum(p.f.actor, SessionId(p.ids().next()), addendum))
+          == Kind::NotFound);
     CHECK(rowCount(p.store().database(), "session_addenda") == 0);
 }
 
@@ -340,17 +378,17 @@ TEST_CASE("Sessions list by provider and date range, and by patient, oldest firs
     }
     Provider other = makeProvider(p.ids(), p.f.organization.id);
     REQUIRE(p.store().practice().save(p.f.actor, other));
-    Session elsewhere = makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id,
-                                         p.f.patient.id, other.id);
+    Session elsewhere =
+        makeDraftSession(p.ids(), p.store().clock(), p.f.organization.id, p.f.patient.id, other.id);
     elsewhere.statusTrail = {StatusEntry{SessionStatus::Captured, elsewhere.updatedAt, QString()}};
     REQUIRE(p.sessions().saveDraft(p.f.actor, elsewhere));
 
-    auto ranged = p.sessions().sessionsForProvider(p.f.actor, p.f.provider.id,
-                                                   today.addDays(-10), today.addDays(-3));
+    auto ranged = p.sessions().sessionsForProvider(p.f.actor, p.f.provider.id, today.addDays(-10),
+                                                   today.addDays(-3));
     REQUIRE(ranged);
     CHECK(*ranged == QList<Session>{made[0], made[1]});
-    auto everything = p.sessions().sessionsForProvider(p.f.actor, p.f.provider.id,
-                                                       today.addDays(-365), today);
+    auto everything =
+        p.sessions().sessionsForProvider(p.f.actor, p.f.provider.id, today.addDays(-365), today);
     REQUIRE(everything);
     CHECK(*everything == QList<Session>{made[2], made[0], made[1], p.f.draft});
     CHECK(p.sessions()
@@ -392,7 +430,8 @@ TEST_CASE("A provider's sessions page by first timer tap then id, every one exac
     REQUIRE(p.sessions().saveDraft(p.f.actor, yesterday));
     expected.append(p.load(p.f.draft.id));
     const auto firstTap = [](const Session &s) {
-        return s.timing.isEmpty() ? std::int64_t{-1} : s.timing.first().wallClockUtc.toMSecsSinceEpoch();
+        return s.timing.isEmpty() ? std::int64_t{-1}
+                                  : s.timing.first().wallClockUtc.toMSecsSinceEpoch();
     };
     std::sort(expected.begin(), expected.end(), [&](const Session &a, const Session &b) {
         return std::pair(firstTap(a), a.id.uuid().toRfc4122())
@@ -426,8 +465,8 @@ TEST_CASE("A provider's sessions page by first timer tap then id, every one exac
     late.timing = {tap(TimingEventKind::Start, t0 + 900 * minuteMs, 5000)};
     REQUIRE(p.sessions().saveDraft(p.f.actor, late));
     expected.append(p.load(late.id));
-    auto whole = p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today,
-                                                      std::nullopt, 50);
+    auto whole =
+        p.sessions().sessionsForProviderPage(p.f.actor, p.f.provider.id, today, std::nullopt, 50);
     REQUIRE(whole);
     CHECK(whole->sessions == expected);
 
@@ -453,8 +492,9 @@ TEST_CASE("elapsedMs counts running time and excludes pauses")
     const auto c = GENERATE_COPY(values<Case>({
         {"no events", {}, 0},
         {"start only (still running)", {tap(K::Start, t0, 1000)}, 0},
-        {"start, stop", {tap(K::Start, t0, 1000), tap(K::Stop, t0 + 53 * minuteMs,
-                                                       1000 + 53 * minuteMs)}, 53 * minuteMs},
+        {"start, stop",
+         {tap(K::Start, t0, 1000), tap(K::Stop, t0 + 53 * minuteMs, 1000 + 53 * minuteMs)},
+         53 * minuteMs},
         {"one pause",
          {tap(K::Start, t0, 0), tap(K::Pause, t0 + 20 * minuteMs, 20 * minuteMs),
           tap(K::Resume, t0 + 25 * minuteMs, 25 * minuteMs),
@@ -482,8 +522,8 @@ TEST_CASE("elapsedMs counts running time and excludes pauses")
          {tap(K::Start, t0, 0), tap(K::Stop, t0 - 60 * minuteMs + 38 * minuteMs, 38 * minuteMs)},
          38 * minuteMs},
         {"reboot between pause and resume",
-         {tap(K::Start, t0, 500'000, 1), tap(K::Pause, t0 + 20 * minuteMs,
-                                              500'000 + 20 * minuteMs, 1),
+         {tap(K::Start, t0, 500'000, 1),
+          tap(K::Pause, t0 + 20 * minuteMs, 500'000 + 20 * minuteMs, 1),
           tap(K::Resume, t0 + 30 * minuteMs, 2'000, 2),
           tap(K::Stop, t0 + 45 * minuteMs, 2'000 + 15 * minuteMs, 2)},
          35 * minuteMs},
@@ -496,7 +536,8 @@ TEST_CASE("elapsedMs counts running time and excludes pauses")
           tap(K::Stop, t0 + 45 * minuteMs, 1'000 + 15 * minuteMs, 8)},
          35 * minuteMs},
         {"reboot with the wall clock gone backwards never counts negative time",
-         {tap(K::Start, t0, 900'000, 7), tap(K::Stop, t0 - minuteMs, 3'000, 8)}, 0},
+         {tap(K::Start, t0, 900'000, 7), tap(K::Stop, t0 - minuteMs, 3'000, 8)},
+         0},
     }));
     CAPTURE(c.name);
     Session s;
@@ -536,7 +577,9 @@ TEST_CASE("interruptedSession finds the provider's session whose timer was never
         REQUIRE(found);
         return *found;
     };
-    auto auditCount = [&] { return *p.store().audit().count(); };
+    auto auditCount = [&] {
+        return *p.store().audit().count();
+    };
 
     SECTION("none: the fixture's draft was stopped; the empty answer is audited too")
     {

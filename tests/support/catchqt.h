@@ -13,24 +13,21 @@
 
 namespace Catch {
 
-template<>
-struct StringMaker<QString> {
+template<> struct StringMaker<QString> {
     static std::string convert(const QString &value)
     {
         return '"' + value.toStdString() + "\" (" + std::to_string(value.size()) + " UTF-16 units)";
     }
 };
 
-template<>
-struct StringMaker<QByteArray> {
+template<> struct StringMaker<QByteArray> {
     static std::string convert(const QByteArray &value)
     {
         return "0x" + value.toHex().toStdString();
     }
 };
 
-template<>
-struct StringMaker<sb::StoreError::Kind> {
+template<> struct StringMaker<sb::StoreError::Kind> {
     static std::string convert(sb::StoreError::Kind kind)
     {
         return sb::StoreError{kind, {}, 0}.kindName().toStdString();

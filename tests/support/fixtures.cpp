@@ -126,12 +126,9 @@ User makeUser(Uuid7Generator &ids, const OrganizationId &organization, const QSt
 
 Payer makePayer(Uuid7Generator &ids)
 {
-    return Payer{PayerId(ids.next()),
-                 QStringLiteral("Evergreen Mutual (fictional)"),
-                 PayerKind::Commercial,
-                 QStringLiteral("FICT-EVG"),
-                 QStringLiteral("OR"),
-                 QStringLiteral("commercial")};
+    return Payer{PayerId(ids.next()),   QStringLiteral("Evergreen Mutual (fictional)"),
+                 PayerKind::Commercial, QStringLiteral("FICT-EVG"),
+                 QStringLiteral("OR"),  QStringLiteral("commercial")};
 }
 
 CredentialingRecord makeCredentialing(Uuid7Generator &ids, const ProviderId &provider,
@@ -197,9 +194,8 @@ Coverage makeCoverage(Uuid7Generator &ids, const PatientId &patient, const Payer
     return c;
 }
 
-Authorization makeAuthorization(Uuid7Generator &ids, const PatientId &patient,
-                                const PayerId &payer, std::optional<ProviderId> provider,
-                                int authorized)
+Authorization makeAuthorization(Uuid7Generator &ids, const PatientId &patient, const PayerId &payer,
+                                std::optional<ProviderId> provider, int authorized)
 {
     Authorization a;
     a.id = AuthorizationId(ids.next());
@@ -265,14 +261,14 @@ StoreResult<Fixtures> Fixtures::create(Store &store)
     Fixtures f;
     f.organization = makeOrganization(ids);
     f.provider = makeProvider(ids, f.organization.id);
-    f.clinician = makeUser(ids, f.organization.id,
-                           QStringLiteral("clinician-") + suffix(f.provider.id.uuid()),
-                           f.provider.id);
+    f.clinician =
+        makeUser(ids, f.organization.id,
+                 QStringLiteral("clinician-") + suffix(f.provider.id.uuid()), f.provider.id);
     f.actor = Actor{f.clinician.id, DeviceId(ids.next())};
     f.payer = makePayer(ids);
     f.patient = makePatient(ids, f.organization.id, f.provider.id);
-    f.draft = makeDraftSession(ids, store.clock(), f.organization.id, f.patient.id,
-                               f.provider.id, f.payer.id);
+    f.draft = makeDraftSession(ids, store.clock(), f.organization.id, f.patient.id, f.provider.id,
+                               f.payer.id);
     f.draft.statusTrail = {StatusEntry{SessionStatus::Captured, f.draft.updatedAt, QString()}};
 
     PracticeRepository &practice = store.practice();

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "tempdir.h"
-
 #include "audit/auditlog.h"
 #include "domain/organization.h"
 #include "domain/patient.h"
 #include "domain/session.h"
 #include "store/databasekey.h"
 #include "store/store.h"
+#include "tempdir.h"
 #include "util/clock.h"
 #include "util/uuid7.h"
 
@@ -58,7 +57,10 @@ struct TestStore {
     ManualClock clock;
     std::unique_ptr<Store> store;
 
-    TestStore() : store(openStore(dir, clock)) {}
+    TestStore()
+        : store(openStore(dir, clock))
+    {
+    }
     /// Closes the store and opens the same file again (null on failure).
     Store *reopen()
     {
@@ -78,8 +80,7 @@ struct TestStore {
 [[nodiscard]] User makeUser(Uuid7Generator &ids, const OrganizationId &organization,
                             const QString &login, std::optional<ProviderId> provider = {});
 [[nodiscard]] Payer makePayer(Uuid7Generator &ids);
-[[nodiscard]] CredentialingRecord makeCredentialing(Uuid7Generator &ids,
-                                                    const ProviderId &provider,
+[[nodiscard]] CredentialingRecord makeCredentialing(Uuid7Generator &ids, const ProviderId &provider,
                                                     const PayerId &payer);
 [[nodiscard]] Patient makePatient(Uuid7Generator &ids, const OrganizationId &organization,
                                   std::optional<ProviderId> primaryProvider = {});
@@ -103,12 +104,12 @@ struct TestStore {
 /// An unsigned individual-psychotherapy session with timing, a participant, two diagnoses
 /// and a note, dated today by `clock`.
 [[nodiscard]] Session makeDraftSession(Uuid7Generator &ids, const Clock &clock,
-                                       const OrganizationId &organization,
-                                       const PatientId &patient, const ProviderId &provider,
+                                       const OrganizationId &organization, const PatientId &patient,
+                                       const ProviderId &provider,
                                        std::optional<PayerId> payer = {});
 /// An unsigned addendum by `author` created at `at`.
-[[nodiscard]] Addendum makeAddendum(Uuid7Generator &ids, const UserId &author,
-                                    const QDateTime &at, const QString &text);
+[[nodiscard]] Addendum makeAddendum(Uuid7Generator &ids, const UserId &author, const QDateTime &at,
+                                    const QString &text);
 
 /**
  * A small practice saved through the repositories: an organization, a provider, the

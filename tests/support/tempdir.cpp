@@ -5,6 +5,9 @@
 
 namespace sb::test {
 
-TempDir::TempDir() : m_dir(QDir::tempPath() + QStringLiteral("/sessionbook-test-XXXXXX")) {}
+TempDir::TempDir()
+    : m_dir(QDir::tempPath() + QStringLiteral("/sessionbook-test-XXXXXX"))
+{
+}
 
 } // namespace sb::test

@@ -3,10 +3,9 @@
 // (FileTokenStore, test only), trusts the proxy's certificate, runs one sync and exits 0.
 // client_faults_test kills it with SIGKILL at a random moment, mid-flight.
 // Usage: sync_client_child DEVICE_DB TOKEN_FILE CA_PEM
-#include "fixtures.h"
-
 #include "client/syncclient.h"
 #include "client/tokenstore.h"
+#include "fixtures.h"
 #include "store/store.h"
 #include "util/clock.h"
 

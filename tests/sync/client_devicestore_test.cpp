@@ -3,10 +3,9 @@
 // in one transaction, acknowledgements, batching, the pull cursor, the conflict journal's
 // three-way merge, and the backoff schedule.
 #include "catchqt.h"
-#include "fixtures.h"
-
 #include "client/backoff.h"
 #include "client/devicesyncstore.h"
+#include "fixtures.h"
 #include "recordcodec.h"
 
 #include <catch2/catch_test_macros.hpp>
@@ -32,8 +31,8 @@ struct Setup {
     }
     Session newDraft()
     {
-        Session s = test::makeDraftSession(t.store->ids(), t.clock, f.organization.id,
-                                           f.patient.id, f.provider.id, f.payer.id);
+        Session s = test::makeDraftSession(t.store->ids(), t.clock, f.organization.id, f.patient.id,
+                                           f.provider.id, f.payer.id);
         (void)t.store->sessions().saveDraft(f.actor, s);
         return s;
     }
@@ -46,7 +45,8 @@ TEST_CASE("Signing writes the outbox row in the same transaction")
     Setup s;
     REQUIRE(s.ok);
     DeviceSyncStore device(*s.t.store);
-    auto signature = device.signSession(s.f.actor, s.f.draft.id, s.f.clinician.id, s.t.clock.nowUtc());
+    auto signature =
+        device.signSession(s.f.actor, s.f.draft.id, s.f.clinician.id, s.t.clock.nowUtc());
     REQUIRE(signature);
     auto entries = device.entries();
     REQUIRE(entries);
@@ -210,14 +210,16 @@ TEST_CASE("Pull applies items once, moves the server's cursor and journals losin
     REQUIRE(trail);
     // One item carried two steps, received then coded; each is on the trail once.
     CHECK(std::count_if(trail->statusTrail.begin(), trail->statusTrail.end(),
-                        [](const StatusEntry &e) { return e.status == SessionStatus::Received; }) ==
-          1);
-    const auto coded = std::find_if(trail->statusTrail.begin(), trail->statusTrail.end(),
-                                    [](const StatusEntry &e) { return e.status == SessionStatus::Coded; });
+                        [](const StatusEntry &e) { return e.status == SessionStatus::Received; })
+          == 1);
+    const auto coded =
+        std::find_if(trail->statusTrail.begin(), trail->statusTrail.end(),
+                     [](const StatusEntry &e) { return e.status == SessionStatus::Coded; });
     REQUIRE(coded != trail->statusTrail.end());
     CHECK(coded->detail == QStringLiteral("90834"));
     CHECK(std::count_if(trail->statusTrail.begin(), trail->statusTrail.end(),
-                        [](const StatusEntry &e) { return e.status == SessionStatus::Coded; }) == 1);
+                        [](const StatusEntry &e) { return e.status == SessionStatus::Coded; })
+          == 1);
 
     // The device counts a visit offline; the server did not change: the device value stands.
     REQUIRE(s.t.store->patients().consume(s.f.actor, auth.id, 1));

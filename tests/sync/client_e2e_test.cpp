@@ -4,11 +4,10 @@
 // server's cursor, statuses coming back (received, coded), a 401 that keeps the outbox, and
 // the device clock skewed by +/-48 h without effect on ordering or cursors.
 #include "catchqt.h"
-#include "client_harness.h"
-#include "fixtures.h"
-
 #include "client/devicesyncstore.h"
+#include "client_harness.h"
 #include "domain/enums.h"
+#include "fixtures.h"
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -121,8 +120,9 @@ TEST_CASE("Enroll with a pinned certificate, push, acknowledge, pull statuses ba
     REQUIRE(coverages);
     bool carvedOut = false;
     for (const Coverage &c : *coverages) {
-        carvedOut = carvedOut || (c.id == office.practice.coverage.id && c.eligibility &&
-                                  c.eligibility->behavioralHealthCarvedOut);
+        carvedOut = carvedOut
+                    || (c.id == office.practice.coverage.id && c.eligibility
+                        && c.eligibility->behavioralHealthCarvedOut);
     }
     CHECK(carvedOut);
     auto authorizations = device.store().patients().authorizations(
@@ -280,7 +280,8 @@ TEST_CASE("Device clock at +/-48 h: skew is flagged, ordering and cursors are th
 
             auto officeStore = office.server.openStore();
             REQUIRE(officeStore);
-            CHECK(checkOnServerExactlyOnce(*officeStore, device.store(), {first, second}).isEmpty());
+            CHECK(
+                checkOnServerExactlyOnce(*officeStore, device.store(), {first, second}).isEmpty());
             auto seq = officeStore->database().prepare(
                 "SELECT server_seq FROM office_sync_ledger WHERE record_id = ?");
             REQUIRE(seq);

@@ -20,7 +20,6 @@
 #include <QTimer>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <csignal>
 #include <random>
 
@@ -150,8 +149,7 @@ TEST_CASE("Seeded fault trials: every session on the server exactly once, nothin
             [&] {
                 for (auto &device : devices) {
                     sync::SyncClient &client = device->client();
-                    if (client.isSyncing() ||
-                        (client.pendingCount() > 0 && !client.isHalted())) {
+                    if (client.isSyncing() || (client.pendingCount() > 0 && !client.isHalted())) {
                         return false;
                     }
                 }
@@ -197,8 +195,8 @@ TEST_CASE("Seeded fault trials: every session on the server exactly once, nothin
     // Every session ever signed, once more at the end, with the devices reopened.
     for (auto &device : devices) {
         device->restartClient(true);
-        REQUIRE(checkOnServerExactlyOnce(*office, device->store(), device->signedSessions())
-                    .isEmpty());
+        REQUIRE(
+            checkOnServerExactlyOnce(*office, device->store(), device->signedSessions()).isEmpty());
     }
     WARN("fault trials: " << trials << " in " << elapsed.elapsed() << " ms; proxy requests "
                           << proxy.requests() << " (drop request "

@@ -98,16 +98,16 @@ bool OfficeServer::seed(int clinicians, int patientsEach, Practice &practice)
     const Actor admin{UserId(ids.next()), DeviceId()};
     practice.organization = test::makeOrganization(ids);
     practice.payer = test::makePayer(ids);
-    bool ok = store->practice().save(admin, practice.organization).hasValue() &&
-              store->practice().save(admin, practice.payer).hasValue();
+    bool ok = store->practice().save(admin, practice.organization).hasValue()
+              && store->practice().save(admin, practice.payer).hasValue();
     for (int c = 0; ok && c < clinicians; ++c) {
         Practice::Clinician clinician;
         clinician.provider = test::makeProvider(ids, practice.organization.id);
-        clinician.user = test::makeUser(ids, practice.organization.id,
-                                        QStringLiteral("clinician%1").arg(c),
-                                        clinician.provider.id);
-        ok = store->practice().save(admin, clinician.provider).hasValue() &&
-             store->practice().save(admin, clinician.user).hasValue();
+        clinician.user =
+            test::makeUser(ids, practice.organization.id, QStringLiteral("clinician%1").arg(c),
+                           clinician.provider.id);
+        ok = store->practice().save(admin, clinician.provider).hasValue()
+             && store->practice().save(admin, clinician.user).hasValue();
         for (int p = 0; ok && p < patientsEach; ++p) {
             Patient patient =
                 test::makePatient(ids, practice.organization.id, clinician.provider.id);
@@ -121,8 +121,8 @@ bool OfficeServer::seed(int clinicians, int patientsEach, Practice &practice)
         practice.coverage = test::makeCoverage(ids, first, practice.payer.id);
         practice.coverage.eligibility = test::makeEligibility(store->clock().nowUtc(), true);
         practice.authorization = test::makeAuthorization(ids, first, practice.payer.id);
-        ok = store->patients().save(admin, practice.coverage).hasValue() &&
-             store->patients().save(admin, practice.authorization).hasValue();
+        ok = store->patients().save(admin, practice.coverage).hasValue()
+             && store->patients().save(admin, practice.authorization).hasValue();
     }
     return ok;
 }
@@ -142,8 +142,10 @@ bool OfficeServer::start()
         qCWarning(lcHarness) << "sessionbook-office did not start:" << m_process->errorString();
         return false;
     }
-    static const QRegularExpression listening(QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
-    static const QRegularExpression sha(QStringLiteral("dev certificate sha256 ([0-9a-fA-F:]{64,})"));
+    static const QRegularExpression listening(
+        QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
+    static const QRegularExpression sha(
+        QStringLiteral("dev certificate sha256 ([0-9a-fA-F:]{64,})"));
     QByteArray out;
     QDeadlineTimer deadline(20'000);
     while (!deadline.hasExpired()) {
@@ -206,7 +208,8 @@ std::unique_ptr<Store> OfficeServer::openStore()
 {
     auto store = Store::open(databasePath(), test::testKey(), m_clock);
     if (!store) {
-        qCWarning(lcHarness) << "office store:" << store.error().kindName() << store.error().message;
+        qCWarning(lcHarness) << "office store:" << store.error().kindName()
+                             << store.error().message;
         return nullptr;
     }
     return std::move(*store);
@@ -221,12 +224,12 @@ QUrl OfficeServer::url() const
 
 Device::Device(const Practice &practice, int clinician, sync::SyncClient::Options options,
                std::uint64_t seed)
-    : m_practice(practice),
-      m_clinician(clinician),
-      m_clock(realNowMs()),
-      m_tokens(m_dir.filePath(QStringLiteral("device-token"))),
-      m_random(seed),
-      m_options(std::move(options))
+    : m_practice(practice)
+    , m_clinician(clinician)
+    , m_clock(realNowMs())
+    , m_tokens(m_dir.filePath(QStringLiteral("device-token")))
+    , m_random(seed)
+    , m_options(std::move(options))
 {
     ensureApp();
     auto opened = test::tryOpenStore(databasePath(), m_clock);
@@ -239,10 +242,10 @@ Device::Device(const Practice &practice, int clinician, sync::SyncClient::Option
     m_actor = Actor{c.user.id, DeviceId()};
     // The device's copy of the practice's reference rows (normally from the initial pull;
     // sessions need them for their foreign keys before the first sync).
-    bool ok = m_store->practice().save(m_actor, practice.organization).hasValue() &&
-              m_store->practice().save(m_actor, practice.payer).hasValue() &&
-              m_store->practice().save(m_actor, c.provider).hasValue() &&
-              m_store->practice().save(m_actor, c.user).hasValue();
+    bool ok = m_store->practice().save(m_actor, practice.organization).hasValue()
+              && m_store->practice().save(m_actor, practice.payer).hasValue()
+              && m_store->practice().save(m_actor, c.provider).hasValue()
+              && m_store->practice().save(m_actor, c.user).hasValue();
     for (const Patient &patient : c.patients) {
         ok = ok && m_store->patients().save(m_actor, patient).hasValue();
     }
@@ -304,9 +307,9 @@ SessionId Device::signNewSession(bool triggerSync)
     }
     m_clock.advanceMs(1);
     auto signature =
-        triggerSync ? m_client->signSession(m_actor, draft.id, c.user.id, m_clock.nowUtc())
-                    : m_client->deviceStore().signSession(m_actor, draft.id, c.user.id,
-                                                          m_clock.nowUtc());
+        triggerSync
+            ? m_client->signSession(m_actor, draft.id, c.user.id, m_clock.nowUtc())
+            : m_client->deviceStore().signSession(m_actor, draft.id, c.user.id, m_clock.nowUtc());
     if (!signature) {
         qCWarning(lcHarness) << "sign failed:" << signature.error().kindName()
                              << signature.error().message;
@@ -337,11 +340,11 @@ bool Device::syncToQuiescence(int timeoutMs)
     while (!deadline.hasExpired()) {
         bool finished = false;
         bool ok = false;
-        auto connection = QObject::connect(m_client.get(), &sync::SyncClient::syncFinished,
-                                           [&](bool success) {
-                                               finished = true;
-                                               ok = success;
-                                           });
+        auto connection =
+            QObject::connect(m_client.get(), &sync::SyncClient::syncFinished, [&](bool success) {
+                finished = true;
+                ok = success;
+            });
         m_client->syncNow();
         waitUntil([&] { return finished || !m_client->isSyncing(); },
                   static_cast<int>(std::max<qint64>(1, deadline.remainingTime())));
@@ -376,8 +379,8 @@ QString checkOnServerExactlyOnce(Store &office, Store &device, const QList<Sessi
         }
         onOffice->bind(1, id);
         if (!onOffice->step() || onOffice->int64(0) != 1) {
-            return QStringLiteral("office holds session ") + id.toString() +
-                   QStringLiteral(" %1 times").arg(onOffice->int64(0));
+            return QStringLiteral("office holds session ") + id.toString()
+                   + QStringLiteral(" %1 times").arg(onOffice->int64(0));
         }
         if (onOffice->blob(1) != hash) {
             return QStringLiteral("office hash differs for ") + id.toString();

@@ -78,7 +78,10 @@ public:
     [[nodiscard]] quint16 port() const { return m_port; }
     /// SHA-256 of the DER certificate (raw 32 bytes): the pin.
     [[nodiscard]] QByteArray certificateSha256() const { return m_certSha256; }
-    [[nodiscard]] QString databasePath() const { return m_dir.filePath(QStringLiteral("office.db")); }
+    [[nodiscard]] QString databasePath() const
+    {
+        return m_dir.filePath(QStringLiteral("office.db"));
+    }
     [[nodiscard]] int starts() const { return m_starts; }
     /// The running server's process id (0 when down), for CPU accounting in benchmarks.
     [[nodiscard]] qint64 processId() const { return m_process ? m_process->processId() : 0; }

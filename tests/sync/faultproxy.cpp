@@ -22,13 +22,20 @@ constexpr qsizetype maxHead = 16 * 1024;
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 413: return "Payload Too Large";
-    case 426: return "Upgrade Required";
-    default: return status >= 500 ? QByteArray("Server Error") : QByteArray("Status");
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 404:
+        return "Not Found";
+    case 413:
+        return "Payload Too Large";
+    case 426:
+        return "Upgrade Required";
+    default:
+        return status >= 500 ? QByteArray("Server Error") : QByteArray("Status");
     }
 }
 
@@ -68,10 +75,10 @@ std::optional<TestCertificate> makeTestCertificate()
 }
 
 FaultProxy::FaultProxy(TestCertificate certificate, std::uint64_t seed, QObject *parent)
-    : QTcpServer(parent),
-      m_certificate(std::move(certificate)),
-      m_random(seed),
-      m_upstream(new QNetworkAccessManager(this))
+    : QTcpServer(parent)
+    , m_certificate(std::move(certificate))
+    , m_random(seed)
+    , m_upstream(new QNetworkAccessManager(this))
 {
 }
 
@@ -217,8 +224,8 @@ void FaultProxy::handle(QSslSocket *rawSocket, const Request &request)
         const bool answerSecond = uniform(0, 1) == 1;
         auto answered = std::make_shared<int>(0);
         for (int copy = 0; copy < 2; ++copy) {
-            forward(request, [this, socket, answered, answerSecond, copy](
-                                 int status, const QByteArray &type, const QByteArray &body) {
+            forward(request, [this, socket, answered, answerSecond,
+                              copy](int status, const QByteArray &type, const QByteArray &body) {
                 ++*answered;
                 const bool mine = (copy == 1) == answerSecond;
                 if (!socket || !mine) {
@@ -236,7 +243,9 @@ void FaultProxy::handle(QSslSocket *rawSocket, const Request &request)
         return;
     case Fault::Reorder: {
         releaseHeld();
-        m_held = [passThrough] { passThrough(false); };
+        m_held = [passThrough] {
+            passThrough(false);
+        };
         // Nothing may overtake it (one client waits for this answer): let it go in a while.
         QTimer::singleShot(uniform(5, 40), this, releaseHeld);
         return;
@@ -276,13 +285,12 @@ void FaultProxy::forward(const Request &request,
     tls.setProtocol(QSsl::TlsV1_2OrLater);
     upstream.setSslConfiguration(tls);
     ++m_inFlight;
-    QNetworkReply *reply =
-        m_upstream->sendCustomRequest(upstream, request.method, request.body);
+    QNetworkReply *reply = m_upstream->sendCustomRequest(upstream, request.method, request.body);
     const QByteArray expected = m_upstreamSha256;
     connect(reply, &QNetworkReply::sslErrors, this, [reply, expected](const QList<QSslError> &) {
         // The server's dev certificate is self-signed: trust exactly that one.
-        if (reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256) ==
-            expected) {
+        if (reply->sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256)
+            == expected) {
             reply->ignoreSslErrors();
         }
     });
@@ -301,9 +309,9 @@ void FaultProxy::forward(const Request &request,
 void FaultProxy::respond(QSslSocket *socket, int status, const QByteArray &contentType,
                          const QByteArray &body)
 {
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-                      "\r\nContent-Length: " + QByteArray::number(body.size()) +
-                      "\r\nConnection: close\r\n";
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                      + "\r\nContent-Length: " + QByteArray::number(body.size())
+                      + "\r\nConnection: close\r\n";
     if (!contentType.isEmpty()) {
         head += "Content-Type: " + contentType + "\r\n";
     }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fixtures.h"
 #include "recordcodec.h"
-
 #include "store/sessionrepository.h"
 
 #include <catch2/catch_test_macros.hpp>
@@ -13,10 +12,11 @@ namespace {
 
 Session signedSession(Uuid7Generator &ids, const Clock &clock)
 {
-    Session s = test::makeDraftSession(ids, clock, OrganizationId(ids.next()), PatientId(ids.next()),
-                                       ProviderId(ids.next()), PayerId(ids.next()));
-    s.participants.append(Participant{ParticipantRole::FamilyMember, std::nullopt,
-                                      QStringLiteral("Parent"), false});
+    Session s =
+        test::makeDraftSession(ids, clock, OrganizationId(ids.next()), PatientId(ids.next()),
+                               ProviderId(ids.next()), PayerId(ids.next()));
+    s.participants.append(
+        Participant{ParticipantRole::FamilyMember, std::nullopt, QStringLiteral("Parent"), false});
     s.note = QStringLiteral("Quotes ' \" ; DROP TABLE x;-- \u202E RTL and emoji \U0001F600 *~:^");
     s.note.append(QChar(0));
     s.signature = Signature{UserId(ids.next()), clock.nowUtc(), sessionContentHash(s)};
@@ -59,18 +59,50 @@ TEST_CASE("Invalid wire sessions are refused naming the field, never echoing the
         void (*spoil)(pb::SessionRecord &);
     };
     const Case cases[] = {
-        {"session.id", [](pb::SessionRecord &r) { r.set_id("short"); }},
-        {"session.id", [](pb::SessionRecord &r) { r.clear_id(); }},
-        {"session.patient_id", [](pb::SessionRecord &r) { r.set_patient_id(std::string(17, 'x')); }},
-        {"session.payer_id", [](pb::SessionRecord &r) { r.set_payer_id("123"); }},
-        {"session.date_of_service", [](pb::SessionRecord &r) { r.set_date_of_service("2026-13-40"); }},
-        {"session.service", [](pb::SessionRecord &r) { r.set_service("'; DROP TABLE sessions;--"); }},
-        {"session.modality", [](pb::SessionRecord &r) { r.set_modality("hologram"); }},
-        {"session.patient_location", [](pb::SessionRecord &r) { r.set_patient_location(""); }},
-        {"session.timing.kind", [](pb::SessionRecord &r) { r.mutable_timing(0)->set_kind("rewind"); }},
+        {"session.id",
+         [](pb::SessionRecord &r) {
+             r.set_id("short");
+         }},
+        {"session.id",
+         [](pb::SessionRecord &r) {
+             r.clear_id();
+         }},
+        {"session.patient_id",
+         [](pb::SessionRecord &r) {
+             r.set_patient_id(std::string(17, 'x'));
+         }},
+        {"session.payer_id",
+         [](pb::SessionRecord &r) {
+             r.set_payer_id("123");
+         }},
+        {"session.date_of_service",
+         [](pb::SessionRecord &r) {
+             r.set_date_of_service("2026-13-40");
+         }},
+        {"session.service",
+         [](pb::SessionRecord &r) {
+             r.set_service("'; DROP TABLE sessions;--");
+         }},
+        {"session.modality",
+         [](pb::SessionRecord &r) {
+             r.set_modality("hologram");
+         }},
+        {"session.patient_location",
+         [](pb::SessionRecord &r) {
+             r.set_patient_location("");
+         }},
+        {"session.timing.kind",
+         [](pb::SessionRecord &r) {
+             r.mutable_timing(0)->set_kind("rewind");
+         }},
         {"session.participants.role",
-         [](pb::SessionRecord &r) { r.mutable_participants(0)->set_role("spy"); }},
-        {"session.signature", [](pb::SessionRecord &r) { r.mutable_signature()->set_content_hash("x"); }},
+         [](pb::SessionRecord &r) {
+             r.mutable_participants(0)->set_role("spy");
+         }},
+        {"session.signature",
+         [](pb::SessionRecord &r) {
+             r.mutable_signature()->set_content_hash("x");
+         }},
     };
     for (const Case &c : cases) {
         pb::SessionRecord bad = good;
@@ -90,8 +122,8 @@ TEST_CASE("Addenda round-trip with their signature")
     const SessionId session(ids.next());
     Addendum addendum = test::makeAddendum(ids, UserId(ids.next()), clock.nowUtc(),
                                            QStringLiteral("Late entry: client called back."));
-    addendum.signature = Signature{addendum.authorId, clock.nowUtc(),
-                                   addendumContentHash(session, addendum)};
+    addendum.signature =
+        Signature{addendum.authorId, clock.nowUtc(), addendumContentHash(session, addendum)};
     pb::AddendumRecord record;
     encodeAddendum(session, addendum, record);
     auto decoded = decodeAddendum(record);

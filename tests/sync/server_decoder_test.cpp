@@ -6,7 +6,6 @@
 #include "fixtures.h"
 #include "recordcodec.h"
 #include "server/requestdecoder.h"
-
 #include "store/sessionrepository.h"
 
 #include <catch2/catch_test_macros.hpp>

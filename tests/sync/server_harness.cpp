@@ -42,7 +42,8 @@ void ensureApplication()
     }
 }
 
-ServerHarness::ServerHarness(const QStringList &extraArguments) : m_arguments(extraArguments)
+ServerHarness::ServerHarness(const QStringList &extraArguments)
+    : m_arguments(extraArguments)
 {
     ensureApplication();
     ManualClock clock;
@@ -84,9 +85,8 @@ ServerHarness::ServerHarness(const QStringList &extraArguments) : m_arguments(ex
             ok = ok && store.patients().save(actor, patient);
         }
         ok = ok
-             && store.patients().save(actor,
-                                      makeAuthorization(ids, p.patientA1.id, p.payer.id,
-                                                        p.providerA1.id))
+             && store.patients().save(
+                 actor, makeAuthorization(ids, p.patientA1.id, p.payer.id, p.providerA1.id))
              && store.patients().save(actor, makeCoverage(ids, p.patientA1.id, p.payer.id));
         if (!ok) {
             return;
@@ -155,8 +155,8 @@ bool ServerHarness::start()
             const QByteArray line = m_process->readLine().trimmed();
             if (line.startsWith("listening on ")) {
                 m_port = static_cast<quint16>(line.mid(line.lastIndexOf(':') + 1).toUInt());
-                const auto certs = QSslCertificate::fromPath(
-                    m_dir.filePath(QStringLiteral("cert/cert.pem")));
+                const auto certs =
+                    QSslCertificate::fromPath(m_dir.filePath(QStringLiteral("cert/cert.pem")));
                 m_certificate = certs.isEmpty() ? QSslCertificate() : certs.first();
                 return m_port != 0 && !m_certificate.isNull();
             }
@@ -177,10 +177,9 @@ void ServerHarness::kill()
 QByteArray ServerHarness::office(const QStringList &arguments, int *exitCode) const
 {
     QProcess process;
-    process.start(officeBinary(), arguments + QStringList{QStringLiteral("--database"),
-                                                          databasePath(),
-                                                          QStringLiteral("--key-file"),
-                                                          keyFilePath()});
+    process.start(officeBinary(), arguments
+                                      + QStringList{QStringLiteral("--database"), databasePath(),
+                                                    QStringLiteral("--key-file"), keyFilePath()});
     process.waitForFinished(20000);
     if (exitCode != nullptr) {
         *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
@@ -190,10 +189,9 @@ QByteArray ServerHarness::office(const QStringList &arguments, int *exitCode) co
 
 QString ServerHarness::enrollmentCode(const QString &login, int ttlMinutes) const
 {
-    return QString::fromLatin1(office({QStringLiteral("device"), QStringLiteral("enroll-code"),
-                                       QStringLiteral("--user"), login,
-                                       QStringLiteral("--ttl-minutes"),
-                                       QString::number(ttlMinutes)}));
+    return QString::fromLatin1(
+        office({QStringLiteral("device"), QStringLiteral("enroll-code"), QStringLiteral("--user"),
+                login, QStringLiteral("--ttl-minutes"), QString::number(ttlMinutes)}));
 }
 
 QString ServerHarness::enroll(const QString &login)
@@ -216,8 +214,8 @@ QString ServerHarness::enroll(const QString &login)
 
 namespace {
 
-QNetworkRequest makeRequest(quint16 port, const QSslCertificate &certificate,
-                            const QString &path, const QString &token)
+QNetworkRequest makeRequest(quint16 port, const QSslCertificate &certificate, const QString &path,
+                            const QString &token)
 {
     QNetworkRequest request(QUrl(QStringLiteral("https://127.0.0.1:%1%2").arg(port).arg(path)));
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -259,7 +257,8 @@ Reply ServerHarness::get(const QString &path, const QString &token)
 Reply ServerHarness::post(const QString &path, const QByteArray &body, const QString &token)
 {
     QNetworkRequest request = makeRequest(m_port, m_certificate, path, token);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-protobuf"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-protobuf"));
     return wait(network().post(request, body));
 }
 

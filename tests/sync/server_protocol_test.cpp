@@ -18,8 +18,7 @@ using sb::test::ServerHarness;
 
 namespace {
 
-template<typename Message>
-Message parsed(const test::Reply &reply)
+template<typename Message> Message parsed(const test::Reply &reply)
 {
     Message message;
     REQUIRE(message.ParseFromArray(reply.body.constData(), int(reply.body.size())));
@@ -76,15 +75,15 @@ TEST_CASE("Enrollment codes are single use and expire")
     CHECK(again.status == 401);
 
     request.set_enrollment_code(server.enrollmentCode(QStringLiteral("a1")).toStdString());
-    REQUIRE(server.execute(
-        "UPDATE office_enrollment_codes SET expires_at = 0 WHERE used_at IS NULL"));
+    REQUIRE(
+        server.execute("UPDATE office_enrollment_codes SET expires_at = 0 WHERE used_at IS NULL"));
     CHECK(server.post(QStringLiteral("/v1/enroll"), request).status == 401);
 
     // Only hashes at rest: the token and the code appear nowhere in the tables.
     CHECK(server.count("office_devices") == 1);
     int exitCode = -1;
-    const QByteArray list = server.office({QStringLiteral("device"), QStringLiteral("list")},
-                                          &exitCode);
+    const QByteArray list =
+        server.office({QStringLiteral("device"), QStringLiteral("list")}, &exitCode);
     CHECK(exitCode == 0);
     CHECK(list.contains("active"));
     CHECK_FALSE(list.contains(QByteArray::fromStdString(enrolled.device_token())));
@@ -120,8 +119,8 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
                                                         p.providerA1, p.clinicianA1, p.payer);
         clock.advanceMs(3'600'000);
     }
-    const auto first = parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push,
-                                                            token));
+    const auto first =
+        parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push, token));
     REQUIRE(first.acks_size() == 2);
     for (const auto &ack : first.acks()) {
         CHECK(ack.outcome() == pb::ACK_OUTCOME_ACCEPTED);
@@ -131,8 +130,8 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
     CHECK(server.count("sessions") == 2);
 
     // The same batch again (a retry after a lost response): duplicates with the same seqs.
-    const auto second = parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push,
-                                                             token));
+    const auto second =
+        parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push, token));
     REQUIRE(second.acks_size() == 2);
     for (int i = 0; i < 2; ++i) {
         CHECK(second.acks(i).outcome() == pb::ACK_OUTCOME_DUPLICATE);
@@ -153,8 +152,8 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
                                                    p.clinicianA1, p.payer);
     badHash.set_content_hash(std::string(32, '\x02'));
     *conflicting.add_changes() = badHash;
-    const auto third = parsed<pb::PushResponse>(
-        server.post(QStringLiteral("/v1/push"), conflicting, token));
+    const auto third =
+        parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), conflicting, token));
     REQUIRE(third.acks_size() == 2);
     CHECK(third.acks(0).outcome() == pb::ACK_OUTCOME_CONFLICT);
     CHECK(third.acks(1).outcome() == pb::ACK_OUTCOME_REJECTED);
@@ -181,8 +180,9 @@ TEST_CASE("A push applies each change exactly once and keeps conflicts")
             CHECK_FALSE(item.session_status().detail().empty());
         }
     }
-    CHECK(statuses == QStringList{QStringLiteral("received"), QStringLiteral("coded"),
-                                  QStringLiteral("received"), QStringLiteral("coded")});
+    CHECK(statuses
+          == QStringList{QStringLiteral("received"), QStringLiteral("coded"),
+                         QStringLiteral("received"), QStringLiteral("coded")});
     CHECK(feed.next_cursor() > afterSnapshot);
     CHECK_FALSE(feed.more());
     const pb::PullResponse empty = pull(server, token, feed.next_cursor(), ids);
@@ -220,13 +220,15 @@ TEST_CASE("Billing's addendum request after the first sync reaches that clinicia
 
     pb::PushRequest push;
     test::fillHeader(*push.mutable_header(), ids);
-    *push.add_changes() = test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
-                                                    p.providerA1, p.clinicianA1, p.payer);
+    *push.add_changes() = test::signedSessionChange(ids, clock, p.orgA, p.patientA1, p.providerA1,
+                                                    p.clinicianA1, p.payer);
     const QUuid session = fromWireId(push.changes(0).session().id()).value_or(QUuid());
     REQUIRE(parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push, a1))
-                .acks(0).outcome() == pb::ACK_OUTCOME_ACCEPTED);
-    const std::uint64_t caughtUp = pull(server, a1, pull(server, a1, 0, ids).next_cursor(), ids)
-                                       .next_cursor();
+                .acks(0)
+                .outcome()
+            == pb::ACK_OUTCOME_ACCEPTED);
+    const std::uint64_t caughtUp =
+        pull(server, a1, pull(server, a1, 0, ids).next_cursor(), ids).next_cursor();
 
     // The office command, against the live store (WAL: the server keeps serving).
     const test::OfficeRun run = test::runOffice(
@@ -303,8 +305,8 @@ TEST_CASE("A server killed mid-push never applies the retried batch twice")
     CHECK((afterCrash == 0 || afterCrash == batch)); // one transaction: all or nothing
 
     REQUIRE(server.start());
-    const auto retried = parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push,
-                                                              token));
+    const auto retried =
+        parsed<pb::PushResponse>(server.post(QStringLiteral("/v1/push"), push, token));
     REQUIRE(retried.acks_size() == batch);
     for (const auto &ack : retried.acks()) {
         CHECK((ack.outcome() == pb::ACK_OUTCOME_ACCEPTED

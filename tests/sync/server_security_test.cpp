@@ -8,12 +8,11 @@
 
 #include <QElapsedTimer>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QSslSocket>
+#include <QStandardPaths>
 #include <QThread>
 
 #include <catch2/catch_test_macros.hpp>
-
 #include <map>
 
 using namespace sb;
@@ -23,8 +22,8 @@ using sb::test::ServerHarness;
 namespace {
 
 const QStringList fastTimeouts{QStringLiteral("--request-timeout-ms"), QStringLiteral("1500"),
-                               QStringLiteral("--head-timeout-ms"), QStringLiteral("800"),
-                               QStringLiteral("--max-body-bytes"), QStringLiteral("1048576")};
+                               QStringLiteral("--head-timeout-ms"),    QStringLiteral("800"),
+                               QStringLiteral("--max-body-bytes"),     QStringLiteral("1048576")};
 
 QByteArray bytesOf(const google::protobuf::MessageLite &message)
 {
@@ -58,8 +57,9 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
                                                            p.providerA1, p.clinicianA1, p.payer);
     *seed.add_changes() = a1Session;
     REQUIRE(server.post(QStringLiteral("/v1/push"), seed, a1).status == 200);
-    const QString sessionId = QUuid::fromRfc4122(QByteArray::fromStdString(a1Session.session().id()))
-                                  .toString(QUuid::WithoutBraces);
+    const QString sessionId =
+        QUuid::fromRfc4122(QByteArray::fromStdString(a1Session.session().id()))
+            .toString(QUuid::WithoutBraces);
 
     std::map<std::string, QString> tokens{
         {"clinician A1", a1},
@@ -92,8 +92,8 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
 
     const QString statusPath = QStringLiteral("/v1/sessions/") + sessionId + u"/status";
     const QString patientPath = QStringLiteral("/v1/patients/") + p.patientA1.id.toString();
-    const QString unknownPatient = QStringLiteral("/v1/patients/") + QUuid::createUuid().toString(
-                                                                         QUuid::WithoutBraces);
+    const QString unknownPatient =
+        QStringLiteral("/v1/patients/") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     pb::PushRequest emptyPush;
     test::fillHeader(*emptyPush.mutable_header(), ids);
     pb::PullRequest pullRequest;
@@ -107,14 +107,10 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
         int unknown;
     };
     const std::map<std::string, Expected> matrix{
-        {"clinician A1", {200, 200, 200, 200, 404}},
-        {"clinician A2", {200, 200, 404, 404, 404}},
-        {"biller A", {403, 200, 200, 200, 404}},
-        {"admin A", {403, 403, 403, 403, 403}},
-        {"clinician B1", {200, 200, 404, 404, 404}},
-        {"missing", {401, 401, 401, 401, 401}},
-        {"garbage", {401, 401, 401, 401, 401}},
-        {"revoked", {401, 401, 401, 401, 401}},
+        {"clinician A1", {200, 200, 200, 200, 404}}, {"clinician A2", {200, 200, 404, 404, 404}},
+        {"biller A", {403, 200, 200, 200, 404}},     {"admin A", {403, 403, 403, 403, 403}},
+        {"clinician B1", {200, 200, 404, 404, 404}}, {"missing", {401, 401, 401, 401, 401}},
+        {"garbage", {401, 401, 401, 401, 401}},      {"revoked", {401, 401, 401, 401, 401}},
         {"expired", {401, 401, 401, 401, 401}},
     };
     for (const auto &[who, expected] : matrix) {
@@ -159,26 +155,23 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
     };
     const pb::Ack otherCaseload = pushAs(
         tokens.at("clinician A2"), test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
-                                                             p.providerA2, p.clinicianA2,
-                                                             p.payer));
+                                                             p.providerA2, p.clinicianA2, p.payer));
     CHECK(otherCaseload.outcome() == pb::ACK_OUTCOME_REJECTED);
     CHECK(otherCaseload.reason() == "patient not found");
     const pb::Ack otherOrg = pushAs(
         tokens.at("clinician B1"), test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
-                                                             p.providerB1, p.clinicianB1,
-                                                             p.payer));
+                                                             p.providerB1, p.clinicianB1, p.payer));
     CHECK(otherOrg.outcome() == pb::ACK_OUTCOME_REJECTED);
     const pb::Ack ownSession = pushAs(
         tokens.at("clinician B1"), test::signedSessionChange(ids, clock, p.orgB, p.patientB1,
-                                                             p.providerB1, p.clinicianB1,
-                                                             p.payer));
+                                                             p.providerB1, p.clinicianB1, p.payer));
     CHECK(ownSession.outcome() == pb::ACK_OUTCOME_ACCEPTED);
     CHECK(server.count("sessions") == 2);
 
     // The billing feed of organization A holds nothing of organization B.
     pb::PullResponse billing;
-    const test::Reply billed = server.post(QStringLiteral("/v1/pull"), pullRequest,
-                                           tokens.at("biller A"));
+    const test::Reply billed =
+        server.post(QStringLiteral("/v1/pull"), pullRequest, tokens.at("biller A"));
     REQUIRE(billing.ParseFromArray(billed.body.constData(), int(billed.body.size())));
     for (const auto &item : billing.items()) {
         if (item.has_patient()) {
@@ -200,9 +193,8 @@ TEST_CASE("Hostile HTTP is refused and the server keeps serving")
 
     SECTION("malformed and truncated protobuf: 400 ErrorResponse, nothing changed")
     {
-        const test::Reply garbage = server.post(QStringLiteral("/v1/push"),
-                                                QByteArrayLiteral("\x0a\xff\xff\xff\xff\x0f"),
-                                                token);
+        const test::Reply garbage = server.post(
+            QStringLiteral("/v1/push"), QByteArrayLiteral("\x0a\xff\xff\xff\xff\x0f"), token);
         CHECK(garbage.status == 400);
         pb::ErrorResponse error;
         REQUIRE(error.ParseFromArray(garbage.body.constData(), int(garbage.body.size())));
@@ -292,8 +284,8 @@ TEST_CASE("Hostile HTTP is refused and the server keeps serving")
 
     SECTION("a huge head, chunked bodies, no length, not HTTP")
     {
-        const QByteArray huge = "GET /v1/health HTTP/1.1\r\nX-Filler: " + QByteArray(20000, 'a')
-                                + "\r\n\r\n";
+        const QByteArray huge =
+            "GET /v1/health HTTP/1.1\r\nX-Filler: " + QByteArray(20000, 'a') + "\r\n\r\n";
         CHECK(statusOf(server.raw(huge)) == 431);
         CHECK(statusOf(server.raw("POST /v1/push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
                                   "chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"))

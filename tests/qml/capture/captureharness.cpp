@@ -7,8 +7,8 @@
 #include <QDir>
 
 CaptureHarness::CaptureHarness()
-    : m_clock(QDateTime::currentMSecsSinceEpoch()),
-      m_secrets(std::make_unique<sb::FakeFileSecretStore>(
+    : m_clock(QDateTime::currentMSecsSinceEpoch())
+    , m_secrets(std::make_unique<sb::FakeFileSecretStore>(
           QDir(m_dir.path()).filePath(QStringLiteral("keystore"))))
 {
     sb::app::StoreHost::Config config;
