@@ -4,7 +4,7 @@
 # directly or through the seeded fault proxy (label "integration").
 add_library(sessionbook_sync_client_harness STATIC client_harness.cpp faultproxy.cpp)
 target_include_directories(sessionbook_sync_client_harness PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(sessionbook_sync_client_harness PUBLIC Sessionbook::sync
+target_link_libraries(sessionbook_sync_client_harness PUBLIC Sessionbook::sync_client Sessionbook::sync_server
                                                              sessionbook_test_support)
 target_compile_definitions(sessionbook_sync_client_harness PRIVATE
     SESSIONBOOK_BIN_DIR="${PROJECT_BINARY_DIR}/bin")
@@ -13,10 +13,10 @@ sessionbook_configure_target(sessionbook_sync_client_harness)
 
 sessionbook_add_test(sync_client_devicestore_test LABEL sync
     SOURCES client_devicestore_test.cpp
-    LINKS Sessionbook::sync sessionbook_test_support)
+    LINKS Sessionbook::sync_client sessionbook_test_support)
 
 add_executable(sync_client_child client_child.cpp)
-target_link_libraries(sync_client_child PRIVATE Sessionbook::sync sessionbook_test_support)
+target_link_libraries(sync_client_child PRIVATE Sessionbook::sync_client sessionbook_test_support)
 sessionbook_configure_target(sync_client_child)
 
 sessionbook_add_test(sync_client_e2e_test LABEL integration TIMEOUT 300

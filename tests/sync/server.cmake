@@ -2,7 +2,7 @@
 # Server-side sync tests: the request decoder over hostile bytes (label "sync"), and the real
 # `sessionbook-office serve` process over loopback TLS (label "integration").
 add_library(sessionbook_server_harness STATIC server_harness.cpp)
-target_link_libraries(sessionbook_server_harness PUBLIC Sessionbook::sync sessionbook_test_support
+target_link_libraries(sessionbook_server_harness PUBLIC Sessionbook::sync_server sessionbook_test_support
                                                        Qt6::Network)
 target_compile_definitions(sessionbook_server_harness PRIVATE
     SESSIONBOOK_BIN_DIR="${PROJECT_BINARY_DIR}/bin")
@@ -10,7 +10,7 @@ sessionbook_configure_target(sessionbook_server_harness)
 
 sessionbook_add_test(sync_server_decoder_test LABEL sync
     SOURCES server_decoder_test.cpp
-    LINKS Sessionbook::sync sessionbook_test_support)
+    LINKS Sessionbook::sync_server sessionbook_test_support)
 
 sessionbook_add_test(sync_server_protocol_test LABEL integration TIMEOUT 120
     SOURCES server_protocol_test.cpp
