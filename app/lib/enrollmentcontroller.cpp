@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "enrollmentcontroller.h"
 
-#include "client/enrollmentlink.h"
+#include "enrollmentlink.h"
 #include "syncbridge.h"
 
 namespace sb::app {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "client/enrollmentlink.h"
+#include "enrollmentlink.h"
 
 #include <QObject>
 #include <QtQmlIntegration>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration of the office: organizations, users and enrolled devices.
-#include "client/enrollmentlink.h"
+#include "enrollmentlink.h"
 #include "commands.h"
 #include "domain/enums.h"
 #include "keyoption.h"

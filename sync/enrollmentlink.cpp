@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "client/enrollmentlink.h"
+#include "enrollmentlink.h"
 
 #include <QUrlQuery>
 
