@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <cassert>
+#include <cstdio>
+#include <cstdlib>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
 namespace sb {
+
+namespace detail {
+/// Reading the value of a failed result (or the error of a good one) is a programming error.
+/// It stops the process with a message in every build type: an assert vanishes in release,
+/// and std::get would throw, which no caller is prepared for (see docs/errors.md).
+[[noreturn]] inline void expectedMisuse(const char *what)
+{
+    std::fprintf(stderr, "sessionbook: fatal: %s\n", what);
+    std::fflush(stderr);
+    std::abort();
+}
+} // namespace detail
 
 /// Wraps an error value so that Expected<T, E> can be built from it unambiguously.
 template<typename E> struct Unexpected {
@@ -40,17 +53,20 @@ public:
 
     T &value() &
     {
-        assert(hasValue());
+        if (!hasValue())
+            detail::expectedMisuse("Expected::value() called on an error");
         return std::get<0>(m_state);
     }
     const T &value() const &
     {
-        assert(hasValue());
+        if (!hasValue())
+            detail::expectedMisuse("Expected::value() called on an error");
         return std::get<0>(m_state);
     }
     T &&value() &&
     {
-        assert(hasValue());
+        if (!hasValue())
+            detail::expectedMisuse("Expected::value() called on an error");
         return std::get<0>(std::move(m_state));
     }
     T *operator->() { return &value(); }
@@ -60,7 +76,8 @@ public:
 
     const E &error() const
     {
-        assert(!hasValue());
+        if (hasValue())
+            detail::expectedMisuse("Expected::error() called on a value");
         return std::get<1>(m_state);
     }
 
@@ -88,7 +105,8 @@ public:
     explicit operator bool() const { return hasValue(); }
     const E &error() const
     {
-        assert(m_failed);
+        if (!m_failed)
+            detail::expectedMisuse("Expected::error() called on a value");
         return m_error;
     }
 
