@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "enrollmentlink.h"
 #include "client/syncclient.h"
 #include "client/tokenstore.h"
+#include "enrollmentlink.h"
 
 #include <QObject>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Administration of the office: organizations, users and enrolled devices.
-#include "enrollmentlink.h"
 #include "commands.h"
 #include "domain/enums.h"
+#include "enrollmentlink.h"
 #include "keyoption.h"
 #include "server/officesyncrepository.h"
 #include "store/store.h"

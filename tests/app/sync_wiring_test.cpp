@@ -3,9 +3,9 @@
 // serve` over loopback TLS (tests/sync/client_harness.h). The controllers and models are the
 // app's own, on a real store thread, wired as the composition root wires them.
 #include "catchqt.h"
-#include "enrollmentlink.h"
 #include "client_harness.h"
 #include "enrollmentcontroller.h"
+#include "enrollmentlink.h"
 #include "lockcontroller.h"
 #include "recordcodec.h"
 #include "secretstore.h"
