@@ -87,6 +87,14 @@ LockController::LockController(StoreHost &host, QObject *parent)
     m_inactiveTimer.setSingleShot(true);
     m_inactiveTimer.setInterval(30 * 1000);
     connect(&m_inactiveTimer, &QTimer::timeout, this, &LockController::lock);
+    // A store job that threw left the store in a state nobody can vouch for: close it.
+    connect(&host, &StoreHost::jobFailed, this, [this] {
+        if (m_state == Unlocked) {
+            lock();
+            setError(tr("Something went wrong, so Sessionbook locked itself. Unlock to go "
+                        "on; nothing you saved is lost."));
+        }
+    });
     m_retryTimer.setInterval(1000);
     connect(&m_retryTimer, &QTimer::timeout, this, [this] {
         setRetryAfter(m_retryAfterSeconds - 1);

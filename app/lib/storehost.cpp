@@ -3,7 +3,16 @@
 
 #include <QFile>
 
+Q_LOGGING_CATEGORY(lcStoreHost, "sessionbook.app.storehost")
+
 namespace sb::app {
+
+void StoreHost::reportJobFailure(const QString &what)
+{
+    qCCritical(lcStoreHost) << "a store job failed with" << what << "- its result is dropped";
+    // Emitted from the store thread; receivers on the GUI thread get it queued.
+    Q_EMIT jobFailed(what);
+}
 
 StoreHost::StoreHost(const Config &config, QObject *parent)
     : QObject(parent)

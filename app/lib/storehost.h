@@ -10,13 +10,18 @@
 #include "store/store.h"
 #include "util/clock.h"
 
+#include <QLoggingCategory>
 #include <QObject>
 #include <QPointer>
 #include <QThread>
 
+#include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcStoreHost)
 
 namespace sb::app {
 
@@ -44,6 +49,13 @@ struct WorkerState {
  * The one owner of the encrypted store: a worker thread that runs jobs in order. run() posts
  * `work` to the thread and delivers its result to `done` on the receiver's thread by queued
  * call (dropped if the receiver died). Results must be copyable and free of store references.
+ *
+ * Exception policy: core, sync and platform report failures as Expected<T, E> and throw
+ * nothing of their own; what can still throw (std::bad_alloc, a library) is caught here, at
+ * the job boundary, so no exception reaches the event loop, a slot or QML. A job that threw
+ * delivers no result; jobFailed() is emitted instead (the composition root locks the app,
+ * which closes the store whose state is then unknown). Misusing an Expected aborts with a
+ * message (util/expected.h).
  */
 class StoreHost : public QObject {
     Q_OBJECT
@@ -64,6 +76,12 @@ public:
     [[nodiscard]] const SecretStore &secrets() const { return m_secrets; }
     [[nodiscard]] bool vaultExists() const;
 
+Q_SIGNALS:
+    /// A job threw; its result was dropped. `what` names the exception's kind, never its text
+    /// (which could quote a patient's data).
+    void jobFailed(const QString &what);
+
+public:
     template<typename R>
     void run(QObject *receiver, std::function<R(WorkerState &)> work,
              std::function<void(const R &)> done)
@@ -72,7 +90,11 @@ public:
         QMetaObject::invokeMethod(
             m_context,
             [this, guard, work = std::move(work), done = std::move(done)] {
-                R result = work(*m_state);
+                std::optional<R> outcome = guardedCall([&] { return work(*m_state); });
+                if (!outcome) {
+                    return;
+                }
+                R result = std::move(*outcome);
                 if (!guard) {
                     return;
                 }
@@ -89,6 +111,22 @@ public:
     }
 
 private:
+    /// Runs `job` on the store thread; an exception becomes std::nullopt and jobFailed().
+    template<typename F> auto guardedCall(F &&job) -> std::optional<decltype(job())>
+    {
+        try {
+            return job();
+        } catch (const std::bad_alloc &) {
+            reportJobFailure(QStringLiteral("out of memory"));
+        } catch (const std::exception &) {
+            reportJobFailure(QStringLiteral("exception"));
+        } catch (...) {
+            reportJobFailure(QStringLiteral("unknown exception"));
+        }
+        return std::nullopt;
+    }
+    void reportJobFailure(const QString &what);
+
     QString m_vaultPath;
     SecretStore &m_secrets;
     const Clock &m_clock;

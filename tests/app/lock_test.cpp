@@ -13,6 +13,7 @@
 #include <QSignalSpy>
 
 #include <catch2/catch_test_macros.hpp>
+#include <stdexcept>
 
 using namespace sb;
 using namespace sb::app;
@@ -322,4 +323,40 @@ TEST_CASE("A session opening as the app locks is not shown until the unlock", "[
     app.unlockAndWaitFor(id);
     CHECK(capture.phase() == SessionController::Stopped);
     CHECK_FALSE(capture.patientName().isEmpty());
+}
+
+TEST_CASE("A store job that throws locks the app; later jobs still run, in order", "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    unlockFirstRun(lock);
+    QStringList failures;
+    QObject::connect(h.host.get(), &StoreHost::jobFailed,
+                     [&failures](const QString &what) { failures.append(what); });
+
+    // Three jobs queued back to back: the middle one throws and delivers nothing.
+    QList<int> delivered;
+    QObject receiver;
+    h.host->run<int>(
+        &receiver, [](WorkerState &) { return 1; },
+        [&delivered](const int &n) { delivered.append(n); });
+    h.host->run<int>(
+        &receiver, [](WorkerState &) -> int { throw std::runtime_error("boom"); },
+        [&delivered](const int &n) { delivered.append(n); });
+    h.host->run<int>(
+        &receiver, [](WorkerState &) { return 3; },
+        [&delivered](const int &n) { delivered.append(n); });
+
+    REQUIRE(
+        waitFor([&] { return delivered.size() == 2 && lock.state() == LockController::Locked; }));
+    CHECK(delivered == QList<int>{1, 3});
+    CHECK(failures == QStringList{QStringLiteral("exception")});
+    // The message names no exception text, and the store is closed.
+    CHECK_FALSE(lock.errorText().contains(QStringLiteral("boom")));
+    CHECK_FALSE(lock.errorText().isEmpty());
+    const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
+    CHECK(closed);
+    // Unlocking again works.
+    lock.unlock(QStringLiteral("123456"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
 }
