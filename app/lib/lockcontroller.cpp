@@ -5,7 +5,9 @@
 #include "storehost.h"
 #include "syncbridge.h"
 
+#include <QClipboard>
 #include <QEvent>
+#include <QGuiApplication>
 
 namespace sb::app {
 
@@ -240,6 +242,7 @@ void LockController::lock()
     }
     m_clinicianName.clear();
     setState(Locked);
+    clearClipboard();
     Q_EMIT locked();
     m_host.run<bool>(
         this,
@@ -251,6 +254,16 @@ void LockController::lock()
             return true;
         },
         [](const bool &) {});
+}
+
+void LockController::clearClipboard()
+{
+    // Text copied out of a note must not outlive the unlock. The platform cannot tell us
+    // whose text the clipboard holds, so it is cleared whatever it is. (Tests without a GUI
+    // application have no clipboard.)
+    if (qobject_cast<QGuiApplication *>(QCoreApplication::instance()) != nullptr) {
+        QGuiApplication::clipboard()->clear();
+    }
 }
 
 void LockController::setClinicianName(const QString &name)

@@ -78,6 +78,7 @@ Q_SIGNALS:
 private:
     void finish(const Outcome &outcome);
     void setState(State state);
+    void clearClipboard();
     void setError(const QString &text);
     void setRetryAfter(int seconds);
 

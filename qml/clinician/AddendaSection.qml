@@ -61,6 +61,8 @@ ColumnLayout {
         visible: section.composing
         wrapMode: TextEdit.Wrap
         placeholderText: qsTr("Addendum text")
+        // PHI: keyboards must not learn it, suggest it or send it to a cloud dictionary.
+        inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
         Accessible.name: qsTr("Addendum text")
     }
     RowLayout {

@@ -142,6 +142,8 @@ ColumnLayout {
             Layout.columnSpan: section.width >= 520 ? 1 : 2
             Layout.minimumHeight: 48
             placeholderText: qsTr("Add a participant")
+            // A name is PHI: no learning, no suggestions.
+            inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
             Accessible.name: qsTr("Participant name")
             onAccepted: addButton.clicked()
         }

@@ -53,6 +53,8 @@ ColumnLayout {
         wrapMode: TextEdit.Wrap
         text: section.capture.note
         placeholderText: qsTr("Write the note, or insert a template.")
+        // PHI: keyboards must not learn it, suggest it or send it to a cloud dictionary.
+        inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
         Accessible.name: qsTr("Session note")
         onTextChanged: if (!readOnly) section.capture.setNote(text)
         onActiveFocusChanged: if (!activeFocus) section.capture.flushNote()

@@ -112,6 +112,14 @@ Item {
             const note = findChild(page, "noteArea")
             verify(note.readOnly)
 
+            // Text that is PHI tells the keyboard not to learn or suggest it.
+            const phiHints = Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+            for (const name of ["noteArea", "addendumText", "participantName"]) {
+                const input = findChild(page, name)
+                verify(input, name)
+                compare(input.inputMethodHints & phiHints, phiHints, name)
+            }
+
             const add = findChild(page, "addAddendum")
             verify(add.visible)
             mouseClick(add)
