@@ -258,101 +258,18 @@ Page {
             color: Material.accent
             text: section === "true" ? qsTr("Today's sessions") : qsTr("Caseload")
         }
-        delegate: ItemDelegate {
-            id: row
-            required property string patientId
-            required property string patientName
-            required property string time
-            required property int minutes
-            required property bool signed
-            required property var warnings
-            required property bool blocking
-            required property bool seenToday
-            required property string sessionId
-            required property string status
-            required property string stateText
-            readonly property bool current: seenToday && page.capture.sessionId === sessionId
-            objectName: seenToday ? "sessionRow" : "caseloadRow"
-            width: ListView.view.width
-            height: Math.max(72, content.implicitHeight + 24)
-            highlighted: current
+        delegate: TodayRow {
+            current: seenToday && page.capture.sessionId === sessionId
             enabled: current
                      || page.capture.phase === SessionController.Idle
                      || page.capture.phase === SessionController.Signed
                      || page.capture.phase === SessionController.Stopped
-            Accessible.name: seenToday
-                             ? qsTr("%1, session at %2, %3, open it").arg(patientName).arg(time)
-                                   .arg(stateText)
-                             : qsTr("%1, start a session").arg(patientName)
-            onClicked: {
-                if (seenToday) {
-                    page.capture.open(sessionId)
-                } else {
-                    page.capture.close()
-                    page.capture.start(patientId, patientName)
-                }
+            onOpenRequested: page.capture.open(sessionId)
+            onStartRequested: {
+                page.capture.close()
+                page.capture.start(patientId, patientName)
             }
-
-            ColumnLayout {
-                id: content
-                anchors.left: parent.left
-                anchors.right: parent.right
-                anchors.verticalCenter: parent.verticalCenter
-                anchors.leftMargin: 16
-                anchors.rightMargin: 16
-                spacing: 6
-                // Name and time side by side while both fit; at large text sizes the time
-                // goes under the name instead of squeezing it.
-                GridLayout {
-                    Layout.fillWidth: true
-                    columns: !row.seenToday
-                             || nameLabel.implicitWidth + columnSpacing + metaLabel.implicitWidth
-                                <= content.width ? 2 : 1
-                    columnSpacing: 8
-                    rowSpacing: 2
-                    Label {
-                        id: nameLabel
-                        Layout.fillWidth: true
-                        text: row.patientName
-                        font.pixelSize: Type.subtitle
-                        elide: Text.ElideRight
-                    }
-                    Label {
-                        id: metaLabel
-                        Layout.maximumWidth: content.width
-                        elide: Text.ElideRight
-                        visible: row.seenToday
-                        opacity: 0.7
-                        text: qsTr("%1 · %2 min · %3").arg(row.time).arg(row.minutes)
-                                                        .arg(row.stateText)
-                    }
-                }
-                Button {
-                    objectName: "statusButton"
-                    visible: row.signed
-                    Layout.preferredHeight: Math.max(48, implicitHeight)
-                    flat: true
-                    leftPadding: 0
-                    font.capitalization: Font.MixedCase
-                    text: row.status.length > 0 ? qsTr("Status: %1 ›").arg(row.status)
-                                                : qsTr("Status ›")
-                    Accessible.name: qsTr("Show the status of %1's session").arg(row.patientName)
-                    onClicked: page.trail.load(row.sessionId, row.patientName)
-                }
-                Flow {
-                    Layout.fillWidth: true
-                    spacing: 6
-                    visible: row.warnings.length > 0
-                    Repeater {
-                        model: row.warnings
-                        WarningChip {
-                            required property string modelData
-                            text: modelData
-                            blocking: row.blocking
-                        }
-                    }
-                }
-            }
+            onStatusRequested: page.trail.load(sessionId, patientName)
         }
         // A read the store refused ends the list short: say so, and offer to read it again.
         footer: ColumnLayout {
