@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
@@ -224,14 +225,22 @@ Page {
                 text: qsTr("Stay")
                 flat: true
                 Accessible.name: qsTr("Stay on this session")
+                // Qt 6.4's qmltypes lack the ButtonRole enum on DialogButtonBox (it is
+                // QPlatformDialogHelper's); it resolves at run time.
+                // qmllint disable
                 DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+                // qmllint enable
             }
             Button {
                 objectName: "leaveConfirm"
                 text: qsTr("Leave")
                 flat: true
                 Accessible.name: qsTr("Leave, keep the draft")
+                // Qt 6.4's qmltypes lack the ButtonRole enum on DialogButtonBox (it is
+                // QPlatformDialogHelper's); it resolves at run time.
+                // qmllint disable
                 DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+                // qmllint enable
             }
         }
         onAccepted: page.capture.close()

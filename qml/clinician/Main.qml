@@ -45,6 +45,11 @@ ApplicationWindow {
         value: window.textScale.factor
     }
 
+    // The pages below are inline components of Loaders and use the window's ids. qmllint 6.4
+    // calls that unqualified unless the file says `pragma ComponentBehavior: Bound`, but with
+    // that pragma Qt 6.4's Loader refuses to instantiate them ("outside its creation
+    // context"). So: no pragma, and no unqualified-access warnings for this part.
+    // qmllint disable unqualified
     Loader {
         id: lockLoader
         anchors.fill: parent
@@ -100,6 +105,8 @@ ApplicationWindow {
         }
     }
 
+    // qmllint enable unqualified
+
     SessionStatusSheet {
         trail: window.trail
     }
@@ -107,6 +114,10 @@ ApplicationWindow {
     PrivacyCover {
         anchors.fill: parent
         z: 100
+        // Qt 6.4's qmltypes type Qt.application as QQmlApplication, whose GUI subclass
+        // has `state`; it resolves at run time.
+        // qmllint disable
         visible: window.coverWhenInactive && Qt.application.state !== Qt.ApplicationActive
+        // qmllint enable
     }
 }

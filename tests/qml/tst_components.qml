@@ -81,7 +81,8 @@ TestCase {
     function test_longChipWrapsInsideItsParent() {
         const holder = createTemporaryObject(holderComponent, testCase)
         const chip = chipComponent.createObject(holder,
-            { text: "Auth: 3 visits left, expires 28 Feb 2027, ask the office to renew it" })
+            { text: "Auth: 3 visits left, expires 28 Feb 2027, ask the office to renew it" }
+        ) as WarningChip
         verify(chip)
         verify(chip.width <= holder.width, "chip " + chip.width + " in " + holder.width)
         verify(chip.height > 30, "wrapped onto more lines: " + chip.height)
