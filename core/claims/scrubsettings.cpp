@@ -28,6 +28,7 @@ constexpr std::array<const char *, kCheckCount> kCheckIds{{
     "scrub.auth.expired",
     "scrub.auth.service_not_covered",
     "scrub.auth.exhausted",
+    "scrub.auth.closing",
     "scrub.elig.not_verified",
     "scrub.elig.stale",
     "scrub.elig.inactive",
@@ -371,10 +372,13 @@ bool ScrubSettingsLoader::compileSettings()
     m_context = QStringLiteral("settings");
     ScrubSettings &s = m_settings;
     return checkKeys(m_rawSettings,
-                     {"eligibility_stale_days", "caqh_reattest_days", "max_diagnoses",
-                      "max_pointers_per_line", "max_modifiers_per_line", "telehealth_pos",
-                      "telehealth_modifiers", "audio_only_modifiers"})
+                     {"eligibility_stale_days", "auth_low_visits", "auth_closing_days",
+                      "caqh_reattest_days", "max_diagnoses", "max_pointers_per_line",
+                      "max_modifiers_per_line", "telehealth_pos", "telehealth_modifiers",
+                      "audio_only_modifiers"})
            && count(m_rawSettings, "eligibility_stale_days", 0, s.eligibilityStaleDays)
+           && count(m_rawSettings, "auth_low_visits", 0, s.authLowVisits)
+           && count(m_rawSettings, "auth_closing_days", 0, s.authClosingDays)
            && count(m_rawSettings, "caqh_reattest_days", 1, s.caqhReattestDays)
            && count(m_rawSettings, "max_diagnoses", 1, s.maxDiagnoses)
            && count(m_rawSettings, "max_pointers_per_line", 1, s.maxPointersPerLine)
