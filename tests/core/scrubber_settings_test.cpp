@@ -184,6 +184,7 @@ TEST_CASE("scrubber settings: a bad file is refused with the entry named")
         {R"({"format": 1, "timed_codes": [{"id": "T-X", "cpt": "9083", "min": 16}]})", "T-X"},
         {R"({"format": 2})", "format"},
         {R"({"format": 1, "rules": []})", "rules"},
+        {R"({"format": 1, "settings": [30]})", "settings must be an object"},
         {R"(not json)", "JSON"},
     };
     for (const Bad &bad : cases) {
