@@ -28,6 +28,11 @@ qint64 toWireMs(const QDateTime &time)
     return time.isValid() ? time.toMSecsSinceEpoch() : 0;
 }
 
+QDate fromWireDate(const std::string &text)
+{
+    return text.empty() ? QDate() : QDate::fromString(fromWireText(text), Qt::ISODate);
+}
+
 QDateTime fromWireMs(qint64 ms)
 {
     return ms == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
@@ -248,6 +253,176 @@ DecodeResult<DecodedAddendum> decodeAddendum(const pb::AddendumRecord &r)
     }
     out.addendum.signature = *signature;
     return out;
+}
+
+void encodePatient(const Patient &patient, pb::Patient &wire)
+{
+    wire.set_id(toWireId(patient.id));
+    wire.set_first_name(toWireText(patient.firstName));
+    wire.set_last_name(toWireText(patient.lastName));
+    wire.set_birth_date(toWireDate(patient.birthDate));
+    wire.set_sex(toWireText(toName(patient.sex)));
+    if (patient.primaryProviderId) {
+        wire.set_primary_provider_id(toWireId(*patient.primaryProviderId));
+    }
+}
+
+void encodeAuthorization(const Authorization &a, pb::Authorization &wire)
+{
+    wire.set_id(toWireId(a.id));
+    wire.set_patient_id(toWireId(a.patientId));
+    wire.set_payer_id(toWireId(a.payerId));
+    wire.set_number(toWireText(a.number));
+    for (const QString &code : a.serviceCodes) {
+        wire.add_service_codes(toWireText(code));
+    }
+    wire.set_unit(toWireText(toName(a.unit)));
+    wire.set_authorized(a.authorized);
+    wire.set_used(a.used);
+    wire.set_start_date(toWireDate(a.startDate));
+    wire.set_end_date(toWireDate(a.endDate));
+}
+
+void encodeCoverage(const Coverage &c, const Payer &payer, pb::Coverage &wire)
+{
+    wire.set_id(toWireId(c.id));
+    wire.set_patient_id(toWireId(c.patientId));
+    wire.set_payer_id(toWireId(c.payerId));
+    wire.set_payer_name(toWireText(payer.name));
+    wire.set_payer_kind(toWireText(toName(payer.kind)));
+    wire.set_member_id(toWireText(c.memberId));
+    wire.set_priority(c.priority);
+    wire.set_effective(toWireDate(c.effective));
+    wire.set_termination(toWireDate(c.termination));
+    if (c.eligibility) {
+        const EligibilitySnapshot &e = *c.eligibility;
+        auto *out = wire.mutable_eligibility();
+        out->set_checked_at_ms(toWireMs(e.checkedAt));
+        out->set_active(e.active);
+        out->set_plan_begin(toWireDate(e.planBegin));
+        out->set_plan_end(toWireDate(e.planEnd));
+        out->set_behavioral_health_carved_out(e.behavioralHealthCarvedOut);
+        out->set_carve_out_payer_name(toWireText(e.carveOutPayerName));
+        out->set_carve_out_payer_id(toWireText(e.carveOutPayerId));
+        out->set_carve_out_phone(toWireText(e.carveOutPhone));
+        out->set_source(toWireText(e.source));
+    }
+}
+
+void encodeCredentialing(const CredentialingRecord &c, pb::CredentialingStatus &wire)
+{
+    wire.set_id(toWireId(c.id));
+    wire.set_provider_id(toWireId(c.providerId));
+    wire.set_payer_id(toWireId(c.payerId));
+    wire.set_status(toWireText(toName(c.status)));
+    wire.set_effective_date(toWireDate(c.effectiveDate));
+    wire.set_end_date(toWireDate(c.endDate));
+    wire.set_caqh_attested_on(toWireDate(c.caqhAttestedOn));
+    wire.set_license_expires_on(toWireDate(c.licenseExpiresOn));
+}
+
+DecodeResult<Patient> decodePatient(const pb::Patient &w)
+{
+    auto id = requiredId<PatientId>(w.id(), "patient.id");
+    if (!id) {
+        return unexpected(id.error());
+    }
+    Patient patient;
+    patient.id = *id;
+    patient.firstName = fromWireText(w.first_name());
+    patient.lastName = fromWireText(w.last_name());
+    patient.birthDate = fromWireDate(w.birth_date());
+    patient.sex = fromName<Sex>(fromWireText(w.sex())).value_or(Sex::Unknown);
+    // A provider the device cannot read is left out, not a reason to drop the patient.
+    if (const auto provider = fromWireId(w.primary_provider_id());
+        provider && !provider->isNull()) {
+        patient.primaryProviderId = ProviderId(*provider);
+    }
+    return patient;
+}
+
+DecodeResult<DecodedCoverage> decodeCoverage(const pb::Coverage &w)
+{
+    auto id = requiredId<CoverageId>(w.id(), "coverage.id");
+    auto patient = requiredId<PatientId>(w.patient_id(), "coverage.patient_id");
+    auto payer = requiredId<PayerId>(w.payer_id(), "coverage.payer_id");
+    if (!id || !patient || !payer) {
+        return unexpected(!id ? id.error() : !patient ? patient.error() : payer.error());
+    }
+    DecodedCoverage out;
+    Coverage &c = out.coverage;
+    c.id = *id;
+    c.patientId = *patient;
+    c.payerId = *payer;
+    c.memberId = fromWireText(w.member_id());
+    c.priority = w.priority() > 0 ? w.priority() : 1;
+    c.effective = fromWireDate(w.effective());
+    c.termination = fromWireDate(w.termination());
+    if (w.has_eligibility()) {
+        const pb::EligibilitySnapshot &e = w.eligibility();
+        c.eligibility = EligibilitySnapshot{fromWireMs(e.checked_at_ms()),
+                                            e.active(),
+                                            fromWireDate(e.plan_begin()),
+                                            fromWireDate(e.plan_end()),
+                                            e.behavioral_health_carved_out(),
+                                            fromWireText(e.carve_out_payer_name()),
+                                            fromWireText(e.carve_out_payer_id()),
+                                            fromWireText(e.carve_out_phone()),
+                                            fromWireText(e.source())};
+    }
+    out.payerName = fromWireText(w.payer_name());
+    out.payerKind = fromWireText(w.payer_kind());
+    return out;
+}
+
+DecodeResult<Authorization> decodeAuthorization(const pb::Authorization &w)
+{
+    auto id = requiredId<AuthorizationId>(w.id(), "authorization.id");
+    auto patient = requiredId<PatientId>(w.patient_id(), "authorization.patient_id");
+    auto payer = requiredId<PayerId>(w.payer_id(), "authorization.payer_id");
+    auto unit = requiredEnum<AuthorizationUnit>(w.unit(), "authorization.unit");
+    if (!id || !patient || !payer || !unit) {
+        return unexpected(!id        ? id.error()
+                          : !patient ? patient.error()
+                          : !payer   ? payer.error()
+                                     : unit.error());
+    }
+    Authorization a;
+    a.id = *id;
+    a.patientId = *patient;
+    a.payerId = *payer;
+    a.number = fromWireText(w.number());
+    for (const std::string &code : w.service_codes()) {
+        a.serviceCodes.append(fromWireText(code));
+    }
+    a.unit = *unit;
+    a.authorized = w.authorized();
+    a.used = w.used();
+    a.startDate = fromWireDate(w.start_date());
+    a.endDate = fromWireDate(w.end_date());
+    return a;
+}
+
+DecodeResult<CredentialingRecord> decodeCredentialing(const pb::CredentialingStatus &w)
+{
+    auto id = requiredId<CredentialingId>(w.id(), "credentialing.id");
+    auto provider = requiredId<ProviderId>(w.provider_id(), "credentialing.provider_id");
+    auto payer = requiredId<PayerId>(w.payer_id(), "credentialing.payer_id");
+    auto status = requiredEnum<CredentialingStatus>(w.status(), "credentialing.status");
+    if (!id || !provider || !payer || !status) {
+        return unexpected(!id         ? id.error()
+                          : !provider ? provider.error()
+                          : !payer    ? payer.error()
+                                      : status.error());
+    }
+    return CredentialingRecord{*id,
+                               *provider,
+                               *payer,
+                               *status,
+                               fromWireDate(w.effective_date()),
+                               fromWireDate(w.end_date()),
+                               fromWireDate(w.caqh_attested_on()),
+                               fromWireDate(w.license_expires_on())};
 }
 
 } // namespace sb::sync

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "domain/organization.h"
+#include "domain/patient.h"
 #include "domain/session.h"
 #include "sessionbook/sync/v1/sync.pb.h"
 #include "util/expected.h"
@@ -45,5 +47,24 @@ struct DecodedAddendum {
     Addendum addendum;
 };
 DecodeResult<DecodedAddendum> decodeAddendum(const pb::AddendumRecord &record);
+
+/// The practice records the office sends a device with a pull, domain -> wire.
+void encodePatient(const Patient &patient, pb::Patient &wire);
+/// The coverage with its payer's name and kind (the device has no payer list of its own).
+void encodeCoverage(const Coverage &coverage, const Payer &payer, pb::Coverage &wire);
+void encodeAuthorization(const Authorization &authorization, pb::Authorization &wire);
+void encodeCredentialing(const CredentialingRecord &record, pb::CredentialingStatus &wire);
+
+/// Wire -> domain for the pulled practice records, validating ids and enumerations. The
+/// device merges the result with what it holds (its own organization, edited fields).
+DecodeResult<Patient> decodePatient(const pb::Patient &wire);
+struct DecodedCoverage {
+    Coverage coverage;
+    QString payerName; ///< Empty when the office sent none.
+    QString payerKind; ///< As sent; the device falls back when it does not know it.
+};
+DecodeResult<DecodedCoverage> decodeCoverage(const pb::Coverage &wire);
+DecodeResult<Authorization> decodeAuthorization(const pb::Authorization &wire);
+DecodeResult<CredentialingRecord> decodeCredentialing(const pb::CredentialingStatus &wire);
 
 } // namespace sb::sync

@@ -513,6 +513,13 @@ int main(int argc, char *argv[])
     config.secrets = secrets.get();
     config.clock = &clock;
     config.seedDemo = scripted || parser.isSet(demo);
+    // The payer warnings run the claim scrubber's checks with its settings, loaded once here.
+    auto scrubSettings = sb::claims::ScrubSettings::builtin();
+    if (!scrubSettings) {
+        qCritical("sessionbook: %s", qPrintable(scrubSettings.error().message));
+        return 1;
+    }
+    config.scrubSettings = scrubSettings.value();
     sb::app::StoreHost host(config);
     sb::app::LockController lock(host);
     // The idle auto-lock is a device setting (default 5 minutes), kept across restarts.

@@ -35,7 +35,7 @@ void loadContext(WorkerState &state, Session &s, coding::SessionFacts &facts,
     const auto coverages =
         store.patients().coverages(state.actor, s.patientId).valueOr(QList<Coverage>{});
     caseload = caseloadWarnings(
-        s.dateOfService, coverages,
+        *state.payerChecks, s.dateOfService, coverages,
         store.patients().authorizations(state.actor, s.patientId).valueOr(QList<Authorization>{}),
         store.practice().credentialingFor(state.provider->id).valueOr(QList<CredentialingRecord>{}),
         store.practice().payers().valueOr(QList<Payer>{}));

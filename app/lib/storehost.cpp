@@ -14,6 +14,20 @@ void StoreHost::reportJobFailure(const QString &what)
     Q_EMIT jobFailed(what);
 }
 
+namespace {
+
+std::shared_ptr<const claims::ClaimScrubber> payerChecksFor(const StoreHost::Config &config)
+{
+    // The built-in rules are compiled in and tested: failing to load them is a build defect.
+    auto settings =
+        config.scrubSettings ? config.scrubSettings : claims::ScrubSettings::builtin().value();
+    // The payer checks never look up a diagnosis.
+    return std::make_shared<const claims::ClaimScrubber>(std::move(settings),
+                                                         claims::DiagnosisLookup{});
+}
+
+} // namespace
+
 StoreHost::StoreHost(const Config &config, QObject *parent)
     : QObject(parent)
     , m_vaultPath(config.vaultPath)
@@ -22,7 +36,7 @@ StoreHost::StoreHost(const Config &config, QObject *parent)
     , m_state(std::make_unique<WorkerState>(WorkerState{
           KeyVault(config.vaultPath, *config.secrets, *config.clock, config.vaultOptions),
           config.storePath, *config.clock, config.seedDemo, nullptr, Actor{}, std::nullopt,
-          std::nullopt, nullptr, nullptr, nullptr}))
+          std::nullopt, payerChecksFor(config), nullptr, nullptr, nullptr}))
 {
     m_thread.setObjectName(QStringLiteral("sessionbook-store"));
     m_context = new QObject;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "audit/auditlog.h"
+#include "claims/claimscrubber.h"
 #include "client/backoff.h"
 #include "client/syncclient.h"
 #include "client/tokenstore.h"
@@ -38,6 +39,9 @@ struct WorkerState {
     Actor actor;
     std::optional<User> clinician;
     std::optional<Provider> provider;
+    /// The claim scrubber's payer checks (authorization, eligibility, credentialing) with the
+    /// practice's thresholds, for the caseload and readiness warnings. Built once.
+    std::shared_ptr<const claims::ClaimScrubber> payerChecks;
     /// Sync: built by SyncBridge after unlock, dropped (before the store) on lock. Declared
     /// last so it is destroyed first; the outbox stays in the store.
     std::shared_ptr<sync::TokenStore> tokens;
@@ -67,6 +71,8 @@ public:
         const Clock *clock = nullptr;
         KeyVault::Options vaultOptions;
         bool seedDemo = false; ///< Seed the fictional demo practice into a new, empty store.
+        /// The scrubber settings the device's payer warnings use; null: the built-in rules.
+        std::shared_ptr<const claims::ScrubSettings> scrubSettings;
     };
 
     explicit StoreHost(const Config &config, QObject *parent = nullptr);

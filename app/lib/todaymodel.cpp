@@ -145,9 +145,9 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
             if (!coverages || !authorizations) {
                 return fail("coverage", !coverages ? coverages.error() : authorizations.error());
             }
-            found = warningsOf.insert(
-                row.patientId,
-                caseloadWarnings(today, *coverages, *authorizations, *credentialing, *payers));
+            found = warningsOf.insert(row.patientId,
+                                      caseloadWarnings(*state.payerChecks, today, *coverages,
+                                                       *authorizations, *credentialing, *payers));
         }
         row.warnings = found->messages;
         row.blocking = found->blocking;

@@ -113,7 +113,32 @@ void checkNpis(const Claim &claim, Report &report)
     }
 }
 
-void checkEligibility(const Claim &claim, const ScrubSettings &settings, Report &report)
+/// What the payer checks read, from a claim or from a visit's payer facts: one set of checks
+/// serves the biller's scrub and the clinician's warnings.
+struct PayerView {
+    const QDate &dateOfService;
+    const QDate &scrubDate;
+    bool authorizationRequired;
+    const std::optional<Authorization> &authorization;
+    const std::optional<EligibilitySnapshot> &eligibility;
+    const QList<CredentialingRecord> &credentialing;
+    const QList<ClaimLine> *lines; ///< Null: not coded yet, so one visit or unit is needed.
+
+    static PayerView of(const Claim &c)
+    {
+        return {c.dateOfService, c.scrubDate,   c.authorizationRequired,
+                c.authorization, c.eligibility, c.credentialing,
+                &c.lines};
+    }
+    static PayerView of(const PayerFacts &f)
+    {
+        return {f.dateOfService, f.scrubDate,   f.authorizationRequired,
+                f.authorization, f.eligibility, f.credentialing,
+                nullptr};
+    }
+};
+
+void checkEligibility(const PayerView &claim, const ScrubSettings &settings, Report &report)
 {
     if (!claim.eligibility || !claim.eligibility->checkedAt.isValid()) {
         report.add(Check::EligNotVerified);
@@ -136,7 +161,7 @@ void checkEligibility(const Claim &claim, const ScrubSettings &settings, Report 
     }
 }
 
-void checkAuthorization(const Claim &claim, Report &report)
+void checkAuthorization(const PayerView &claim, const ScrubSettings &settings, Report &report)
 {
     if (!claim.authorization) {
         if (claim.authorizationRequired) {
@@ -146,30 +171,40 @@ void checkAuthorization(const Claim &claim, Report &report)
     }
     const Authorization &a = *claim.authorization;
     const QDate &dos = claim.dateOfService;
+    bool coversDate = true;
     if (a.startDate.isValid() && dos < a.startDate) {
         report.add(Check::AuthNotStarted, 0, {}, a.startDate);
+        coversDate = false;
     } else if (a.endDate.isValid() && dos > a.endDate) {
         report.add(Check::AuthExpired, 0, {}, a.endDate);
+        coversDate = false;
     }
-    int needed = a.unit == AuthorizationUnit::Visits ? 1 : 0;
-    for (qsizetype i = 0; i < claim.lines.size(); ++i) {
-        const ClaimLine &line = claim.lines[i];
-        const bool covered =
-            a.serviceCodes.isEmpty()
-            || std::any_of(a.serviceCodes.begin(), a.serviceCodes.end(),
-                           [&](const QString &code) { return sameProcedure(code, line.cpt); });
-        if (!covered) {
-            report.add(Check::AuthServiceNotCovered, int(i + 1), line.cpt.toString());
-        } else if (a.unit == AuthorizationUnit::Units) {
-            needed += std::max(line.units, 0);
+    int needed = 1;
+    if (claim.lines != nullptr) {
+        needed = a.unit == AuthorizationUnit::Visits ? 1 : 0;
+        for (qsizetype i = 0; i < claim.lines->size(); ++i) {
+            const ClaimLine &line = (*claim.lines)[i];
+            const bool covered =
+                a.serviceCodes.isEmpty()
+                || std::any_of(a.serviceCodes.begin(), a.serviceCodes.end(),
+                               [&](const QString &code) { return sameProcedure(code, line.cpt); });
+            if (!covered) {
+                report.add(Check::AuthServiceNotCovered, int(i + 1), line.cpt.toString());
+            } else if (a.unit == AuthorizationUnit::Units) {
+                needed += std::max(line.units, 0);
+            }
         }
     }
     if (a.remaining() < needed) {
         report.add(Check::AuthExhausted, 0, {}, {}, std::max(a.remaining(), 0), needed);
+    } else if (coversDate
+               && (a.remaining() <= settings.authLowVisits
+                   || (a.endDate.isValid() && dos.daysTo(a.endDate) <= settings.authClosingDays))) {
+        report.add(Check::AuthClosing, 0, {}, a.endDate, a.remaining(), settings.authLowVisits);
     }
 }
 
-void checkCredentialing(const Claim &claim, const ScrubSettings &settings, Report &report)
+void checkCredentialing(const PayerView &claim, const ScrubSettings &settings, Report &report)
 {
     if (claim.credentialing.isEmpty()) {
         report.add(Check::CredMissing);
@@ -446,13 +481,29 @@ void ClaimScrubber::scrub(const Claim &claim, ScrubResult &result) const
         && claim.existingClaims.contains(claim.key())) {
         report.add(Check::Duplicate, 0, {}, claim.dateOfService);
     }
-    checkAuthorization(claim, report);
-    checkEligibility(claim, settings, report);
-    checkCredentialing(claim, settings, report);
+    const PayerView payer = PayerView::of(claim);
+    checkAuthorization(payer, settings, report);
+    checkEligibility(payer, settings, report);
+    checkCredentialing(payer, settings, report);
     checkDiagnoses(claim, settings, m_diagnoses, report);
     checkLines(claim, settings, report);
     checkPlaceAndModifiers(claim, settings, report);
     checkTimelyFiling(claim, settings, report);
+}
+
+void ClaimScrubber::scrubPayerFacts(const PayerFacts &facts, ScrubResult &result) const
+{
+    result.clear();
+    const ScrubSettings &settings = *m_settings;
+    Report report(settings, result);
+    if (!facts.dateOfService.isValid()) {
+        report.add(Check::DosMissing);
+        return;
+    }
+    const PayerView payer = PayerView::of(facts);
+    checkAuthorization(payer, settings, report);
+    checkEligibility(payer, settings, report);
+    checkCredentialing(payer, settings, report);
 }
 
 QString ClaimScrubber::message(const Finding &finding) const

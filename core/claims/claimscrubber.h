@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace sb {
 class Icd10Index;
@@ -49,6 +50,25 @@ struct ScrubResult {
 };
 
 /**
+ * The payer facts of one visit before it is coded or billed: what the device knows when the
+ * clinician looks at today's caseload or a session. The same authorization, eligibility and
+ * credentialing checks run on it as on a claim (ClaimScrubber::scrubPayerFacts()), with the
+ * same settings, so a threshold lives in one place.
+ */
+struct PayerFacts {
+    QDate dateOfService;
+    QDate scrubDate; ///< Today; the CAQH re-attestation age counts to it.
+    /// The payer or plan requires prior authorization; the check then needs `authorization`.
+    bool authorizationRequired = false;
+    /// The authorization the visit would be billed under; `used` counts earlier visits. Not
+    /// yet coded, the visit needs one visit (or one unit) of it.
+    std::optional<Authorization> authorization;
+    std::optional<EligibilitySnapshot> eligibility;
+    /// The rendering provider's credentialing records with this payer (any dates).
+    QList<CredentialingRecord> credentialing;
+};
+
+/**
  * Whether an ICD-10-CM code may be billed on a date of service: Icd10Index::check() over the
  * imported releases, or the built-in list. Injected so the scrubber stays a pure function.
  */
@@ -74,6 +94,11 @@ public:
     [[nodiscard]] ScrubResult scrub(const Claim &claim) const;
     /// The same, reusing `result` (cleared first); for batches.
     void scrub(const Claim &claim, ScrubResult &result) const;
+
+    /// Only the authorization, eligibility and credentialing checks, on facts without a claim:
+    /// the same checks and settings scrub() uses (`result` is cleared first). Needs no
+    /// diagnosis lookup.
+    void scrubPayerFacts(const PayerFacts &facts, ScrubResult &result) const;
 
     /// The finding's message for billers, placeholders filled in.
     [[nodiscard]] QString message(const Finding &finding) const;

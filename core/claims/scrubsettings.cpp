@@ -2,14 +2,13 @@
 #include "claims/scrubsettings.h"
 
 #include "domain/enums.h"
+#include "util/jsonoverlay.h"
 
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
-#include <map>
 
 namespace sb::claims {
 
@@ -28,6 +27,7 @@ constexpr std::array<const char *, kCheckCount> kCheckIds{{
     "scrub.auth.expired",
     "scrub.auth.service_not_covered",
     "scrub.auth.exhausted",
+    "scrub.auth.closing",
     "scrub.elig.not_verified",
     "scrub.elig.stale",
     "scrub.elig.inactive",
@@ -71,18 +71,16 @@ constexpr std::array<const char *, kCheckCount> kCheckIds{{
     "scrub.filing.closing",
 }};
 
-const char *const kListSections[] = {"timely_filing", "telehealth", "timed_codes"};
-
-struct MergedEntry {
-    QJsonObject object;
-    QString source;
-    int loadOrder = 0;
-};
-
-struct MergedList {
-    std::vector<QString> order;
-    std::map<QString, MergedEntry> byId;
-};
+/// The document's shape: "settings" merged key by key, "checks" field by field, the rest
+/// lists of entries by id.
+OverlayFormat scrubberFormat()
+{
+    return OverlayFormat{kFormat,
+                         {QStringLiteral("settings")},
+                         {QStringLiteral("checks")},
+                         {QStringLiteral("timely_filing"), QStringLiteral("telehealth"),
+                          QStringLiteral("timed_codes")}};
+}
 
 std::optional<Check> checkFromId(QStringView id)
 {
@@ -92,11 +90,6 @@ std::optional<Check> checkFromId(QStringView id)
         }
     }
     return std::nullopt;
-}
-
-bool isCommentKey(const QString &key)
-{
-    return key == u"note" || key == u"certainty" || key == u"source";
 }
 
 } // namespace
@@ -144,7 +137,7 @@ bool ScrubSelector::beats(const ScrubSelector &other) const
     return loadOrder > other.loadOrder;
 }
 
-/// Merges the documents and compiles them into a ScrubSettings; stops at the first problem.
+/// Compiles the overlaid documents into a ScrubSettings; stops at the first problem.
 class ScrubSettingsLoader {
 public:
     explicit ScrubSettingsLoader(ScrubSettings &settings)
@@ -152,8 +145,7 @@ public:
     {
     }
 
-    bool merge(const ScrubSettingsSource &source, int loadOrder);
-    bool compile();
+    bool compile(const JsonOverlay &overlay);
     [[nodiscard]] const QString &error() const { return m_error; }
 
 private:
@@ -170,17 +162,13 @@ private:
     bool count(const QJsonObject &object, const char *key, int minimum, int &out);
     template<typename Code, std::size_t N>
     bool codes(const QJsonValue &value, InlineList<Code, N> &out);
-    bool compileSettings();
-    bool compileChecks();
-    bool compileTimelyFiling(const MergedEntry &entry);
-    bool compileTelehealth(const MergedEntry &entry);
-    bool compileTimedCode(const MergedEntry &entry);
+    bool compileSettings(const QJsonObject &raw);
+    bool compileChecks(const QJsonObject &raw);
+    bool compileTimelyFiling(const OverlaidEntry &entry);
+    bool compileTelehealth(const OverlaidEntry &entry);
+    bool compileTimedCode(const OverlaidEntry &entry);
 
     ScrubSettings &m_settings;
-    QJsonObject m_rawSettings;
-    std::map<QString, QJsonObject> m_rawChecks;
-    std::map<QString, MergedList> m_lists;
-    QStringList m_versions;
     QString m_context;
     QString m_error;
 };
@@ -188,92 +176,17 @@ private:
 bool ScrubSettingsLoader::checkKeys(const QJsonObject &object,
                                     std::initializer_list<const char *> allowed)
 {
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (isCommentKey(it.key())) {
-            continue;
-        }
-        const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char *name) {
-            return it.key() == QLatin1String(name);
-        });
-        if (!known) {
-            return fail(QStringLiteral("unknown key '") + it.key() + u'\'');
-        }
-    }
-    return true;
-}
-
-bool ScrubSettingsLoader::merge(const ScrubSettingsSource &source, int loadOrder)
-{
-    m_context = source.name;
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(source.json, &parseError);
-    if (!document.isObject()) {
-        return fail(QStringLiteral("not a JSON object: ") + parseError.errorString());
-    }
-    const QJsonObject root = document.object();
-    if (!checkKeys(root, {"format", "version", "settings", "checks", "timely_filing", "telehealth",
-                          "timed_codes"})) {
-        return false;
-    }
-    if (root.value(u"format").toInt() != kFormat) {
-        return fail(QStringLiteral("format must be 1"));
-    }
-    m_versions.append(source.name + u'@' + root.value(u"version").toString());
-
-    const QJsonObject settings = root.value(u"settings").toObject();
-    for (auto it = settings.begin(); it != settings.end(); ++it) {
-        m_rawSettings.insert(it.key(), it.value());
-    }
-    const QJsonObject checks = root.value(u"checks").toObject();
-    for (auto it = checks.begin(); it != checks.end(); ++it) {
-        if (!checkFromId(it.key())) {
-            return fail(QStringLiteral("checks: unknown check '") + it.key() + u'\'');
-        }
-        if (!it.value().isObject()) {
-            return fail(QStringLiteral("checks[") + it.key()
-                        + QStringLiteral("] must be an object"));
-        }
-        QJsonObject &merged = m_rawChecks[it.key()];
-        const QJsonObject fields = it.value().toObject();
-        for (auto field = fields.begin(); field != fields.end(); ++field) {
-            merged.insert(field.key(), field.value());
-        }
-    }
-    for (const char *name : kListSections) {
-        const QJsonValue value = root.value(QLatin1String(name));
-        if (value.isUndefined()) {
-            continue;
-        }
-        if (!value.isArray()) {
-            return fail(QLatin1String(name) + QStringLiteral(" must be a list"));
-        }
-        MergedList &list = m_lists[QLatin1String(name)];
-        for (const auto &item : value.toArray()) {
-            const QJsonObject object = item.toObject();
-            const QString id = object.value(u"id").toString();
-            if (id.isEmpty()) {
-                return fail(QLatin1String(name) + QStringLiteral(": every entry needs an id"));
-            }
-            if (object.value(u"disabled").toBool(false)) {
-                list.byId.erase(id);
-                continue;
-            }
-            if (list.byId.find(id) == list.byId.end()) {
-                list.order.push_back(id);
-            }
-            list.byId[id] = MergedEntry{object, source.name, loadOrder};
-        }
-    }
-    return true;
+    const QString unknown = unknownJsonKey(object, allowed);
+    return unknown.isEmpty() || fail(QStringLiteral("unknown key '") + unknown + u'\'');
 }
 
 bool ScrubSettingsLoader::date(const QJsonValue &value, qint64 &day)
 {
-    const QDate parsed = QDate::fromString(value.toString(), Qt::ISODate);
-    if (!parsed.isValid()) {
+    const auto parsed = jsonJulianDay(value);
+    if (!parsed) {
         return fail(QStringLiteral("dates are written YYYY-MM-DD"));
     }
-    day = parsed.toJulianDay();
+    day = *parsed;
     return true;
 }
 
@@ -334,12 +247,12 @@ bool ScrubSettingsLoader::count(const QJsonObject &object, const char *key, int 
     if (value.isUndefined()) {
         return true;
     }
-    const double number = value.toDouble(-1);
-    if (!value.isDouble() || number < minimum || number > 100000 || number != int(number)) {
+    const auto number = jsonWholeNumber(value, minimum, 100000);
+    if (!number) {
         return fail(QLatin1String(key) + QStringLiteral(" must be a whole number of at least ")
                     + QString::number(minimum));
     }
-    out = int(number);
+    out = *number;
     return true;
 }
 
@@ -366,34 +279,42 @@ bool ScrubSettingsLoader::codes(const QJsonValue &value, InlineList<Code, N> &ou
     return true;
 }
 
-bool ScrubSettingsLoader::compileSettings()
+bool ScrubSettingsLoader::compileSettings(const QJsonObject &raw)
 {
     m_context = QStringLiteral("settings");
     ScrubSettings &s = m_settings;
-    return checkKeys(m_rawSettings,
-                     {"eligibility_stale_days", "caqh_reattest_days", "max_diagnoses",
-                      "max_pointers_per_line", "max_modifiers_per_line", "telehealth_pos",
-                      "telehealth_modifiers", "audio_only_modifiers"})
-           && count(m_rawSettings, "eligibility_stale_days", 0, s.eligibilityStaleDays)
-           && count(m_rawSettings, "caqh_reattest_days", 1, s.caqhReattestDays)
-           && count(m_rawSettings, "max_diagnoses", 1, s.maxDiagnoses)
-           && count(m_rawSettings, "max_pointers_per_line", 1, s.maxPointersPerLine)
-           && count(m_rawSettings, "max_modifiers_per_line", 1, s.maxModifiersPerLine)
-           && codes(m_rawSettings.value(u"telehealth_pos"), s.telehealthPos)
-           && codes(m_rawSettings.value(u"telehealth_modifiers"), s.telehealthModifiers)
-           && codes(m_rawSettings.value(u"audio_only_modifiers"), s.audioOnlyModifiers);
+    return checkKeys(raw, {"eligibility_stale_days", "auth_low_visits", "auth_closing_days",
+                           "caqh_reattest_days", "max_diagnoses", "max_pointers_per_line",
+                           "max_modifiers_per_line", "telehealth_pos", "telehealth_modifiers",
+                           "audio_only_modifiers"})
+           && count(raw, "eligibility_stale_days", 0, s.eligibilityStaleDays)
+           && count(raw, "auth_low_visits", 0, s.authLowVisits)
+           && count(raw, "auth_closing_days", 0, s.authClosingDays)
+           && count(raw, "caqh_reattest_days", 1, s.caqhReattestDays)
+           && count(raw, "max_diagnoses", 1, s.maxDiagnoses)
+           && count(raw, "max_pointers_per_line", 1, s.maxPointersPerLine)
+           && count(raw, "max_modifiers_per_line", 1, s.maxModifiersPerLine)
+           && codes(raw.value(u"telehealth_pos"), s.telehealthPos)
+           && codes(raw.value(u"telehealth_modifiers"), s.telehealthModifiers)
+           && codes(raw.value(u"audio_only_modifiers"), s.audioOnlyModifiers);
 }
 
-bool ScrubSettingsLoader::compileChecks()
+bool ScrubSettingsLoader::compileChecks(const QJsonObject &raw)
 {
+    m_context = QStringLiteral("checks");
+    for (auto it = raw.begin(); it != raw.end(); ++it) {
+        if (!checkFromId(it.key())) {
+            return fail(QStringLiteral("unknown check '") + it.key() + u'\'');
+        }
+    }
     for (std::size_t i = 0; i < kCheckCount; ++i) {
         const QString id = QLatin1String(kCheckIds[i]);
         m_context = QStringLiteral("checks[") + id + u']';
-        const auto found = m_rawChecks.find(id);
-        if (found == m_rawChecks.end()) {
+        const auto found = raw.constFind(id);
+        if (found == raw.constEnd()) {
             return fail(QStringLiteral("missing: every check needs a severity and a message"));
         }
-        const QJsonObject &object = found->second;
+        const QJsonObject object = found->toObject();
         if (!checkKeys(object, {"severity", "message", "disabled"})) {
             return false;
         }
@@ -419,12 +340,12 @@ bool ScrubSettingsLoader::compileChecks()
     return true;
 }
 
-bool ScrubSettingsLoader::compileTimelyFiling(const MergedEntry &entry)
+bool ScrubSettingsLoader::compileTimelyFiling(const OverlaidEntry &entry)
 {
     TimelyFilingRule rule;
     rule.id = entry.object.value(u"id").toString();
     if (!checkKeys(entry.object, {"id", "when", "months", "days", "closing_days"})
-        || !selector(entry.object.value(u"when"), entry.loadOrder, rule.when)
+        || !selector(entry.object.value(u"when"), entry.document, rule.when)
         || !count(entry.object, "months", 0, rule.months)
         || !count(entry.object, "days", 0, rule.days)
         || !count(entry.object, "closing_days", 0, rule.closingDays)) {
@@ -437,14 +358,14 @@ bool ScrubSettingsLoader::compileTimelyFiling(const MergedEntry &entry)
     return true;
 }
 
-bool ScrubSettingsLoader::compileTelehealth(const MergedEntry &entry)
+bool ScrubSettingsLoader::compileTelehealth(const OverlaidEntry &entry)
 {
     TelehealthRule rule;
     rule.id = entry.object.value(u"id").toString();
     const QJsonObject pos = entry.object.value(u"pos").toObject();
     if (!checkKeys(entry.object, {"id", "when", "pos", "video_modifiers", "audio_modifiers",
                                   "accepted_modifiers"})
-        || !selector(entry.object.value(u"when"), entry.loadOrder, rule.when)
+        || !selector(entry.object.value(u"when"), entry.document, rule.when)
         || !checkKeys(pos, {"home", "other"}) || !codes(pos.value(u"home"), rule.posHome)
         || !codes(pos.value(u"other"), rule.posOther)
         || !codes(entry.object.value(u"video_modifiers"), rule.videoModifiers)
@@ -459,7 +380,7 @@ bool ScrubSettingsLoader::compileTelehealth(const MergedEntry &entry)
     return true;
 }
 
-bool ScrubSettingsLoader::compileTimedCode(const MergedEntry &entry)
+bool ScrubSettingsLoader::compileTimedCode(const OverlaidEntry &entry)
 {
     TimedCode code;
     const auto cpt = ProcedureCode::parse(entry.object.value(u"cpt").toString());
@@ -488,19 +409,20 @@ bool ScrubSettingsLoader::compileTimedCode(const MergedEntry &entry)
     return true;
 }
 
-bool ScrubSettingsLoader::compile()
+bool ScrubSettingsLoader::compile(const JsonOverlay &overlay)
 {
-    if (!compileSettings() || !compileChecks()) {
+    if (!compileSettings(overlay.section(QStringLiteral("settings")))
+        || !compileChecks(overlay.section(QStringLiteral("checks")))) {
         return false;
     }
-    using Compile = bool (ScrubSettingsLoader::*)(const MergedEntry &);
+    using Compile = bool (ScrubSettingsLoader::*)(const OverlaidEntry &);
     const std::pair<const char *, Compile> sections[] = {
         {"timely_filing", &ScrubSettingsLoader::compileTimelyFiling},
         {"telehealth", &ScrubSettingsLoader::compileTelehealth},
         {"timed_codes", &ScrubSettingsLoader::compileTimedCode},
     };
     for (const auto &[name, compileEntry] : sections) {
-        const MergedList &list = m_lists[QLatin1String(name)];
+        const OverlaidList &list = overlay.list(QLatin1String(name));
         for (const QString &id : list.order) {
             const auto found = list.byId.find(id);
             if (found == list.byId.end()) {
@@ -514,7 +436,11 @@ bool ScrubSettingsLoader::compile()
     }
     std::sort(m_settings.m_timedCodes.begin(), m_settings.m_timedCodes.end(),
               [](const TimedCode &a, const TimedCode &b) { return a.cpt < b.cpt; });
-    m_settings.m_version = m_versions.join(u',');
+    QStringList versions;
+    for (const auto &document : overlay.documents()) {
+        versions.append(document.name + u'@' + document.version.toString());
+    }
+    m_settings.m_version = versions.join(u',');
     return true;
 }
 
@@ -530,15 +456,15 @@ ScrubSettingsSource ScrubSettings::builtinSource()
 Expected<std::shared_ptr<const ScrubSettings>, ScrubSettingsError>
 ScrubSettings::load(const QList<ScrubSettingsSource> &sources)
 {
-    auto settings = std::shared_ptr<ScrubSettings>(new ScrubSettings());
-    ScrubSettingsLoader loader(*settings);
-    int order = 0;
+    JsonOverlay overlay(scrubberFormat());
     for (const auto &source : sources) {
-        if (!loader.merge(source, order++)) {
-            return unexpected(ScrubSettingsError{loader.error()});
+        if (QString problem = overlay.add(source.name, source.json); !problem.isEmpty()) {
+            return unexpected(ScrubSettingsError{std::move(problem)});
         }
     }
-    if (!loader.compile()) {
+    auto settings = std::shared_ptr<ScrubSettings>(new ScrubSettings());
+    ScrubSettingsLoader loader(*settings);
+    if (!loader.compile(overlay)) {
         return unexpected(ScrubSettingsError{loader.error()});
     }
     return std::shared_ptr<const ScrubSettings>(std::move(settings));

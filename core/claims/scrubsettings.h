@@ -33,6 +33,7 @@ enum class Check : std::uint8_t {
     AuthExpired,
     AuthServiceNotCovered,
     AuthExhausted,
+    AuthClosing,
     EligNotVerified,
     EligStale,
     EligInactive,
@@ -184,6 +185,10 @@ public:
     [[nodiscard]] const TimedCode *timedCode(ProcedureCode cpt) const;
 
     int eligibilityStaleDays = 30;
+    /// An authorization is closing when this many visits (or units) or fewer are left ...
+    int authLowVisits = 3;
+    /// ... or it ends within this many days of the date of service.
+    int authClosingDays = 14;
     int caqhReattestDays = 120;
     int maxDiagnoses = 12;
     int maxPointersPerLine = 4;

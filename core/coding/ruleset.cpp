@@ -3,10 +3,10 @@
 
 #include "coding/ruleset_p.h"
 #include "domain/enums.h"
+#include "util/jsonoverlay.h"
 
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
@@ -19,28 +19,20 @@ constexpr int kFormat = 1;
 
 const char *const kBuiltinFiles[] = {"base", "telehealth", "ncci", "mue", "medicaid"};
 
-const char *const kKeyedSections[] = {"groups", "code_groups", "messages", "descriptions",
-                                      "settings"};
-const char *const kListSections[] = {"services",       "prolonged", "addons",
-                                     "telehealth",     "notices",   "credential_modifiers",
-                                     "code_modifiers", "pairs",     "mue"};
-
-/// One entry of a list section after merging all documents.
-struct MergedEntry {
-    QJsonObject object;
-    QString source;
-    int loadOrder = 0;
-};
-
-struct MergedSection {
-    std::vector<QString> order;
-    std::map<QString, MergedEntry> byId;
-};
-
-struct Merged {
-    std::map<QString, QJsonObject> keyed;
-    std::map<QString, MergedSection> lists;
-};
+/// The documents' shape: keyed sections merged key by key, the rest lists of entries by id.
+OverlayFormat rulesFormat()
+{
+    OverlayFormat format;
+    format.format = kFormat;
+    for (const char *name : {"groups", "code_groups", "messages", "descriptions", "settings"}) {
+        format.keyed.push_back(QLatin1String(name));
+    }
+    for (const char *name : {"services", "prolonged", "addons", "telehealth", "notices",
+                             "credential_modifiers", "code_modifiers", "pairs", "mue"}) {
+        format.lists.push_back(QLatin1String(name));
+    }
+    return format;
+}
 
 template<typename Enum> std::uint32_t maskFromNames(const QJsonValue &value, bool &ok)
 {
@@ -65,7 +57,7 @@ public:
     {
     }
 
-    bool compile(const Merged &merged);
+    bool compile(const JsonOverlay &merged);
     [[nodiscard]] const QString &error() const { return m_error; }
 
 private:
@@ -86,14 +78,14 @@ private:
     bool selector(const QJsonValue &value, int loadOrder, Selector &out);
     bool date(const QJsonValue &value, qint64 &day);
 
-    bool compileService(const MergedEntry &entry);
-    bool compileProlonged(const MergedEntry &entry);
-    bool compileAddOn(const MergedEntry &entry);
-    bool compileTelehealth(const MergedEntry &entry);
-    bool compileNotice(const MergedEntry &entry);
-    bool compileModifierRule(const MergedEntry &entry, std::vector<ModifierRule> &into);
-    bool compilePair(const MergedEntry &entry);
-    bool compileMue(const MergedEntry &entry);
+    bool compileService(const OverlaidEntry &entry);
+    bool compileProlonged(const OverlaidEntry &entry);
+    bool compileAddOn(const OverlaidEntry &entry);
+    bool compileTelehealth(const OverlaidEntry &entry);
+    bool compileNotice(const OverlaidEntry &entry);
+    bool compileModifierRule(const OverlaidEntry &entry, std::vector<ModifierRule> &into);
+    bool compilePair(const OverlaidEntry &entry);
+    bool compileMue(const OverlaidEntry &entry);
     bool checkDescribed(ProcedureCode code);
 
     RuleTables &m_tables;
@@ -140,19 +132,8 @@ const RuleText *Compiler::nestedRule(const QJsonObject &object, const char *key,
 
 bool Compiler::checkKeys(const QJsonObject &object, std::initializer_list<const char *> allowed)
 {
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        const QString &key = it.key();
-        if (key == u"note" || key == u"certainty" || key == u"source") {
-            continue;
-        }
-        const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char *name) {
-            return key == QLatin1String(name);
-        });
-        if (!known) {
-            return fail(QStringLiteral("unknown key '") + key + u'\'');
-        }
-    }
-    return true;
+    const QString unknown = unknownJsonKey(object, allowed);
+    return unknown.isEmpty() || fail(QStringLiteral("unknown key '") + unknown + u'\'');
 }
 
 bool Compiler::code(const QJsonValue &value, ProcedureCode &out)
@@ -211,11 +192,11 @@ bool Compiler::modifiers(const QJsonValue &value, InlineList<Modifier, N> &out)
 
 bool Compiler::date(const QJsonValue &value, qint64 &day)
 {
-    const QDate parsed = QDate::fromString(value.toString(), Qt::ISODate);
-    if (!parsed.isValid()) {
+    const auto parsed = jsonJulianDay(value);
+    if (!parsed) {
         return fail(QStringLiteral("dates are written YYYY-MM-DD"));
     }
-    day = parsed.toJulianDay();
+    day = *parsed;
     return true;
 }
 
@@ -320,7 +301,7 @@ bool Compiler::checkDescribed(ProcedureCode procedure)
     return true;
 }
 
-bool Compiler::compileService(const MergedEntry &entry)
+bool Compiler::compileService(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "refuse", "credentials", "credential_rule", "bands", "addon",
@@ -329,7 +310,7 @@ bool Compiler::compileService(const MergedEntry &entry)
         return false;
     }
     ServiceRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)) {
+    if (!selector(o.value(u"when"), entry.sequence, rule.when)) {
         return false;
     }
     if (rule.when.services == 0 || (rule.when.services & (rule.when.services - 1)) != 0) {
@@ -446,16 +427,15 @@ bool Compiler::compileService(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compileProlonged(const MergedEntry &entry)
+bool Compiler::compileProlonged(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "base", "cpt", "first_at", "step", "reason"})) {
         return false;
     }
     ProlongedRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)
-        || !code(o.value(u"base"), rule.base) || !code(o.value(u"cpt"), rule.units.code)
-        || !checkDescribed(rule.units.code)) {
+    if (!selector(o.value(u"when"), entry.sequence, rule.when) || !code(o.value(u"base"), rule.base)
+        || !code(o.value(u"cpt"), rule.units.code) || !checkDescribed(rule.units.code)) {
         return false;
     }
     rule.units.firstAt = o.value(u"first_at").toInt(-1);
@@ -471,7 +451,7 @@ bool Compiler::compileProlonged(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compileAddOn(const MergedEntry &entry)
+bool Compiler::compileAddOn(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "codes", "primaries", "reason"})) {
@@ -498,7 +478,7 @@ bool Compiler::compileAddOn(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compileTelehealth(const MergedEntry &entry)
+bool Compiler::compileTelehealth(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "pos", "video_modifiers", "audio_modifiers", "audio_only",
@@ -506,7 +486,7 @@ bool Compiler::compileTelehealth(const MergedEntry &entry)
         return false;
     }
     TelehealthRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)) {
+    if (!selector(o.value(u"when"), entry.sequence, rule.when)) {
         return false;
     }
     const QJsonObject pos = o.value(u"pos").toObject();
@@ -547,14 +527,14 @@ bool Compiler::compileTelehealth(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compileNotice(const MergedEntry &entry)
+bool Compiler::compileNotice(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "effect", "reason"})) {
         return false;
     }
     NoticeRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)) {
+    if (!selector(o.value(u"when"), entry.sequence, rule.when)) {
         return false;
     }
     const QString effect = o.value(u"effect").toString();
@@ -570,14 +550,14 @@ bool Compiler::compileNotice(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compileModifierRule(const MergedEntry &entry, std::vector<ModifierRule> &into)
+bool Compiler::compileModifierRule(const OverlaidEntry &entry, std::vector<ModifierRule> &into)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "codes", "modifiers", "reason"})) {
         return false;
     }
     ModifierRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)
+    if (!selector(o.value(u"when"), entry.sequence, rule.when)
         || (o.contains(u"codes") && !codes(o.value(u"codes"), rule.codes))
         || !modifiers(o.value(u"modifiers"), rule.modifiers)) {
         return false;
@@ -593,7 +573,7 @@ bool Compiler::compileModifierRule(const MergedEntry &entry, std::vector<Modifie
     return true;
 }
 
-bool Compiler::compilePair(const MergedEntry &entry)
+bool Compiler::compilePair(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "column1", "column2", "mi", "reason"})) {
@@ -602,7 +582,7 @@ bool Compiler::compilePair(const MergedEntry &entry)
     Selector when;
     std::vector<ProcedureCode> column1;
     std::vector<ProcedureCode> column2;
-    if (!selector(o.value(u"when"), entry.loadOrder, when) || !codes(o.value(u"column1"), column1)
+    if (!selector(o.value(u"when"), entry.sequence, when) || !codes(o.value(u"column1"), column1)
         || !codes(o.value(u"column2"), column2)) {
         return false;
     }
@@ -624,14 +604,14 @@ bool Compiler::compilePair(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compileMue(const MergedEntry &entry)
+bool Compiler::compileMue(const OverlaidEntry &entry)
 {
     const QJsonObject &o = entry.object;
     if (!checkKeys(o, {"id", "when", "cpt", "units", "mai", "reason"})) {
         return false;
     }
     MueRule rule;
-    if (!selector(o.value(u"when"), entry.loadOrder, rule.when)
+    if (!selector(o.value(u"when"), entry.sequence, rule.when)
         || !code(o.value(u"cpt"), rule.code)) {
         return false;
     }
@@ -650,11 +630,10 @@ bool Compiler::compileMue(const MergedEntry &entry)
     return true;
 }
 
-bool Compiler::compile(const Merged &merged)
+bool Compiler::compile(const JsonOverlay &merged)
 {
     auto keyed = [&merged](const char *name) {
-        const auto found = merged.keyed.find(QLatin1String(name));
-        return found == merged.keyed.end() ? QJsonObject() : found->second;
+        return merged.section(QLatin1String(name));
     };
 
     m_context = QStringLiteral("groups");
@@ -737,7 +716,7 @@ bool Compiler::compile(const Merged &merged)
     }
     m_tables.maxModifiersPerLine = std::size_t(maxModifiers);
 
-    using Step = bool (Compiler::*)(const MergedEntry &);
+    using Step = bool (Compiler::*)(const OverlaidEntry &);
     const std::pair<const char *, Step> steps[] = {
         {"services", &Compiler::compileService}, {"prolonged", &Compiler::compileProlonged},
         {"addons", &Compiler::compileAddOn},     {"telehealth", &Compiler::compileTelehealth},
@@ -745,13 +724,10 @@ bool Compiler::compile(const Merged &merged)
         {"mue", &Compiler::compileMue},
     };
     auto eachEntry = [&](const char *section, auto &&compileOne) {
-        const auto found = merged.lists.find(QLatin1String(section));
-        if (found == merged.lists.end()) {
-            return true;
-        }
-        for (const auto &id : found->second.order) {
-            const auto entry = found->second.byId.find(id);
-            if (entry == found->second.byId.end()) {
+        const OverlaidList &list = merged.list(QLatin1String(section));
+        for (const auto &id : list.order) {
+            const auto entry = list.byId.find(id);
+            if (entry == list.byId.end()) {
                 continue;
             }
             m_context = entry->second.source + u": " + QLatin1String(section) + u'[' + id + u']';
@@ -765,15 +741,15 @@ bool Compiler::compile(const Merged &merged)
         // Copied out: clang 14 cannot capture a structured binding in a lambda.
         const auto step = sectionStep.second;
         if (!eachEntry(sectionStep.first,
-                       [this, step](const MergedEntry &e) { return (this->*step)(e); })) {
+                       [this, step](const OverlaidEntry &e) { return (this->*step)(e); })) {
             return false;
         }
     }
     if (!eachEntry("credential_modifiers",
-                   [this](const MergedEntry &e) {
+                   [this](const OverlaidEntry &e) {
                        return compileModifierRule(e, m_tables.credentialModifiers);
                    })
-        || !eachEntry("code_modifiers", [this](const MergedEntry &e) {
+        || !eachEntry("code_modifiers", [this](const OverlaidEntry &e) {
                return compileModifierRule(e, m_tables.codeModifiers);
            })) {
         return false;
@@ -820,67 +796,6 @@ bool Compiler::compile(const Merged &merged)
     return true;
 }
 
-QString readSourceInto(const RuleSource &source, int &loadOrder, Merged &merged, QString &version)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(source.json, &parseError);
-    if (document.isNull() || !document.isObject()) {
-        return source.name + QStringLiteral(": not a JSON object (") + parseError.errorString()
-               + QStringLiteral(" at offset ") + QString::number(parseError.offset) + u')';
-    }
-    const QJsonObject root = document.object();
-    if (root.value(u"format").toInt() != kFormat) {
-        return source.name + QStringLiteral(": unsupported rule format (expected \"format\": 1)");
-    }
-    for (auto it = root.begin(); it != root.end(); ++it) {
-        const QString &key = it.key();
-        if (key == u"format" || key == u"version" || key == u"note") {
-            continue;
-        }
-        const bool isKeyed = std::any_of(std::begin(kKeyedSections), std::end(kKeyedSections),
-                                         [&](const char *s) { return key == QLatin1String(s); });
-        const bool isList = std::any_of(std::begin(kListSections), std::end(kListSections),
-                                        [&](const char *s) { return key == QLatin1String(s); });
-        if (isKeyed) {
-            if (!it.value().isObject()) {
-                return source.name + u": " + key + QStringLiteral(" must be an object");
-            }
-            QJsonObject &target = merged.keyed[key];
-            const QJsonObject incoming = it.value().toObject();
-            for (auto entry = incoming.begin(); entry != incoming.end(); ++entry) {
-                target.insert(entry.key(), entry.value());
-            }
-        } else if (isList) {
-            if (!it.value().isArray()) {
-                return source.name + u": " + key + QStringLiteral(" must be a list");
-            }
-            MergedSection &section = merged.lists[key];
-            for (const auto &value : it.value().toArray()) {
-                const QJsonObject entry = value.toObject();
-                const QString id = entry.value(u"id").toString();
-                if (id.isEmpty()) {
-                    return source.name + u": " + key + QStringLiteral(": an entry has no id");
-                }
-                if (entry.value(u"disabled").toBool(false)) {
-                    section.byId.erase(id);
-                    continue;
-                }
-                if (section.byId.find(id) == section.byId.end()) {
-                    section.order.push_back(id);
-                }
-                section.byId[id] = MergedEntry{entry, source.name, loadOrder++};
-            }
-        } else {
-            return source.name + QStringLiteral(": unknown section '") + key + u'\'';
-        }
-    }
-    if (!version.isEmpty()) {
-        version += QStringLiteral(", ");
-    }
-    version += source.name + u'@' + root.value(u"version").toString(QStringLiteral("unversioned"));
-    return {};
-}
-
 } // namespace
 
 bool Selector::matches(const SessionFacts &facts, ServiceKind service, qint64 day) const
@@ -920,21 +835,23 @@ QList<RuleSource> RuleSet::builtinSources()
 Expected<std::shared_ptr<const RuleSet>, RuleLoadError>
 RuleSet::load(const QList<RuleSource> &sources)
 {
-    Merged merged;
-    QString version;
-    int loadOrder = 0;
+    JsonOverlay merged(rulesFormat());
     for (const auto &source : sources) {
-        const QString problem = readSourceInto(source, loadOrder, merged, version);
-        if (!problem.isEmpty()) {
-            return unexpected(RuleLoadError{problem});
+        if (QString problem = merged.add(source.name, source.json); !problem.isEmpty()) {
+            return unexpected(RuleLoadError{std::move(problem)});
         }
+    }
+    QStringList versions;
+    for (const auto &document : merged.documents()) {
+        versions.append(document.name + u'@'
+                        + document.version.toString(QStringLiteral("unversioned")));
     }
     std::shared_ptr<RuleSet> rules(new RuleSet());
     Compiler compiler(*rules->m_tables);
     if (!compiler.compile(merged)) {
         return unexpected(RuleLoadError{compiler.error()});
     }
-    rules->m_version = version;
+    rules->m_version = versions.join(QStringLiteral(", "));
     return std::shared_ptr<const RuleSet>(std::move(rules));
 }
 

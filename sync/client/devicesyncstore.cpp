@@ -494,38 +494,38 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
 
     switch (item.item_case()) {
     case pb::PullItem::kPatient: {
-        const pb::Patient &w = item.patient();
-        const auto id = wireId<PatientId>(w.id());
-        if (!id || state.organizationId.isNull()) {
+        const auto decoded = decodePatient(item.patient());
+        if (!decoded || state.organizationId.isNull()) {
             skipped = true;
             return 0;
         }
+        const Patient &w = *decoded;
+        const PatientId &id = w.id;
         Patient patient;
-        SB_TRY_ASSIGN(known, exists("SELECT 1 FROM patients WHERE id = ?", id->uuid().toRfc4122()));
+        SB_TRY_ASSIGN(known, exists("SELECT 1 FROM patients WHERE id = ?", id.uuid().toRfc4122()));
         if (known) {
-            SB_TRY_ASSIGN(local, m_store.patients().patient(actor, *id));
+            SB_TRY_ASSIGN(local, m_store.patients().patient(actor, id));
             patient = local;
         } else {
-            patient.id = *id;
+            patient.id = id;
             patient.organizationId = state.organizationId;
         }
         const auto localText = [&](const QString &value) {
             return known ? std::optional<QString>(value) : std::nullopt;
         };
-        SB_TRY_ASSIGN(first, merge("patient", id->uuid(), "first_name",
-                                   localText(patient.firstName), wireText(w.first_name())));
-        SB_TRY_ASSIGN(last, merge("patient", id->uuid(), "last_name", localText(patient.lastName),
-                                  wireText(w.last_name())));
-        SB_TRY_ASSIGN(birth, merge("patient", id->uuid(), "birth_date",
-                                   localText(dateText(patient.birthDate)),
-                                   dateText(wireDate(w.birth_date()))));
-        SB_TRY_ASSIGN(sex, merge("patient", id->uuid(), "sex", localText(toName(patient.sex)),
-                                 wireText(w.sex())));
+        SB_TRY_ASSIGN(first, merge("patient", id.uuid(), "first_name", localText(patient.firstName),
+                                   w.firstName));
+        SB_TRY_ASSIGN(last, merge("patient", id.uuid(), "last_name", localText(patient.lastName),
+                                  w.lastName));
+        SB_TRY_ASSIGN(birth, merge("patient", id.uuid(), "birth_date",
+                                   localText(dateText(patient.birthDate)), dateText(w.birthDate)));
+        SB_TRY_ASSIGN(
+            sex, merge("patient", id.uuid(), "sex", localText(toName(patient.sex)), toName(w.sex)));
         patient.firstName = first;
         patient.lastName = last;
         patient.birthDate = wireDate(birth.toStdString());
         patient.sex = fromName<Sex>(sex).value_or(Sex::Unknown);
-        if (const auto provider = wireId<ProviderId>(w.primary_provider_id())) {
+        if (const auto &provider = w.primaryProviderId) {
             SB_TRY(ensureProvider(*provider));
             patient.primaryProviderId = provider;
         }
@@ -533,116 +533,97 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         return conflicts;
     }
     case pb::PullItem::kCoverage: {
-        const pb::Coverage &w = item.coverage();
-        const auto id = wireId<CoverageId>(w.id());
-        const auto patientId = wireId<PatientId>(w.patient_id());
-        const auto payerId = wireId<PayerId>(w.payer_id());
-        if (!id || !patientId || !payerId) {
+        const auto decoded = decodeCoverage(item.coverage());
+        if (!decoded) {
             skipped = true;
             return 0;
         }
+        const Coverage &w = decoded->coverage;
+        const CoverageId &id = w.id;
+        const PatientId &patientId = w.patientId;
+        const PayerId &payerId = w.payerId;
         SB_TRY_ASSIGN(patientKnown,
-                      exists("SELECT 1 FROM patients WHERE id = ?", patientId->uuid().toRfc4122()));
+                      exists("SELECT 1 FROM patients WHERE id = ?", patientId.uuid().toRfc4122()));
         if (!patientKnown) {
             skipped = true;
             return 0;
         }
-        SB_TRY(ensurePayer(*payerId, wireText(w.payer_name()), wireText(w.payer_kind())));
-        SB_TRY_ASSIGN(existing, m_store.patients().coverages(actor, *patientId));
+        SB_TRY(ensurePayer(payerId, decoded->payerName, decoded->payerKind));
+        SB_TRY_ASSIGN(existing, m_store.patients().coverages(actor, patientId));
         std::optional<Coverage> local;
         for (const Coverage &c : existing) {
-            if (c.id == *id) {
+            if (c.id == id) {
                 local = c;
             }
         }
         Coverage coverage = local.value_or(Coverage{});
-        coverage.id = *id;
-        coverage.patientId = *patientId;
-        coverage.payerId = *payerId;
-        SB_TRY_ASSIGN(member, merge("coverage", id->uuid(), "member_id",
+        coverage.id = id;
+        coverage.patientId = patientId;
+        coverage.payerId = payerId;
+        SB_TRY_ASSIGN(member, merge("coverage", id.uuid(), "member_id",
                                     local ? std::optional<QString>(local->memberId) : std::nullopt,
-                                    wireText(w.member_id())));
+                                    w.memberId));
         coverage.memberId = member;
-        coverage.priority = w.priority() > 0 ? w.priority() : 1;
-        coverage.effective = wireDate(w.effective());
-        coverage.termination = wireDate(w.termination());
-        if (w.has_eligibility()) {
-            const pb::EligibilitySnapshot &e = w.eligibility();
-            coverage.eligibility = EligibilitySnapshot{wireInstant(e.checked_at_ms()),
-                                                       e.active(),
-                                                       wireDate(e.plan_begin()),
-                                                       wireDate(e.plan_end()),
-                                                       e.behavioral_health_carved_out(),
-                                                       wireText(e.carve_out_payer_name()),
-                                                       wireText(e.carve_out_payer_id()),
-                                                       wireText(e.carve_out_phone()),
-                                                       wireText(e.source())};
+        coverage.priority = w.priority;
+        coverage.effective = w.effective;
+        coverage.termination = w.termination;
+        if (w.eligibility) {
+            coverage.eligibility = w.eligibility;
         }
         SB_TRY(m_store.patients().save(actor, coverage));
         return conflicts;
     }
     case pb::PullItem::kAuthorization: {
-        const pb::Authorization &w = item.authorization();
-        const auto id = wireId<AuthorizationId>(w.id());
-        const auto patientId = wireId<PatientId>(w.patient_id());
-        const auto payerId = wireId<PayerId>(w.payer_id());
-        const auto unit = fromName<AuthorizationUnit>(wireText(w.unit()));
-        if (!id || !patientId || !payerId || !unit) {
+        const auto decoded = decodeAuthorization(item.authorization());
+        if (!decoded) {
             skipped = true;
             return 0;
         }
+        const Authorization &w = *decoded;
+        const AuthorizationId &id = w.id;
+        const PatientId &patientId = w.patientId;
+        const PayerId &payerId = w.payerId;
         SB_TRY_ASSIGN(patientKnown,
-                      exists("SELECT 1 FROM patients WHERE id = ?", patientId->uuid().toRfc4122()));
+                      exists("SELECT 1 FROM patients WHERE id = ?", patientId.uuid().toRfc4122()));
         if (!patientKnown) {
             skipped = true;
             return 0;
         }
-        SB_TRY(ensurePayer(*payerId, QString(), QString()));
-        SB_TRY_ASSIGN(existing, m_store.patients().authorizations(actor, *patientId));
+        SB_TRY(ensurePayer(payerId, QString(), QString()));
+        SB_TRY_ASSIGN(existing, m_store.patients().authorizations(actor, patientId));
         std::optional<Authorization> local;
         for (const Authorization &a : existing) {
-            if (a.id == *id) {
+            if (a.id == id) {
                 local = a;
             }
         }
         Authorization authorization = local.value_or(Authorization{});
-        authorization.id = *id;
-        authorization.patientId = *patientId;
-        authorization.payerId = *payerId;
-        authorization.number = wireText(w.number());
-        authorization.serviceCodes.clear();
-        for (const std::string &code : w.service_codes()) {
-            authorization.serviceCodes.append(wireText(code));
-        }
-        authorization.unit = *unit;
-        authorization.authorized = w.authorized();
+        authorization.id = id;
+        authorization.patientId = patientId;
+        authorization.payerId = payerId;
+        authorization.number = w.number;
+        authorization.serviceCodes = w.serviceCodes;
+        authorization.unit = w.unit;
+        authorization.authorized = w.authorized;
         SB_TRY_ASSIGN(
-            used, merge("authorization", id->uuid(), "used",
+            used, merge("authorization", id.uuid(), "used",
                         local ? std::optional<QString>(QString::number(local->used)) : std::nullopt,
-                        QString::number(w.used())));
+                        QString::number(w.used)));
         authorization.used = used.toInt();
-        authorization.startDate = wireDate(w.start_date());
-        authorization.endDate = wireDate(w.end_date());
+        authorization.startDate = w.startDate;
+        authorization.endDate = w.endDate;
         SB_TRY(m_store.patients().save(actor, authorization));
         return conflicts;
     }
     case pb::PullItem::kCredentialing: {
-        const pb::CredentialingStatus &w = item.credentialing();
-        const auto id = wireId<CredentialingId>(w.id());
-        const auto providerId = wireId<ProviderId>(w.provider_id());
-        const auto payerId = wireId<PayerId>(w.payer_id());
-        const auto status = fromName<CredentialingStatus>(wireText(w.status()));
-        if (!id || !providerId || !payerId || !status || state.organizationId.isNull()) {
+        const auto record = decodeCredentialing(item.credentialing());
+        if (!record || state.organizationId.isNull()) {
             skipped = true;
             return 0;
         }
-        SB_TRY(ensureProvider(*providerId));
-        SB_TRY(ensurePayer(*payerId, QString(), QString()));
-        SB_TRY(m_store.practice().save(
-            actor,
-            CredentialingRecord{*id, *providerId, *payerId, *status, wireDate(w.effective_date()),
-                                wireDate(w.end_date()), wireDate(w.caqh_attested_on()),
-                                wireDate(w.license_expires_on())}));
+        SB_TRY(ensureProvider(record->providerId));
+        SB_TRY(ensurePayer(record->payerId, QString(), QString()));
+        SB_TRY(m_store.practice().save(actor, *record));
         return 0;
     }
     case pb::PullItem::kSessionStatus: {

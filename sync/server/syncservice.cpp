@@ -38,11 +38,6 @@ std::string wireText(const QString &text)
     return {utf8.constData(), static_cast<std::size_t>(utf8.size())};
 }
 
-std::string wireDate(const QDate &date)
-{
-    return date.isValid() ? wireText(date.toString(Qt::ISODate)) : std::string();
-}
-
 std::int64_t wireMs(const QDateTime &time)
 {
     return time.isValid() ? time.toMSecsSinceEpoch() : 0;
@@ -86,72 +81,6 @@ const char *outcomeName(int status)
     default:
         return status >= 500 ? "error" : "refused";
     }
-}
-
-void encodePatient(const Patient &patient, pb::Patient &wire)
-{
-    wire.set_id(toWireId(patient.id));
-    wire.set_first_name(wireText(patient.firstName));
-    wire.set_last_name(wireText(patient.lastName));
-    wire.set_birth_date(wireDate(patient.birthDate));
-    wire.set_sex(wireText(toName(patient.sex)));
-    if (patient.primaryProviderId) {
-        wire.set_primary_provider_id(toWireId(*patient.primaryProviderId));
-    }
-}
-
-void encodeAuthorization(const Authorization &a, pb::Authorization &wire)
-{
-    wire.set_id(toWireId(a.id));
-    wire.set_patient_id(toWireId(a.patientId));
-    wire.set_payer_id(toWireId(a.payerId));
-    wire.set_number(wireText(a.number));
-    for (const QString &code : a.serviceCodes) {
-        wire.add_service_codes(wireText(code));
-    }
-    wire.set_unit(wireText(toName(a.unit)));
-    wire.set_authorized(a.authorized);
-    wire.set_used(a.used);
-    wire.set_start_date(wireDate(a.startDate));
-    wire.set_end_date(wireDate(a.endDate));
-}
-
-void encodeCoverage(const Coverage &c, const Payer &payer, pb::Coverage &wire)
-{
-    wire.set_id(toWireId(c.id));
-    wire.set_patient_id(toWireId(c.patientId));
-    wire.set_payer_id(toWireId(c.payerId));
-    wire.set_payer_name(wireText(payer.name));
-    wire.set_payer_kind(wireText(toName(payer.kind)));
-    wire.set_member_id(wireText(c.memberId));
-    wire.set_priority(c.priority);
-    wire.set_effective(wireDate(c.effective));
-    wire.set_termination(wireDate(c.termination));
-    if (c.eligibility) {
-        const EligibilitySnapshot &e = *c.eligibility;
-        auto *out = wire.mutable_eligibility();
-        out->set_checked_at_ms(wireMs(e.checkedAt));
-        out->set_active(e.active);
-        out->set_plan_begin(wireDate(e.planBegin));
-        out->set_plan_end(wireDate(e.planEnd));
-        out->set_behavioral_health_carved_out(e.behavioralHealthCarvedOut);
-        out->set_carve_out_payer_name(wireText(e.carveOutPayerName));
-        out->set_carve_out_payer_id(wireText(e.carveOutPayerId));
-        out->set_carve_out_phone(wireText(e.carveOutPhone));
-        out->set_source(wireText(e.source));
-    }
-}
-
-void encodeCredentialing(const CredentialingRecord &c, pb::CredentialingStatus &wire)
-{
-    wire.set_id(toWireId(c.id));
-    wire.set_provider_id(toWireId(c.providerId));
-    wire.set_payer_id(toWireId(c.payerId));
-    wire.set_status(wireText(toName(c.status)));
-    wire.set_effective_date(wireDate(c.effectiveDate));
-    wire.set_end_date(wireDate(c.endDate));
-    wire.set_caqh_attested_on(wireDate(c.caqhAttestedOn));
-    wire.set_license_expires_on(wireDate(c.licenseExpiresOn));
 }
 
 /// Store errors that concern one change (it cannot be stored as sent) rather than the store.

@@ -25,6 +25,19 @@ using namespace sb::app;
 
 using namespace sb::app::testing;
 
+namespace {
+
+/// The payer checks as the device builds them, over `settings` (the built-in rules by default).
+claims::ClaimScrubber payerChecks(std::shared_ptr<const claims::ScrubSettings> settings = {})
+{
+    if (!settings) {
+        settings = claims::ScrubSettings::builtin().value();
+    }
+    return claims::ClaimScrubber(std::move(settings), {});
+}
+
+} // namespace
+
 TEST_CASE("caseloadWarnings names auth, eligibility, carve-out and network problems", "[app]")
 {
     ensureApp();
@@ -50,13 +63,14 @@ TEST_CASE("caseloadWarnings names auth, eligibility, carve-out and network probl
     const QList<Payer> payers{
         Payer{payer, QStringLiteral("Demo Health"), PayerKind::Commercial, {}, {}, {}}};
 
-    auto w = caseloadWarnings(today, {coverage}, {auth}, {cred}, payers);
+    const auto checks = payerChecks();
+    auto w = caseloadWarnings(checks, today, {coverage}, {auth}, {cred}, payers);
     REQUIRE(w.messages.size() == 1);
     CHECK(w.messages.first().startsWith(QStringLiteral("Auth: 2 visits left")));
     CHECK_FALSE(w.blocking);
 
     auth.used = 12;
-    w = caseloadWarnings(today, {coverage}, {auth}, {cred}, payers);
+    w = caseloadWarnings(checks, today, {coverage}, {auth}, {cred}, payers);
     CHECK(w.messages.contains(QStringLiteral("Authorization used up")));
     CHECK(w.blocking);
 
@@ -65,15 +79,116 @@ TEST_CASE("caseloadWarnings names auth, eligibility, carve-out and network probl
     coverage.eligibility->behavioralHealthCarvedOut = true;
     coverage.eligibility->carveOutPayerName = QStringLiteral("Mind BHO");
     cred.endDate = QDate(2026, 3, 9); // credentialing ended yesterday
-    w = caseloadWarnings(today, {coverage}, {auth}, {cred}, payers);
+    w = caseloadWarnings(checks, today, {coverage}, {auth}, {cred}, payers);
     CHECK(w.messages.size() == 3);
     CHECK(w.messages.at(0).startsWith(QStringLiteral("Eligibility as of")));
     CHECK(w.messages.at(1) == QStringLiteral("Mental health carved out to Mind BHO"));
     CHECK(w.messages.at(2) == QStringLiteral("You are not in network with Demo Health today"));
     CHECK(w.blocking);
 
-    w = caseloadWarnings(today, {}, {}, {}, payers);
+    w = caseloadWarnings(checks, today, {}, {}, {}, payers);
     CHECK(w.messages == QStringList{QStringLiteral("No active coverage (self-pay?)")});
+}
+
+TEST_CASE("caseloadWarnings: the thresholds are the scrubber settings", "[app]")
+{
+    ensureApp();
+    const QDate today(2026, 3, 10);
+    const PayerId payer(QUuid::createUuid());
+    Coverage coverage;
+    coverage.payerId = payer;
+    coverage.effective = QDate(2025, 1, 1);
+    EligibilitySnapshot elig;
+    elig.checkedAt = QDateTime(QDate(2026, 2, 1), QTime(9, 0), Qt::UTC); // 37 days old
+    elig.active = true;
+    coverage.eligibility = elig;
+    Authorization auth;
+    auth.payerId = payer;
+    auth.authorized = 12;
+    auth.used = 8; // 4 visits left
+    auth.startDate = QDate(2026, 1, 1);
+    auth.endDate = QDate(2026, 3, 30); // 20 days to go
+    CredentialingRecord cred;
+    cred.payerId = payer;
+    cred.status = CredentialingStatus::InNetwork;
+    cred.effectiveDate = QDate(2025, 1, 1);
+    const QList<Payer> payers{
+        Payer{payer, QStringLiteral("Demo Health"), PayerKind::Commercial, {}, {}, {}}};
+
+    auto w = caseloadWarnings(payerChecks(), today, {coverage}, {auth}, {cred}, payers);
+    CHECK(w.messages.size() == 1);
+    CHECK(w.messages.value(0).startsWith(QStringLiteral("Eligibility as of")));
+
+    auto practice = [](const char *settings) {
+        return claims::ScrubSettings::load(
+                   {claims::ScrubSettings::builtinSource(),
+                    {QStringLiteral("practice"),
+                     QByteArray(R"({"format": 1, "settings": )") + settings + '}'}})
+            .value();
+    };
+    w = caseloadWarnings(payerChecks(practice(R"({"auth_low_visits": 5})")), today, {coverage},
+                         {auth}, {cred}, payers);
+    REQUIRE(w.messages.size() == 2);
+    CHECK(w.messages.at(0).startsWith(QStringLiteral("Auth: 4 visits left")));
+    CHECK_FALSE(w.blocking);
+
+    w = caseloadWarnings(payerChecks(practice(R"({"auth_closing_days": 20})")), today, {coverage},
+                         {auth}, {cred}, payers);
+    CHECK(w.messages.value(0).startsWith(QStringLiteral("Auth: 4 visits left")));
+
+    w = caseloadWarnings(payerChecks(practice(R"({"eligibility_stale_days": 40})")), today,
+                         {coverage}, {auth}, {cred}, payers);
+    CHECK(w.messages.isEmpty());
+
+    // A check the practice switched off is not shown on the device either.
+    w = caseloadWarnings(
+        payerChecks(claims::ScrubSettings::load({claims::ScrubSettings::builtinSource(),
+                                                 {QStringLiteral("practice"),
+                                                  R"({"format": 1, "checks": {"scrub.elig.stale":
+                                               {"severity": "off"}}})"}})
+                        .value()),
+        today, {coverage}, {auth}, {cred}, payers);
+    CHECK(w.messages.isEmpty());
+}
+
+TEST_CASE("caseloadWarnings: a finding the scrubber calls an error blocks the visit", "[app]")
+{
+    ensureApp();
+    const QDate today(2026, 3, 10);
+    const PayerId payer(QUuid::createUuid());
+    Coverage coverage;
+    coverage.payerId = payer;
+    coverage.effective = QDate(2025, 1, 1);
+    EligibilitySnapshot elig;
+    elig.checkedAt = QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC);
+    elig.active = true;
+    coverage.eligibility = elig;
+    CredentialingRecord cred;
+    cred.payerId = payer;
+    cred.status = CredentialingStatus::InNetwork;
+    cred.effectiveDate = QDate(2025, 1, 1);
+    cred.licenseExpiresOn = QDate(2026, 3, 1);
+    const QList<Payer> payers{
+        Payer{payer, QStringLiteral("Demo Health"), PayerKind::Commercial, {}, {}, {}}};
+    Authorization elsewhere; // another payer's authorization asks nothing of this one
+    elsewhere.payerId = PayerId(QUuid::createUuid());
+    elsewhere.authorized = 10;
+    elsewhere.startDate = QDate(2025, 1, 1);
+    elsewhere.endDate = QDate(2025, 12, 31);
+
+    auto w = caseloadWarnings(payerChecks(), today, {coverage}, {elsewhere}, {cred}, payers);
+    REQUIRE(w.messages.size() == 1);
+    CHECK(w.messages.first().startsWith(QStringLiteral("Your license on file expired")));
+    CHECK(w.blocking);
+
+    auto lenient = claims::ScrubSettings::load(
+        {claims::ScrubSettings::builtinSource(),
+         {QStringLiteral("practice"),
+          R"({"format": 1, "checks": {"scrub.cred.license_expired": {"severity": "warning"}}})"}});
+    REQUIRE(lenient);
+    w = caseloadWarnings(payerChecks(*lenient), today, {coverage}, {elsewhere}, {cred}, payers);
+    CHECK(w.messages.size() == 1);
+    CHECK_FALSE(w.blocking);
 }
 
 TEST_CASE("codingHint: what the minutes bill and what the next band needs", "[app]")

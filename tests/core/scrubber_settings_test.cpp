@@ -68,6 +68,8 @@ TEST_CASE("scrubber settings: the built-in file loads with every check")
     CHECK((*settings)->maxPointersPerLine == 4);
     CHECK((*settings)->eligibilityStaleDays == 30);
     CHECK((*settings)->caqhReattestDays == 120);
+    CHECK((*settings)->authLowVisits == 3);
+    CHECK((*settings)->authClosingDays == 14);
     for (std::size_t i = 0; i < kCheckCount; ++i) {
         const CheckText &text = (*settings)->text(Check(i));
         INFO(QString(checkId(Check(i))).toStdString());
@@ -127,6 +129,38 @@ TEST_CASE("scrubber settings: an override changes severities, messages, windows 
     CHECK_FALSE(scrubber.scrub(acme).has(Check::FilingPassed));
 }
 
+TEST_CASE("scrubber settings: when an authorization is closing is the practice's setting")
+{
+    Claim claim = claimFor(PayerKind::Commercial, QDate(2026, 3, 2), QDate(2026, 3, 3));
+    Authorization a;
+    a.startDate = QDate(2026, 1, 1);
+    a.endDate = QDate(2026, 3, 2).addDays(20);
+    a.authorized = 12;
+    a.used = 7; // 5 left, 20 days to go
+    claim.authorization = a;
+    const auto builtin = ScrubSettings::builtin();
+    REQUIRE(builtin);
+    CHECK_FALSE(ClaimScrubber(*builtin, ClaimScrubber::lookupFor(builtInIndex()))
+                    .scrub(claim)
+                    .has(Check::AuthClosing));
+
+    auto fewVisits = withOverride(R"({"format": 1, "settings": {"auth_low_visits": 5}})");
+    REQUIRE(fewVisits);
+    const ClaimScrubber byVisits(*fewVisits, ClaimScrubber::lookupFor(builtInIndex()));
+    ScrubResult result = byVisits.scrub(claim);
+    REQUIRE(result.has(Check::AuthClosing));
+    CHECK(result.exportable());
+    CHECK(byVisits.message(result.findings[0])
+          == u"The authorization has 5 visits or units left and ends on 2026-03-22: request the "
+             u"next one before it runs out.");
+
+    auto longer = withOverride(R"({"format": 1, "settings": {"auth_closing_days": 20}})");
+    REQUIRE(longer);
+    CHECK(ClaimScrubber(*longer, ClaimScrubber::lookupFor(builtInIndex()))
+              .scrub(claim)
+              .has(Check::AuthClosing));
+}
+
 TEST_CASE("scrubber settings: a bad file is refused with the entry named")
 {
     struct Bad {
@@ -139,6 +173,8 @@ TEST_CASE("scrubber settings: a bad file is refused with the entry named")
          "checks[scrub.auth.expired]"},
         {R"({"format": 1, "settings": {"max_diagnosis": 12}})", "max_diagnosis"},
         {R"({"format": 1, "settings": {"max_diagnoses": 0}})", "max_diagnoses"},
+        {R"({"format": 1, "settings": {"auth_low_visits": -1}})", "auth_low_visits"},
+        {R"({"format": 1, "settings": {"auth_closing_days": "two weeks"}})", "auth_closing_days"},
         {R"({"format": 1, "timely_filing": [{"id": "TF-X", "months": 12, "days": 90}]})",
          "timely_filing[TF-X]"},
         {R"({"format": 1, "timely_filing": [{"id": "TF-X", "when": {"from": "2026-13-01"}, "days": 9}]})",
@@ -148,6 +184,7 @@ TEST_CASE("scrubber settings: a bad file is refused with the entry named")
         {R"({"format": 1, "timed_codes": [{"id": "T-X", "cpt": "9083", "min": 16}]})", "T-X"},
         {R"({"format": 2})", "format"},
         {R"({"format": 1, "rules": []})", "rules"},
+        {R"({"format": 1, "settings": [30]})", "settings must be an object"},
         {R"(not json)", "JSON"},
     };
     for (const Bad &bad : cases) {

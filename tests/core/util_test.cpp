@@ -2,10 +2,13 @@
 #include "domain/ids.h"
 #include "util/clock.h"
 #include "util/expected.h"
+#include "util/jsonoverlay.h"
 #include "util/sha256.h"
 #include "util/uuid7.h"
 
 #include <QCryptographicHash>
+#include <QDate>
+#include <QJsonObject>
 
 #include <catch2/catch_test_macros.hpp>
 #include <limits>
@@ -131,4 +134,108 @@ TEST_CASE("The system clock names this boot the same way every time; a manual re
     manual.reboot();
     CHECK(manual.bootId() != before);
     CHECK(manual.monotonicMs() == 0);
+}
+
+namespace {
+
+OverlayFormat testFormat()
+{
+    return OverlayFormat{
+        1, {QStringLiteral("settings")}, {QStringLiteral("checks")}, {QStringLiteral("rules")}};
+}
+
+} // namespace
+
+TEST_CASE("JsonOverlay lays documents over each other by key, field and id")
+{
+    JsonOverlay overlay(testFormat());
+    REQUIRE(overlay
+                .add(QStringLiteral("base"), R"({"format": 1, "version": "7", "note": "x",
+        "settings": {"a": 1, "b": 2},
+        "checks": {"c1": {"severity": "error", "message": "m1"}},
+        "rules": [{"id": "R1", "v": 1}, {"id": "R2", "v": 2}, {"id": "R3", "v": 3}]})")
+                .isEmpty());
+    REQUIRE(overlay
+                .add(QStringLiteral("practice"), R"({"format": 1,
+        "settings": {"b": 5},
+        "checks": {"c1": {"severity": "off"}},
+        "rules": [{"id": "R2", "v": 20}, {"id": "R1", "disabled": true}, {"id": "R4", "v": 4}]})")
+                .isEmpty());
+
+    CHECK(overlay.section(QStringLiteral("settings"))
+          == QJsonObject{{QStringLiteral("a"), 1}, {QStringLiteral("b"), 5}});
+    // A nested entry keeps the fields the later document leaves alone.
+    const QJsonObject c1 = overlay.section(QStringLiteral("checks")).value(u"c1").toObject();
+    CHECK(c1.value(u"severity").toString() == u"off");
+    CHECK(c1.value(u"message").toString() == u"m1");
+
+    const OverlaidList &rules = overlay.list(QStringLiteral("rules"));
+    QStringList present;
+    for (const QString &id : rules.order) {
+        if (rules.byId.count(id) != 0) {
+            present.append(id);
+        }
+    }
+    CHECK(present
+          == QStringList{QStringLiteral("R2"), QStringLiteral("R3"),
+                         QStringLiteral("R4")}); // R2 keeps its place
+    const OverlaidEntry &r2 = rules.byId.at(QStringLiteral("R2"));
+    CHECK(r2.object.value(u"v").toInt() == 20);
+    CHECK(r2.source == u"practice");
+    CHECK(r2.document == 1);
+    CHECK(r2.sequence > rules.byId.at(QStringLiteral("R3")).sequence);
+    CHECK(overlay.list(QStringLiteral("none")).order.empty());
+
+    REQUIRE(overlay.documents().size() == 2);
+    CHECK(overlay.documents()[0].version.toString() == u"7");
+    CHECK(overlay.documents()[1].version.isUndefined());
+}
+
+TEST_CASE("JsonOverlay refuses a misshapen document whole, naming the document and section")
+{
+    struct Bad {
+        const char *json;
+        const char *mentions;
+    };
+    const Bad cases[] = {
+        {"not json", "practice: not a JSON object"},
+        {"[1]", "not a JSON object"},
+        {R"({"format": 2})", "unsupported rule format (expected \"format\": 1)"},
+        {R"({"format": 1, "extra": {}})", "unknown section 'extra'"},
+        {R"({"format": 1, "settings": [1]})", "settings must be an object"},
+        {R"({"format": 1, "checks": {"c1": "off"}})", "checks[c1] must be an object"},
+        {R"({"format": 1, "rules": {}})", "rules must be a list"},
+        {R"({"format": 1, "settings": {"a": 9}, "rules": [{"v": 1}]})",
+         "rules: every entry needs an id"},
+    };
+    for (const Bad &bad : cases) {
+        JsonOverlay overlay(testFormat());
+        REQUIRE(overlay.add(QStringLiteral("base"), R"({"format": 1, "settings": {"a": 1}})")
+                    .isEmpty());
+        const QString problem = overlay.add(QStringLiteral("practice"), bad.json);
+        INFO(bad.json << " -> " << problem.toStdString());
+        CHECK(problem.startsWith(u"practice: "));
+        CHECK(problem.contains(QLatin1String(bad.mentions)));
+        CHECK(overlay.section(QStringLiteral("settings")).value(u"a").toInt()
+              == 1); // nothing merged
+        CHECK(overlay.documents().size() == 1);
+    }
+}
+
+TEST_CASE("JSON rule values: unknown keys, dates and whole numbers")
+{
+    const QJsonObject object{{QStringLiteral("id"), 1},
+                             {QStringLiteral("note"), QStringLiteral("why")},
+                             {QStringLiteral("payr"), 2}};
+    CHECK(unknownJsonKey(object, {"id", "payr"}).isEmpty());
+    CHECK(unknownJsonKey(object, {"id", "payer"}) == u"payr");
+    CHECK(jsonJulianDay(QJsonValue(QStringLiteral("2026-03-02")))
+          == QDate(2026, 3, 2).toJulianDay());
+    CHECK_FALSE(jsonJulianDay(QJsonValue(QStringLiteral("2026-13-01"))));
+    CHECK_FALSE(jsonJulianDay(QJsonValue(20260302)));
+    CHECK(jsonWholeNumber(QJsonValue(14), 0, 100) == 14);
+    CHECK_FALSE(jsonWholeNumber(QJsonValue(1.5), 0, 100));
+    CHECK_FALSE(jsonWholeNumber(QJsonValue(-1), 0, 100));
+    CHECK_FALSE(jsonWholeNumber(QJsonValue(101), 0, 100));
+    CHECK_FALSE(jsonWholeNumber(QJsonValue(QStringLiteral("14")), 0, 100));
 }

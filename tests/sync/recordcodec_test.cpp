@@ -134,3 +134,90 @@ TEST_CASE("Addenda round-trip with their signature")
     record.set_author_id("");
     CHECK_FALSE(decodeAddendum(record).hasValue());
 }
+
+TEST_CASE("Pulled practice records survive the wire: patient, coverage, authorization, "
+          "credentialing")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    Patient patient;
+    patient.id = PatientId(ids.next());
+    patient.firstName = QStringLiteral("Ana ' ; --");
+    patient.lastName = QStringLiteral("N\u00fa\u00f1ez");
+    patient.birthDate = QDate(1990, 2, 28);
+    patient.sex = Sex::Female;
+    patient.primaryProviderId = ProviderId(ids.next());
+    pb::Patient wirePatient;
+    encodePatient(patient, wirePatient);
+    auto decodedPatient = decodePatient(wirePatient);
+    REQUIRE(decodedPatient);
+    CHECK(*decodedPatient == patient); // the organization is the device's, never sent
+
+    Payer payer{
+        PayerId(ids.next()), QStringLiteral("Demo Health"), PayerKind::Medicaid, {}, {}, {}};
+    Coverage coverage;
+    coverage.id = CoverageId(ids.next());
+    coverage.patientId = patient.id;
+    coverage.payerId = payer.id;
+    coverage.memberId = QStringLiteral("M-1");
+    coverage.priority = 2;
+    coverage.effective = QDate(2025, 1, 1);
+    coverage.eligibility = EligibilitySnapshot{QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC),
+                                               true,
+                                               QDate(2026, 1, 1),
+                                               QDate(2026, 12, 31),
+                                               true,
+                                               QStringLiteral("Mind BHO"),
+                                               QStringLiteral("BHO1"),
+                                               QStringLiteral("555-0100"),
+                                               QStringLiteral("271")};
+    pb::Coverage wireCoverage;
+    encodeCoverage(coverage, payer, wireCoverage);
+    auto decodedCoverage = decodeCoverage(wireCoverage);
+    REQUIRE(decodedCoverage);
+    CHECK(decodedCoverage->coverage == coverage);
+    CHECK(decodedCoverage->payerName == payer.name);
+    CHECK(decodedCoverage->payerKind == u"medicaid");
+
+    Authorization auth;
+    auth.id = AuthorizationId(ids.next());
+    auth.patientId = patient.id;
+    auth.payerId = payer.id;
+    auth.number = QStringLiteral("PA-7");
+    auth.serviceCodes = {QStringLiteral("90834"), QStringLiteral("90837")};
+    auth.unit = AuthorizationUnit::Units;
+    auth.authorized = 12;
+    auth.used = 3;
+    auth.startDate = QDate(2026, 1, 1);
+    auth.endDate = QDate(2026, 6, 30);
+    pb::Authorization wireAuth;
+    encodeAuthorization(auth, wireAuth);
+    auto decodedAuth = decodeAuthorization(wireAuth);
+    REQUIRE(decodedAuth);
+    CHECK(*decodedAuth == auth);
+
+    const CredentialingRecord cred{CredentialingId(ids.next()),
+                                   ProviderId(ids.next()),
+                                   payer.id,
+                                   CredentialingStatus::InNetwork,
+                                   QDate(2025, 1, 1),
+                                   QDate(),
+                                   QDate(2026, 2, 1),
+                                   QDate(2027, 12, 31)};
+    pb::CredentialingStatus wireCred;
+    encodeCredentialing(cred, wireCred);
+    auto decodedCred = decodeCredentialing(wireCred);
+    REQUIRE(decodedCred);
+    CHECK(*decodedCred == cred);
+
+    // What the device cannot use is refused, naming the field.
+    wireAuth.set_unit("hours");
+    REQUIRE_FALSE(decodeAuthorization(wireAuth));
+    CHECK(decodeAuthorization(wireAuth).error().field == u"authorization.unit");
+    wireCred.set_payer_id("short");
+    REQUIRE_FALSE(decodeCredentialing(wireCred));
+    CHECK(decodeCredentialing(wireCred).error().field == u"credentialing.payer_id");
+    wireCoverage.clear_patient_id();
+    REQUIRE_FALSE(decodeCoverage(wireCoverage));
+    CHECK(decodeCoverage(wireCoverage).error().field == u"coverage.patient_id");
+}
