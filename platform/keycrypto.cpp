@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <memory>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
@@ -73,6 +75,25 @@ QByteArray hkdfSha256(const QByteArray &inputKey, const QByteArray &salt, const 
     EVP_KDF_CTX_free(ctx);
     ikm.fill('\0');
     return ok ? out : QByteArray();
+}
+
+QByteArray hmacSha256(const QByteArray &key, const QByteArray &message)
+{
+    QByteArray out(32, '\0');
+    unsigned int length = 0;
+    if (HMAC(EVP_sha256(), key.constData(), int(key.size()), cbytes(message),
+             size_t(message.size()), bytes(out), &length)
+            == nullptr
+        || length != 32) {
+        return {};
+    }
+    return out;
+}
+
+bool equalConstantTime(const QByteArray &a, const QByteArray &b)
+{
+    return a.size() == b.size()
+           && CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
 }
 
 QByteArray randomBytes(int count)

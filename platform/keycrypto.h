@@ -19,6 +19,10 @@ QByteArray pbkdf2Sha512(const QByteArray &passcode, const QByteArray &salt, int 
                         int length = 32);
 /// HKDF-SHA256 (extract and expand) producing 32 bytes.
 QByteArray hkdfSha256(const QByteArray &inputKey, const QByteArray &salt, const QByteArray &info);
+/// HMAC-SHA256 (32 bytes).
+QByteArray hmacSha256(const QByteArray &key, const QByteArray &message);
+/// Compares two byte strings in time that does not depend on where they differ.
+bool equalConstantTime(const QByteArray &a, const QByteArray &b);
 /// Bytes from OpenSSL's CSPRNG.
 QByteArray randomBytes(int count);
 

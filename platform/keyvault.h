@@ -25,6 +25,7 @@ struct VaultError {
         Corrupt, ///< The vault file is unreadable or not ours.
         Io,
         Crypto, ///< OpenSSL refused an operation.
+        Wiped,  ///< Too many failures under the wipe policy: the key is destroyed.
     };
     Kind kind = Kind::Corrupt;
     QString message;
@@ -39,8 +40,16 @@ template<typename T> using VaultResult = Expected<T, VaultError>;
  * HKDF(PBKDF2-HMAC-SHA512(passcode, salt, n) , salt = device secret from the OS keystore),
  * and the key is sealed with AES-256-GCM (header as AAD). A stolen data directory without
  * the keystore, or the keystore without the passcode, opens nothing. Unlock runs the KDF
- * exactly once. Wrong passcodes are counted in the vault file (so a restart does not reset
- * them) and earn a growing delay; nothing is ever deleted on failure.
+ * exactly once.
+ *
+ * Wrong passcodes earn a growing delay. Each attempt is counted BEFORE the KDF runs (a killed
+ * process or a failed write cannot skip the count: no record, no attempt). The count is kept
+ * in the vault file under an HMAC keyed from the keystore's device secret (an edited count
+ * does not verify), and its generation is also kept in the keystore (an older copy of the
+ * file put back has a lower generation). Either finding counts as a full lockout, not a
+ * reset. The delay is measured on the monotonic clock of this boot, so moving the wall clock
+ * skips nothing; after a reboot the full delay starts again from the first attempt. Nothing
+ * is deleted on failure unless the practice turned on wipeAfterFailures.
  */
 class KeyVault {
 public:
@@ -49,6 +58,10 @@ public:
         int targetMs = 250;
         int freeAttempts = 3; ///< Failures before the delay starts.
         std::int64_t maxDelayMs = 15 * 60 * 1000;
+        /// Practice policy: after this many consecutive failures the store key is destroyed
+        /// (the vault file and the device secret go; the store can no longer be opened).
+        /// 0: never (the default).
+        int wipeAfterFailures = 0;
     };
 
     KeyVault(QString vaultPath, SecretStore &secrets, const Clock &clock, Options options);
@@ -74,8 +87,15 @@ public:
 private:
     struct File;
     [[nodiscard]] VaultResult<File> readFile() const;
+    /// readFile(), then the attempt counter checked against its MAC and the keystore.
+    [[nodiscard]] VaultResult<File> readChecked() const;
+    [[nodiscard]] VaultResult<QByteArray> counterMacKey(const File &file) const;
     VaultResult<void> writeFile(const File &file) const;
+    /// The counter's new state: a new generation, MAC'd, written to the file then the keystore.
+    VaultResult<void> recordAttempts(File &file, int failures);
+    [[nodiscard]] std::int64_t waitFor(const File &file) const;
     VaultResult<QByteArray> wrappingKey(const QString &passcode, const File &file);
+    void wipe();
 
     QString m_path;
     SecretStore &m_secrets;

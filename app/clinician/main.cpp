@@ -520,6 +520,9 @@ int main(int argc, char *argv[])
         return 1;
     }
     config.scrubSettings = scrubSettings.value();
+    // The practice's wipe policy: erase the key after this many wrong passcodes (0: never).
+    config.vaultOptions.wipeAfterFailures =
+        std::max(0, QSettings().value(QStringLiteral("lock/wipeAfterFailures"), 0).toInt());
     sb::app::StoreHost host(config);
     sb::app::LockController lock(host);
     // The idle auto-lock is a device setting (default 5 minutes), kept across restarts.

@@ -7,7 +7,11 @@
 
 #include <QClipboard>
 #include <QEvent>
+#include <QFile>
 #include <QGuiApplication>
+
+#include <algorithm>
+#include <utility>
 
 namespace sb::app {
 
@@ -140,17 +144,61 @@ void LockController::setIdleTimeoutMs(int ms)
     Q_EMIT idleTimeoutSecondsChanged();
 }
 
+LockController::PasscodeProblem LockController::checkPasscode(const QString &passcode)
+{
+    const QList<uint> points = passcode.toLower().toUcs4();
+    const qsizetype n = points.size();
+    if (n < minimumPasscodeLength) {
+        return PasscodeTooShort;
+    }
+    // Repetitive: the whole passcode repeats a group of up to three characters.
+    for (qsizetype period = 1; period <= 3; ++period) {
+        bool repeats = true;
+        for (qsizetype i = period; i < n && repeats; ++i) {
+            repeats = points[i] == points[i - period];
+        }
+        if (repeats) {
+            return PasscodeRepetitive;
+        }
+    }
+    // Sequential: every step +1 or every step -1 (digits wrap: 7890123).
+    const bool digits =
+        std::all_of(points.begin(), points.end(), [](uint c) { return c >= '0' && c <= '9'; });
+    for (const int step : {1, -1}) {
+        bool run = true;
+        for (qsizetype i = 1; i < n && run; ++i) {
+            const int diff = int(points[i]) - int(points[i - 1]);
+            run = diff == step || (digits && (diff == step * -9));
+        }
+        if (run) {
+            return PasscodeSequential;
+        }
+    }
+    return NoPasscodeProblem;
+}
+
 void LockController::choosePasscode(const QString &passcode, const QString &confirmation)
 {
     if (m_state != FirstRun) {
         return;
     }
-    if (passcode.size() < minimumPasscodeLength) {
-        setError(tr("Use at least %n character(s).", nullptr, minimumPasscodeLength));
+    switch (checkPasscode(passcode)) {
+    case PasscodeTooShort:
+        setError(tr("Use at least %n character(s).", nullptr, minimumPasscodeLength),
+                 PasscodeTooShort);
         return;
+    case PasscodeRepetitive:
+        setError(tr("Do not repeat the same digit or group of digits."), PasscodeRepetitive);
+        return;
+    case PasscodeSequential:
+        setError(tr("Do not use a run such as 123456 or 987654."), PasscodeSequential);
+        return;
+    case NoPasscodeProblem:
+    case PasscodeMismatch:
+        break;
     }
     if (passcode != confirmation) {
-        setError(tr("The two passcodes do not match."));
+        setError(tr("The two passcodes do not match."), PasscodeMismatch);
         return;
     }
     setError({});
@@ -182,6 +230,16 @@ void LockController::unlock(const QString &passcode)
         [passcode](WorkerState &state) {
             Outcome outcome;
             auto key = state.vault.unlock(passcode);
+            if (!key && key.error().kind == VaultError::Kind::Wiped) {
+                // The practice's wipe policy: the key is gone, so is the store it opened.
+                for (const QString &suffix :
+                     {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+                    if (QFile::exists(state.storePath + suffix)
+                        && !QFile::remove(state.storePath + suffix)) {
+                        qWarning("lock: a store file could not be removed after the wipe");
+                    }
+                }
+            }
             if (!key) {
                 outcome.kind = key.error().kind;
                 outcome.retryAfterMs = key.error().retryAfterMs;
@@ -196,6 +254,16 @@ void LockController::unlock(const QString &passcode)
 
 void LockController::finish(const Outcome &outcome)
 {
+    const bool lockPending = std::exchange(m_lockPending, false);
+    if (outcome.ok && lockPending) {
+        // A lock asked for while the KDF ran (app hidden, Lock tapped): the store opened, so
+        // close it again without ever showing the unlocked screens.
+        m_failedAttempts = 0;
+        setState(Locked);
+        Q_EMIT locked();
+        closeStore();
+        return;
+    }
     if (outcome.ok) {
         m_failedAttempts = 0;
         m_clinicianName = outcome.clinicianName;
@@ -220,6 +288,11 @@ void LockController::finish(const Outcome &outcome)
         setError(tr("Wrong passcode. Nothing was deleted. Repeated wrong attempts make you "
                     "wait longer before the next try."));
         break;
+    case VaultError::Kind::Wiped:
+        m_failedAttempts = 0;
+        setError(tr("Too many wrong passcodes. As your practice requires, the data on this "
+                    "device was erased. Choose a new passcode and enroll the device again."));
+        break;
     case VaultError::Kind::TooSoon:
         setError(tr("Too many attempts. Wait, then try again."));
         break;
@@ -237,6 +310,10 @@ void LockController::lock()
 {
     m_idleTimer.stop();
     m_inactiveTimer.stop();
+    if (m_state == Unlocking) {
+        m_lockPending = true; // applied by finish() when the unlock job answers
+        return;
+    }
     if (m_state != Unlocked) {
         return;
     }
@@ -244,6 +321,11 @@ void LockController::lock()
     setState(Locked);
     clearClipboard();
     Q_EMIT locked();
+    closeStore();
+}
+
+void LockController::closeStore()
+{
     m_host.run<bool>(
         this,
         [](WorkerState &state) {
@@ -323,10 +405,11 @@ void LockController::setState(State state)
     }
 }
 
-void LockController::setError(const QString &text)
+void LockController::setError(const QString &text, PasscodeProblem problem)
 {
-    if (m_errorText != text) {
+    if (m_errorText != text || m_passcodeProblem != problem) {
         m_errorText = text;
+        m_passcodeProblem = problem;
         Q_EMIT errorTextChanged();
     }
 }

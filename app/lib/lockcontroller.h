@@ -22,6 +22,7 @@ class LockController : public QObject {
     QML_UNCREATABLE("Built by the composition root")
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
+    Q_PROPERTY(PasscodeProblem passcodeProblem READ passcodeProblem NOTIFY errorTextChanged)
     Q_PROPERTY(int retryAfterSeconds READ retryAfterSeconds NOTIFY retryAfterSecondsChanged)
     Q_PROPERTY(QString keystoreName READ keystoreName CONSTANT)
     Q_PROPERTY(bool keystoreIsFake READ keystoreIsFake CONSTANT)
@@ -31,12 +32,24 @@ class LockController : public QObject {
 public:
     enum State { FirstRun, Locked, Unlocking, Unlocked };
     Q_ENUM(State)
+    /// Why choosePasscode() refused a new passcode (the screen marks the field it concerns).
+    enum PasscodeProblem {
+        NoPasscodeProblem,
+        PasscodeTooShort,   ///< Fewer than minimumPasscodeLength characters.
+        PasscodeRepetitive, ///< One character, or a short group, repeated: 000000, 121212.
+        PasscodeSequential, ///< A run up or down: 123456, 987654, 567890, abcdef.
+        PasscodeMismatch,   ///< The confirmation differs.
+    };
+    Q_ENUM(PasscodeProblem)
     static constexpr int minimumPasscodeLength = 6;
+    /// The minimum passcode policy (the confirmation aside).
+    [[nodiscard]] static PasscodeProblem checkPasscode(const QString &passcode);
 
     explicit LockController(StoreHost &host, QObject *parent = nullptr);
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] QString errorText() const { return m_errorText; }
+    [[nodiscard]] PasscodeProblem passcodeProblem() const { return m_passcodeProblem; }
     [[nodiscard]] int retryAfterSeconds() const { return m_retryAfterSeconds; }
     [[nodiscard]] QString keystoreName() const;
     [[nodiscard]] bool keystoreIsFake() const;
@@ -52,9 +65,10 @@ public:
     /// Failed passcode attempts since the last unlock (kept in the vault across restarts).
     [[nodiscard]] int failedAttempts() const { return m_failedAttempts; }
 
-    /// First run: both entries must match and be at least minimumPasscodeLength long.
+    /// First run: both entries must match and pass checkPasscode().
     Q_INVOKABLE void choosePasscode(const QString &passcode, const QString &confirmation);
     Q_INVOKABLE void unlock(const QString &passcode);
+    /// Locks now; during an unlock, as soon as the unlock ends (the store never stays open).
     Q_INVOKABLE void lock();
     /// The enrolled clinician's name once sync knows it (SyncBridge::identityChanged).
     void setClinicianName(const QString &name);
@@ -77,17 +91,20 @@ Q_SIGNALS:
 
 private:
     void finish(const Outcome &outcome);
+    void closeStore();
     void setState(State state);
     void clearClipboard();
-    void setError(const QString &text);
+    void setError(const QString &text, PasscodeProblem problem = NoPasscodeProblem);
     void setRetryAfter(int seconds);
 
     StoreHost &m_host;
     State m_state;
     QString m_errorText;
+    PasscodeProblem m_passcodeProblem = NoPasscodeProblem;
     QString m_clinicianName;
     int m_retryAfterSeconds = 0;
     int m_failedAttempts = 0;
+    bool m_lockPending = false; ///< lock() came while Unlocking.
     QTimer m_idleTimer;
     QTimer m_inactiveTimer;
     QTimer m_retryTimer;

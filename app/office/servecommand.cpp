@@ -182,6 +182,8 @@ int runServe(const QStringList &arguments)
         return 1;
     }
 
+    // The audit chain head also goes to syslog (daily and on exit), out of the store's reach.
+    store->audit().setExportToSyslog(true);
     sync::SyncServiceConfig config;
     config.limits.maxBodyBytes = maxBody;
     config.tokenTtlDays = tokenDays;

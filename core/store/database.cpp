@@ -282,6 +282,9 @@ StoreResult<void> Transaction::commit()
     }
     m_done = true;
     m_db->m_transactionDepth = m_depth;
+    if (m_depth == 0 && m_db->m_afterCommit) {
+        m_db->m_afterCommit();
+    }
     return {};
 }
 

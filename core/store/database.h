@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -171,6 +172,10 @@ public:
     /// Folds the WAL into the main file (PRAGMA wal_checkpoint(TRUNCATE)).
     StoreResult<void> checkpoint();
     [[nodiscard]] const QString &path() const { return m_path; }
+    /// A transaction (or savepoint) is open: what is written now may still roll back.
+    [[nodiscard]] bool inTransaction() const { return m_transactionDepth > 0; }
+    /// Called after each outermost COMMIT succeeds (the audit log exports its head from here).
+    void setAfterCommit(std::function<void()> hook) { m_afterCommit = std::move(hook); }
     [[nodiscard]] sqlite3 *handle() const { return m_db; }
 
     /// The typed error for the last failure on this connection, prefixed by `what`.
@@ -205,6 +210,7 @@ private:
     };
     std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> m_cache;
     int m_transactionDepth = 0;
+    std::function<void()> m_afterCommit;
 };
 
 } // namespace sb

@@ -497,8 +497,18 @@ WHEN OLD.signed_at IS NOT NULL AND (
 BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
 )sql";
 
-constexpr std::array<MigrationStep, 7> steps{
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}}};
+// v8: the audit chain is keyed (HMAC-SHA256 under a key derived from the store key) and
+// records the network peer of sync requests. Rows already written keep their plain SHA-256
+// hashes: rewriting them would destroy the very evidence they are, so the head remembers where
+// the key starts (the next row) and verify() checks each side its own way.
+constexpr const char *v8 = R"sql(
+ALTER TABLE audit_log ADD COLUMN peer TEXT;
+ALTER TABLE audit_head ADD COLUMN keyed_from INTEGER NOT NULL DEFAULT 1;
+UPDATE audit_head SET keyed_from = seq + 1;
+)sql";
+
+constexpr std::array<MigrationStep, 8> steps{
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}}};
 
 } // namespace
 

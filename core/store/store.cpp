@@ -5,10 +5,10 @@
 
 namespace sb {
 
-Store::Store(std::unique_ptr<Database> db, const Clock &clock)
+Store::Store(std::unique_ptr<Database> db, const Clock &clock, QByteArray auditKey)
     : m_db(std::move(db))
     , m_clock(clock)
-    , m_audit(*m_db, clock)
+    , m_audit(*m_db, clock, std::move(auditKey), AuditLog::headExportPathFor(m_db->path()))
     , m_practice(*m_db, m_audit)
     , m_patients(*m_db, m_audit)
     , m_sessions(*m_db, m_audit, clock)
@@ -28,7 +28,15 @@ StoreResult<std::unique_ptr<Store>> Store::open(const QString &path, const Datab
         return storeError(StoreError::Kind::InvalidArgument,
                           QStringLiteral("a Store needs the current schema version"));
     }
-    return std::unique_ptr<Store>(new Store(std::move(*db), clock));
+    return std::unique_ptr<Store>(new Store(std::move(*db), clock, AuditLog::keyFor(key)));
+}
+
+Store::~Store()
+{
+    if (auto exported = m_audit.exportHead(); !exported) {
+        qWarning("store: the audit chain head could not be exported on close: %s",
+                 qPrintable(exported.error().message));
+    }
 }
 
 } // namespace sb

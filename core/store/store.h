@@ -30,6 +30,11 @@ public:
         return open(path, key, clock, Database::Options{});
     }
 
+    /// Exports the audit chain head (AuditLog::exportHead) before closing.
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
     [[nodiscard]] Database &database() { return *m_db; }
     [[nodiscard]] AuditLog &audit() { return m_audit; }
     [[nodiscard]] PracticeRepository &practice() { return m_practice; }
@@ -39,7 +44,7 @@ public:
     [[nodiscard]] const Clock &clock() const { return m_clock; }
 
 private:
-    Store(std::unique_ptr<Database> db, const Clock &clock);
+    Store(std::unique_ptr<Database> db, const Clock &clock, QByteArray auditKey);
     std::unique_ptr<Database> m_db;
     const Clock &m_clock;
     AuditLog m_audit;

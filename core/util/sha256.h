@@ -63,6 +63,12 @@ public:
         return addField(QByteArrayView(text.data(), written.ptr - text.data()));
     }
 
+    /// The canonical bytes themselves (for a keyed MAC over them instead of a plain hash).
+    [[nodiscard]] QByteArrayView canonical() const
+    {
+        return QByteArrayView(m_bytes.data(), static_cast<qsizetype>(m_bytes.size()));
+    }
+
     [[nodiscard]] QByteArray result() const
     {
         return sha256(QByteArrayView(m_bytes.data(), static_cast<qsizetype>(m_bytes.size())));

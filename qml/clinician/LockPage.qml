@@ -53,6 +53,20 @@ Page {
             Accessible.name: qsTr("Passcode")
             onAccepted: page.firstRun ? confirmation.forceActiveFocus() : page.submit()
         }
+        Label {
+            objectName: "passcodeRule"
+            Layout.fillWidth: true
+            visible: page.firstRun
+            wrapMode: Text.WordWrap
+            font.pixelSize: Type.caption
+            // The rule the last choice broke is shown in red (the kind, not only a sentence).
+            readonly property bool broken:
+                page.lock.passcodeProblem === LockController.PasscodeTooShort
+                || page.lock.passcodeProblem === LockController.PasscodeRepetitive
+                || page.lock.passcodeProblem === LockController.PasscodeSequential
+            color: broken ? Material.color(Material.Red) : Material.foreground
+            text: qsTr("At least 6 characters, not a repeat (000000) or a run (123456).")
+        }
         TextField {
             id: confirmation
             objectName: "confirmation"

@@ -5,6 +5,7 @@
 
 #include <QHttpServerRequest>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTcpSocket>
 
 #include <exception>
@@ -44,6 +45,9 @@ bool SyncServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (!RequestGate::claim(socket)) {
         return true; // already answered 408 by the deadline
     }
+    // Every audit row this request writes records where it came from.
+    m_service.setRequestPeer(socket->peerAddress().toString());
+    const auto forgetPeer = qScopeGuard([this] { m_service.setRequestPeer({}); });
     try {
         route(request, socket);
     } catch (const std::exception &) {

@@ -24,6 +24,9 @@ constexpr int maxTokenLength = 256;
 /// bits, and in the low 20 bits either the position reached in an initial snapshot taken at
 /// that sequence, or all ones for "the feed after that sequence". Every cursor the server
 /// issues to a device is therefore larger than the one it was given.
+/// How long anonymous refusals are counted before their audit row is written.
+constexpr std::int64_t refusalWindowMs = 60'000;
+
 constexpr int offsetBits = 20;
 constexpr std::uint64_t feedMarker = (std::uint64_t{1} << offsetBits) - 1;
 
@@ -164,6 +167,14 @@ HttpReply SyncService::health() const
 HttpReply SyncService::finish(const Actor &actor, AuditAction action, QStringView what,
                               const QUuid &recordId, HttpReply reply)
 {
+    if (actor.user.isNull() && reply.status >= 400) {
+        countRefusal(what, reply.status); // no principal: counted, not a row each
+        return reply;
+    }
+    if (!m_refusals.isEmpty()
+        && m_store.clock().nowMsSinceEpoch() - m_refusalWindowStartMs >= refusalWindowMs) {
+        flushRefusals();
+    }
     const QString outcome = QString::fromLatin1(outcomeName(reply.status));
     if (auto ok = m_store.audit().append(actor, action, what, recordId, outcome); !ok) {
         return storeFailure(ok.error());
@@ -171,11 +182,54 @@ HttpReply SyncService::finish(const Actor &actor, AuditAction action, QStringVie
     return reply;
 }
 
+SyncService::~SyncService()
+{
+    flushRefusals();
+}
+
 void SyncService::auditRefusal(QStringView what, int status)
 {
-    // A failure to audit a refused request changes nothing; the refusal stands either way.
-    (void)m_store.audit().append(Actor{}, AuditAction::Read, what, QUuid(),
-                                 QString::fromLatin1(outcomeName(status)));
+    countRefusal(what, status);
+}
+
+void SyncService::countRefusal(QStringView what, int status)
+{
+    const std::int64_t now = m_store.clock().nowMsSinceEpoch();
+    if (!m_refusals.isEmpty()
+        && (now - m_refusalWindowStartMs >= refusalWindowMs || now < m_refusalWindowStartMs)) {
+        flushRefusals();
+    }
+    if (m_refusals.isEmpty()) {
+        m_refusalWindowStartMs = now;
+    }
+    ++m_refusals[std::pair(what.toString(), status)];
+}
+
+void SyncService::flushRefusals()
+{
+    if (m_refusals.isEmpty() || m_store.database().inTransaction()) {
+        return;
+    }
+    const QString peer = m_store.audit().peer();
+    m_store.audit().setPeer({}); // many peers: the count stands for all of them
+    for (auto it = m_refusals.begin(); it != m_refusals.end();) {
+        const QString outcome =
+            QString::fromLatin1(outcomeName(it.key().second)) + u" x" + QString::number(it.value());
+        if (auto ok = m_store.audit().append(Actor{}, AuditAction::Read, it.key().first, QUuid(),
+                                             outcome);
+            !ok) {
+            // Kept, and written with the next flush: a refusal is never uncounted.
+            qWarning("sync: refusals could not be audited yet: %s", qPrintable(ok.error().message));
+            break;
+        }
+        it = m_refusals.erase(it);
+    }
+    m_store.audit().setPeer(peer);
+}
+
+void SyncService::setRequestPeer(const QString &peer)
+{
+    m_store.audit().setPeer(peer);
 }
 
 SyncService::Auth SyncService::authenticate(QByteArrayView authorization)
@@ -624,18 +678,21 @@ StoreResult<void> SyncService::publishStatus(const Session &session, std::uint64
                           session.id.uuid().toRfc4122(), serialized(item));
 }
 
-StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principal,
-                                                       std::uint64_t seq)
+StoreResult<QList<SyncService::SnapshotItem>> SyncService::snapshot(const Principal &principal,
+                                                                    std::uint64_t seq)
 {
     const Actor actor{principal.user, principal.device};
+    // The whole snapshot is assembled for each page, but a page discloses only its own items:
+    // pull() audits those (one Export row each), not every record read here.
+    const AuditLog::ReadsAuditedByCaller auditedByPull(m_store.audit());
     const QDate today = m_store.clock().nowUtc().date();
     const std::optional<ProviderId> caseload =
         principal.role == Role::Clinician ? principal.provider : std::nullopt;
     SB_TRY_ASSIGN(patientIds, m_repo.snapshotPatients(principal.organization, caseload, today));
 
-    QList<pb::PullItem> first;  // patients, then active authorizations and coverage
-    QList<pb::PullItem> second; // active coverage and eligibility, credentialing
-    QList<pb::PullItem> rest;   // expired authorizations, ended coverage, statuses, tasks
+    QList<SnapshotItem> first;  // patients, then active authorizations and coverage
+    QList<SnapshotItem> second; // active coverage and eligibility, credentialing
+    QList<SnapshotItem> rest;   // expired authorizations, ended coverage, statuses, tasks
     QHash<PayerId, Payer> payers;
     SB_TRY_ASSIGN(allPayers, m_store.practice().payers());
     for (const Payer &payer : allPayers) {
@@ -646,7 +703,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
         pb::PullItem item;
         item.set_seq(seq);
         encodePatient(patient, *item.mutable_patient());
-        first.append(item);
+        first.append({item, QStringLiteral("patient"), patient.id.uuid()});
     }
     for (const PatientId &id : patientIds) {
         SB_TRY_ASSIGN(authorizations, m_store.patients().authorizations(actor, id));
@@ -655,7 +712,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
             item.set_seq(seq);
             encodeAuthorization(a, *item.mutable_authorization());
             const bool active = !a.endDate.isValid() || a.endDate >= today;
-            (active ? second : rest).append(item);
+            (active ? second : rest).append({item, QStringLiteral("authorization"), a.id.uuid()});
         }
         SB_TRY_ASSIGN(coverages, m_store.patients().coverages(actor, id));
         for (const Coverage &c : coverages) {
@@ -663,7 +720,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
             item.set_seq(seq);
             encodeCoverage(c, payers.value(c.payerId), *item.mutable_coverage());
             const bool active = !c.termination.isValid() || c.termination >= today;
-            (active ? second : rest).append(item);
+            (active ? second : rest).append({item, QStringLiteral("coverage"), c.id.uuid()});
         }
     }
     QList<ProviderId> providers;
@@ -681,7 +738,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
             pb::PullItem item;
             item.set_seq(seq);
             encodeCredentialing(c, *item.mutable_credentialing());
-            second.append(item);
+            second.append({item, QStringLiteral("credentialing"), c.id.uuid()});
         }
     }
     SB_TRY_ASSIGN(tasks, m_repo.openTasks(principal.organization, caseload));
@@ -689,7 +746,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
         pb::PullItem item;
         item.set_seq(seq);
         encodeTask(task, *item.mutable_task());
-        second.append(item);
+        second.append({item, QStringLiteral("task"), task.id});
     }
     SB_TRY_ASSIGN(statuses,
                   m_repo.latestStatuses(principal.organization, caseload, today.addDays(-90)));
@@ -701,7 +758,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
         update->set_status(wireText(status.status));
         update->set_at_ms(wireMs(status.at));
         update->set_detail(wireText(status.detail));
-        rest.append(item);
+        rest.append({item, QStringLiteral("session_status"), status.session.uuid()});
     }
     return first + second + rest;
 }
@@ -758,7 +815,13 @@ HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
         }
         const qsizetype end = std::min(items->size(), offset + limit);
         for (qsizetype i = offset; i < end; ++i) {
-            *response.add_items() = items->at(i);
+            const SnapshotItem &sent = items->at(i);
+            *response.add_items() = sent.item;
+            if (auto ok = m_store.audit().append(actor, AuditAction::Export, sent.recordType,
+                                                 sent.recordId);
+                !ok) {
+                return storeFailure(ok.error());
+            }
         }
         if (end < items->size()) {
             response.set_next_cursor((at << offsetBits) | std::uint64_t(end));

@@ -61,9 +61,23 @@ public:
     HttpReply sessionStatus(QByteArrayView authorization, QStringView sessionId);
     HttpReply patient(QByteArrayView authorization, QStringView patientId);
 
+    ~SyncService();
+    SyncService(const SyncService &) = delete;
+    SyncService &operator=(const SyncService &) = delete;
+
     /// A request the HTTP layer refused before any endpoint ran (413, 408, 404 route...):
     /// audited without a principal. `what` is a route or "http", never request content.
+    /// Counted, not written one by one (see flushRefusals()).
     void auditRefusal(QStringView what, int status);
+    /**
+     * Writes the refusals counted so far without a principal (auditRefusal(), and requests
+     * without a valid token): one audit row per route and status with the count, so a flood
+     * of anonymous requests costs a bounded number of rows and no write each. Runs by itself
+     * when a count's window (a minute) has passed and when the service is destroyed.
+     */
+    void flushRefusals();
+    /// The network peer of the request now being served, recorded in its audit rows.
+    void setRequestPeer(const QString &peer);
     /// An ErrorResponse reply carrying the server time.
     [[nodiscard]] HttpReply error(int status, const QString &code, const QString &message) const;
 
@@ -88,7 +102,14 @@ private:
     StoreResult<void> publishStatus(const Session &session, std::uint64_t seq,
                                     const QString &status, const QString &detail,
                                     const QStringList &earlier = {});
-    StoreResult<QList<pb::PullItem>> snapshot(const Principal &principal, std::uint64_t seq);
+    /// One record of a snapshot, and how its disclosure is audited when a page sends it.
+    struct SnapshotItem {
+        pb::PullItem item;
+        QString recordType;
+        QUuid recordId;
+    };
+    StoreResult<QList<SnapshotItem>> snapshot(const Principal &principal, std::uint64_t seq);
+    void countRefusal(QStringView what, int status);
 
     /// Practice records a push reads for every session (provider, organization, payer),
     /// read once per push: the push runs in one transaction, so they cannot change under it.
@@ -106,6 +127,9 @@ private:
     coding::CodingEngine m_engine;
     SyncServiceConfig m_config;
     PushLookups m_lookups; ///< Emptied when each push ends, whatever its outcome.
+    /// Anonymous refusals since m_refusalWindowStartMs, by route and status.
+    QHash<std::pair<QString, int>, std::int64_t> m_refusals;
+    std::int64_t m_refusalWindowStartMs = 0;
 };
 
 } // namespace sb::sync

@@ -216,7 +216,7 @@ TEST_CASE("LockController: first run, wrong passcode, lock, auto-lock", "[app]")
     lock.choosePasscode(QStringLiteral("12345"), QStringLiteral("12345"));
     CHECK(lock.state() == LockController::FirstRun);
     CHECK_FALSE(lock.errorText().isEmpty());
-    lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("654321"));
+    lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("654321"));
     CHECK(lock.state() == LockController::FirstRun);
     unlockFirstRun(lock);
     CHECK(lock.errorText().isEmpty());
@@ -228,7 +228,7 @@ TEST_CASE("LockController: first run, wrong passcode, lock, auto-lock", "[app]")
     REQUIRE(waitFor(
         [&] { return lock.state() == LockController::Locked && !lock.errorText().isEmpty(); }));
     CHECK(lock.errorText().startsWith(QStringLiteral("Wrong passcode.")));
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
 
     SECTION("suspending the app locks at once")
@@ -576,11 +576,11 @@ TEST_CASE("LockController: repeated wrong passcodes show a countdown; nothing is
     }
     CHECK(lock.retryAfterSeconds() == 1);
     // Ignored while the countdown runs.
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     CHECK(lock.state() == LockController::Locked);
     REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
     h.clock.advanceMs(1000); // the vault's delay runs on the injected clock
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
     CHECK(lock.errorText().isEmpty());
 }

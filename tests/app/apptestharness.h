@@ -89,7 +89,8 @@ struct Harness {
      * on `storeClock` when given instead of `clock`: a ManualClock cannot be shared between
      * processes, the SystemClock can (same boot, same monotonic counter).
      */
-    explicit Harness(const QString &sharedDir, const Clock *storeClock = nullptr)
+    explicit Harness(const QString &sharedDir, const Clock *storeClock = nullptr,
+                     int wipeAfterFailures = 0)
         : dir(sharedDir.isEmpty() ? std::make_unique<sb::test::TempDir>() : nullptr)
         , dataDir(dir ? dir->path() : sharedDir)
         , secrets(QDir(dataDir).filePath(QStringLiteral("keystore")))
@@ -101,6 +102,7 @@ struct Harness {
         config.secrets = &secrets;
         config.clock = storeClock != nullptr ? storeClock : &clock;
         config.vaultOptions.iterations = 1000;
+        config.vaultOptions.wipeAfterFailures = wipeAfterFailures;
         config.seedDemo = true;
         host = std::make_unique<StoreHost>(config);
     }
@@ -149,7 +151,7 @@ struct Harness {
 
 inline void unlockFirstRun(LockController &lock)
 {
-    lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
+    lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
 }
 

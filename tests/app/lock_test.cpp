@@ -8,8 +8,10 @@
 #include "lockcontroller.h"
 #include "sessioncontroller.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QFile>
 #include <QSignalSpy>
 
 #include <catch2/catch_test_macros.hpp>
@@ -93,7 +95,7 @@ struct LockedCapture {
 
     void unlockAndWaitFor(const QString &id)
     {
-        lock.unlock(QStringLiteral("123456"));
+        lock.unlock(QStringLiteral("258036"));
         REQUIRE(waitFor([&] {
             return lock.state() == LockController::Unlocked && capture.sessionId() == id
                    && !capture.busy();
@@ -133,7 +135,7 @@ TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "
     // Each further failure doubles the wait: 1 s, 2 s, 4 s (on the vault's clock).
     int expected = 1;
     for (int round = 0; round < 2; ++round) {
-        lock.unlock(QStringLiteral("123456")); // ignored during the countdown
+        lock.unlock(QStringLiteral("258036")); // ignored during the countdown
         CHECK(lock.state() == LockController::Locked);
         REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
         h.clock.advanceMs(expected * 1000);
@@ -145,14 +147,14 @@ TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "
 
     // Trying too soon (another device screen, a restart) is refused with its own message.
     REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Locked; }));
     CHECK(lock.errorText().startsWith(QStringLiteral("Too many attempts")));
     CHECK(lock.retryAfterSeconds() == expected);
 
     REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
     h.clock.advanceMs(expected * 1000);
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
     CHECK(lock.errorText().isEmpty());
     CHECK(lock.failedAttempts() == 0);
@@ -188,7 +190,7 @@ TEST_CASE("Auto-lock after the configured idle time; input postpones it", "[app]
     CHECK(locked.count() == 1);
 
     // The timer does not run while locked, and restarts on unlock.
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
     CHECK(waitFor([&] { return lock.state() == LockController::Locked; }, 2000));
 }
@@ -225,6 +227,41 @@ TEST_CASE("Going to the background locks at once; inactive after a grace", "[app
     // The store is closed with the lock: the key is gone from memory.
     const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
     CHECK(closed);
+}
+
+TEST_CASE("A lock asked for during an unlock is applied when the unlock ends", "[app]")
+{
+    Harness h;
+    LockController lock(*h.host);
+    unlockFirstRun(lock);
+    lock.lock();
+    QSignalSpy unlocked(&lock, &LockController::unlocked);
+    QSignalSpy locked(&lock, &LockController::locked);
+
+    SECTION("the app goes to the background while the key is derived")
+    {
+        lock.unlock(QStringLiteral("258036"));
+        REQUIRE(lock.state() == LockController::Unlocking);
+        lock.handleApplicationState(Qt::ApplicationHidden);
+    }
+    SECTION("Lock is asked for while the key is derived")
+    {
+        lock.unlock(QStringLiteral("258036"));
+        REQUIRE(lock.state() == LockController::Unlocking);
+        lock.lock();
+    }
+    REQUIRE(waitFor([&] { return lock.state() != LockController::Unlocking; }));
+    CHECK(lock.state() == LockController::Locked);
+    CHECK(unlocked.count() == 0);
+    CHECK(locked.count() == 1);
+    CHECK(lock.clinicianName().isEmpty());
+    // The store the unlock opened is closed again: no key left in memory.
+    const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
+    CHECK(closed);
+    // The lock was used up: the next unlock opens normally.
+    lock.unlock(QStringLiteral("258036"));
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+    CHECK(unlocked.count() == 1);
 }
 
 TEST_CASE("Locking drops the open session from memory; the unlock brings it back", "[app]")
@@ -298,7 +335,7 @@ TEST_CASE("After an unlock a stopped draft or a signed session is back where it 
     {
         capture.close();
         app.lockAndCheckForgotten();
-        app.lock.unlock(QStringLiteral("123456"));
+        app.lock.unlock(QStringLiteral("258036"));
         REQUIRE(waitFor([&] { return app.lock.state() == LockController::Unlocked; }));
         app.settle();
         waitFor([] { return false; }, 100);
@@ -357,6 +394,70 @@ TEST_CASE("A store job that throws locks the app; later jobs still run, in order
     const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
     CHECK(closed);
     // Unlocking again works.
-    lock.unlock(QStringLiteral("123456"));
+    lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+}
+
+TEST_CASE("The minimum passcode policy: length, no repeats, no runs", "[app]")
+{
+    using P = LockController::PasscodeProblem;
+    struct Case {
+        const char *passcode;
+        P problem;
+    };
+    const Case cases[] = {
+        {"12345", P::PasscodeTooShort},          {"", P::PasscodeTooShort},
+        {"000000", P::PasscodeRepetitive},       {"aaaaaaaa", P::PasscodeRepetitive},
+        {"121212", P::PasscodeRepetitive},       {"1231231", P::PasscodeRepetitive},
+        {"123456", P::PasscodeSequential},       {"987654", P::PasscodeSequential},
+        {"7890123", P::PasscodeSequential},      {"abcdef", P::PasscodeSequential},
+        {"FEDCBA", P::PasscodeSequential},       {"258036", P::NoPasscodeProblem},
+        {"123457", P::NoPasscodeProblem},        {"12341234", P::NoPasscodeProblem},
+        {"correct horse", P::NoPasscodeProblem},
+    };
+    for (const auto &c : cases) {
+        INFO(c.passcode);
+        CHECK(LockController::checkPasscode(QString::fromLatin1(c.passcode)) == c.problem);
+    }
+
+    // choosePasscode enforces it with the kind, and sets nothing up.
+    Harness h;
+    LockController lock(*h.host);
+    QSignalSpy changed(&lock, &LockController::errorTextChanged);
+    lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
+    CHECK(lock.state() == LockController::FirstRun);
+    CHECK(lock.passcodeProblem() == LockController::PasscodeSequential);
+    CHECK_FALSE(lock.errorText().isEmpty());
+    lock.choosePasscode(QStringLiteral("111111"), QStringLiteral("111111"));
+    CHECK(lock.passcodeProblem() == LockController::PasscodeRepetitive);
+    lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258037"));
+    CHECK(lock.passcodeProblem() == LockController::PasscodeMismatch);
+    CHECK(changed.count() == 3);
+    CHECK_FALSE(h.host->vaultExists());
+    lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258036"));
+    CHECK(lock.passcodeProblem() == LockController::NoPasscodeProblem);
+    REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+}
+
+TEST_CASE("The practice's wipe policy erases the store after N wrong passcodes", "[app]")
+{
+    Harness h(QString(), nullptr, /*wipeAfterFailures=*/3);
+    LockController lock(*h.host);
+    lock.setRetryTickMs(1);
+    unlockFirstRun(lock);
+    const QString storePath = QDir(h.dataDir).filePath(QStringLiteral("device.db"));
+    REQUIRE(QFile::exists(storePath));
+    lock.lock();
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
+        h.clock.advanceMs(60'000);
+        lock.unlock(QStringLiteral("999999"));
+        REQUIRE(waitFor([&] { return lock.state() != LockController::Unlocking; }));
+    }
+    CHECK(lock.state() == LockController::FirstRun);
+    CHECK(lock.errorText().contains(QStringLiteral("erased")));
+    CHECK_FALSE(h.host->vaultExists());
+    CHECK_FALSE(QFile::exists(storePath));
+    // A new passcode makes a new, empty device.
+    unlockFirstRun(lock);
 }

@@ -176,7 +176,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
     const QString login = practice.clinicians[0].user.login;
 
     AppDevice device;
-    device.lock->choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
+    device.lock->choosePasscode(QStringLiteral("258036"), QStringLiteral("258036"));
     REQUIRE(device.waitFor([&] { return device.lock->state() == LockController::Unlocked; }));
     REQUIRE(
         device.waitFor([&] { return device.enrollment->state() == EnrollmentController::Needed; }));
@@ -328,7 +328,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         device.lock->lock();
         REQUIRE(device.waitFor([&] { return !device.status->connected(); }));
         CHECK(device.status->pendingCount() == 0); // nothing about the store on screen
-        device.lock->unlock(QStringLiteral("123456"));
+        device.lock->unlock(QStringLiteral("258036"));
         REQUIRE(device.waitFor(
             [&] { return device.status->connected() && device.status->pendingCount() == 1; }));
         // Still enrolled after the unlock (its state arrives from the store thread too).

@@ -6,6 +6,8 @@
 #include "catchqt.h"
 #include "fixtures.h"
 
+#include <QFile>
+
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 #include <functional>
@@ -344,6 +346,9 @@ TEST_CASE("Tampering by someone holding the key is detected at the right row")
         {"chain head moved back", "UPDATE audit_head SET seq = 9", 10},
         {"chain head moved forward", "UPDATE audit_head SET seq = 15", 13},
         {"chain head deleted", "DELETE FROM audit_head", 12},
+        {"peer of a middle row", "UPDATE audit_log SET peer = '198.51.100.7' WHERE seq = 6", 6},
+        {"key boundary moved past the rows (all read as plain SHA-256)",
+         "UPDATE audit_head SET keyed_from = 13", 1},
     }));
     CAPTURE(tamper.name);
     exec(p.db(), tamper.sql);
@@ -353,7 +358,7 @@ TEST_CASE("Tampering by someone holding the key is detected at the right row")
     CHECK_FALSE(verified.problem.isEmpty());
 }
 
-TEST_CASE("A row rewritten with a freshly computed hash still breaks the next link")
+TEST_CASE("A row rewritten with a freshly keyed hash still breaks the next link")
 {
     Practice p;
     Store &store = p.store();
@@ -367,7 +372,7 @@ TEST_CASE("A row rewritten with a freshly computed hash still breaks the next li
     AuditEntry forged = entries->at(1); // the first read of the patient: seq 7
     REQUIRE(forged.seq == 7);
     forged.outcome = QStringLiteral("not found"); // pretend the record was never seen
-    forged.hash = AuditLog::chainHash(forged);
+    forged.hash = AuditLog::keyedChainHash(AuditLog::keyFor(testKey()), forged);
     auto update = p.db().prepare("UPDATE audit_log SET outcome = ?, hash = ? WHERE seq = ?");
     REQUIRE(update.hasValue());
     update->bind(1, forged.outcome).bind(2, forged.hash).bind(3, forged.seq);
@@ -376,4 +381,134 @@ TEST_CASE("A row rewritten with a freshly computed hash still breaks the next li
     const AuditVerification verified = store.audit().verify();
     CHECK_FALSE(verified.intact);
     CHECK(verified.firstBadSeq == 8); // row 7 is self-consistent; row 8 no longer follows it
+}
+
+TEST_CASE("A row forged without the audit key is detected")
+{
+    Practice p;
+    Store &store = p.store();
+    REQUIRE(store.patients().patient(p.f.actor, p.f.patient.id));
+    const std::int64_t rows = p.auditCount();
+    REQUIRE(store.audit().verify().intact);
+
+    // Someone who can write to the database but lacks the audit key appends a row that
+    // chains correctly by every public rule: the plain SHA-256 of the unkeyed chain.
+    auto head = p.db().prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+    REQUIRE(head.hasValue());
+    REQUIRE(*head->step());
+    AuditEntry forged;
+    forged.seq = head->int64(0) + 1;
+    forged.prevHash = head->blob(1);
+    forged.at = QDateTime::fromMSecsSinceEpoch(p.t.clock.nowMsSinceEpoch(), Qt::UTC);
+    forged.user = p.f.actor.user;
+    forged.device = p.f.actor.device;
+    forged.action = AuditAction::Read;
+    forged.recordType = QStringLiteral("report");
+    forged.outcome = QStringLiteral("ok");
+    for (const QByteArray &key : {QByteArray(), QByteArray(32, 'k')}) {
+        forged.hash =
+            key.isEmpty() ? AuditLog::chainHash(forged) : AuditLog::keyedChainHash(key, forged);
+        CAPTURE(key.isEmpty());
+        REQUIRE(p.db().execLiteral("SAVEPOINT forge"));
+        auto insert = p.db().prepare(
+            "INSERT INTO audit_log (seq, at, user_id, device_id, action, record_type, outcome, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, 'read', 'report', 'ok', ?, ?)");
+        REQUIRE(insert.hasValue());
+        insert->bind(1, forged.seq)
+            .bind(2, forged.at)
+            .bind(3, forged.user)
+            .bind(4, forged.device)
+            .bind(5, forged.prevHash)
+            .bind(6, forged.hash);
+        REQUIRE(insert->run());
+        auto moveHead = p.db().prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1");
+        REQUIRE(moveHead.hasValue());
+        moveHead->bind(1, forged.seq).bind(2, forged.hash);
+        REQUIRE(moveHead->run());
+
+        const AuditVerification verified = store.audit().verify();
+        CHECK_FALSE(verified.intact);
+        CHECK(verified.firstBadSeq == rows + 1);
+        REQUIRE(p.db().execLiteral("ROLLBACK TO forge"));
+        REQUIRE(p.db().execLiteral("RELEASE forge"));
+    }
+    CHECK(store.audit().verify().intact);
+}
+
+TEST_CASE("Cutting the newest rows and rewriting the head is caught by the exported head")
+{
+    Practice p;
+    for (int i = 0; i < 6; ++i) {
+        p.t.clock.advanceMs(500);
+        REQUIRE(p.store().patients().patient(p.f.actor, p.f.patient.id));
+    }
+    const std::int64_t rows = p.auditCount();
+    const QString exportPath = AuditLog::headExportPathFor(p.db().path());
+    // Closing the store exports its head, beside the store.
+    Store *store = p.t.reopen();
+    REQUIRE(store);
+    REQUIRE(QFile::exists(exportPath));
+    REQUIRE(store->audit().verify().intact);
+
+    // Someone holding the store key removes the last three rows and moves the head back onto
+    // the new last row: consistent inside the store.
+    Database &db = store->database();
+    exec(db, "DROP TRIGGER audit_log_no_delete");
+    auto del = db.prepare("DELETE FROM audit_log WHERE seq > ?");
+    REQUIRE(del.hasValue());
+    del->bind(1, rows - 3);
+    REQUIRE(del->run());
+    exec(db, "UPDATE audit_head SET (seq, hash) = "
+             "(SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) WHERE id = 1");
+
+    const AuditVerification verified = store->audit().verify();
+    CHECK_FALSE(verified.intact);
+    CHECK(verified.firstBadSeq == rows - 2);
+    CHECK(verified.problem.contains(QStringLiteral("exported")));
+
+    // Nor does rewriting the cut rows with other content help: the exported hash differs.
+    // (The export file itself only ever grows; the store never rewrites it.)
+    QFile file(exportPath);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    const QByteArray exported = file.readAll();
+    CHECK(exported.count('\n') == 1);
+    CHECK(exported.startsWith(
+        QByteArray("sessionbook-audit-head 1 " + QByteArray::number(rows) + ' ')));
+}
+
+TEST_CASE("The head is exported on close and daily, once per change")
+{
+    Practice p;
+    const QString exportPath = AuditLog::headExportPathFor(p.db().path());
+    auto lines = [&] {
+        QFile file(exportPath);
+        return file.open(QIODevice::ReadOnly) ? file.readAll().count('\n') : 0;
+    };
+    CHECK(lines() == 0);
+    p.t.clock.advanceMs(24 * 3600 * 1000);
+    REQUIRE(p.store().patients().patient(p.f.actor, p.f.patient.id)); // a day later: exported
+    CHECK(lines() == 1);
+    REQUIRE(p.store().patients().patient(p.f.actor, p.f.patient.id)); // not a day yet
+    CHECK(lines() == 1);
+    REQUIRE(p.t.reopen()); // closing exports the moved head
+    CHECK(lines() == 2);
+    REQUIRE(p.t.reopen()); // nothing moved (opening writes no audit row)
+    CHECK(lines() == 2);
+    CHECK(p.t.store->audit().verify().intact);
+}
+
+TEST_CASE("Rows carry the network peer of the request that wrote them")
+{
+    Practice p;
+    AuditLog &log = p.store().audit();
+    log.setPeer(QStringLiteral("203.0.113.9"));
+    REQUIRE(p.store().patients().patient(p.f.actor, p.f.patient.id));
+    log.setPeer({});
+    REQUIRE(p.store().patients().patient(p.f.actor, p.f.patient.id));
+    auto entries = log.entriesFor(p.f.patient.id.uuid());
+    REQUIRE(entries.hasValue());
+    REQUIRE(entries->size() >= 2);
+    CHECK(entries->at(entries->size() - 2).peer == QStringLiteral("203.0.113.9"));
+    CHECK(entries->last().peer.isEmpty());
+    CHECK(log.verify().intact);
 }

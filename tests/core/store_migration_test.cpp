@@ -235,7 +235,7 @@ void insertPatient(Database &db, const Seed &s, int version)
 
 /// Writes a session row and its children, then (for a signed one) the signature, in the
 /// order the triggers of version 2 allow.
-void insertSession(Database &db, const Session &s)
+void insertSession(Database &db, const Session &s, int version)
 {
     exec(db,
          "INSERT INTO sessions (id, organization_id, patient_id, provider_id, payer_id, "
@@ -270,6 +270,13 @@ void insertSession(Database &db, const Session &s)
                      .bind(6, e.bootId)
                      .bind(7, e.serverOffsetMs);
              });
+    }
+    // From version 7 the code writing the taps also keeps the first one on the session.
+    if (version >= 7 && !s.timing.isEmpty()) {
+        exec(db, "UPDATE sessions SET first_tap_ms = ? WHERE id = ?", [&](Statement &st) {
+            st.bind(1, std::int64_t{s.timing.first().wallClockUtc.toMSecsSinceEpoch()})
+                .bind(2, s.id);
+        });
     }
     for (qsizetype i = 0; i < s.participants.size(); ++i) {
         const Participant &p = s.participants[i];
@@ -375,10 +382,19 @@ QList<AuditEntry> insertAuditChainV1(Database &db, const Seed &s, const Clock &c
     return chain;
 }
 
-/// From version 2 on, the audit log is written by AuditLog itself (it keeps the head too).
+/// Versions 2 to 7: the same plain SHA-256 rows, with the chain head kept beside them.
+QList<AuditEntry> insertAuditChainV2(Database &db, const Seed &s, const Clock &clock)
+{
+    QList<AuditEntry> chain = insertAuditChainV1(db, s, clock);
+    exec(db, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)",
+         [&](Statement &st) { st.bind(1, chain.last().seq).bind(2, chain.last().hash); });
+    return chain;
+}
+
+/// From version 8 on, the audit log is written by AuditLog itself, keyed (it keeps the head).
 QList<AuditEntry> appendAuditChain(Database &db, const Seed &s, const Clock &clock)
 {
-    AuditLog log(db, clock);
+    AuditLog log(db, clock, AuditLog::keyFor(testKey()));
     const Actor actor{s.user.id, DeviceId(QUuid::createUuid())};
     REQUIRE(log.append(actor, AuditAction::Update, u"organization", s.organization.id.uuid()));
     REQUIRE(log.append(actor, AuditAction::Update, u"patient", s.patient.id.uuid()));
@@ -395,11 +411,11 @@ QList<AuditEntry> appendAuditChain(Database &db, const Seed &s, const Clock &clo
     return chain;
 }
 
-/// How each version wrote its audit log: raw rows before the chain head existed (version 1),
-/// AuditLog itself from version 2 on. Later steps that leave the audit tables alone need no
-/// entry; one that changes them adds its version here.
+/// How each version wrote its audit log: plain rows before the chain head existed (version
+/// 1), plain rows and the head (2 to 7), AuditLog itself, keyed, from version 8 on. Later steps
+/// that leave the audit tables alone need no entry; one that changes them adds its version.
 const std::map<int, std::function<QList<AuditEntry>(Database &, const Seed &, const Clock &)>>
-    auditWriters{{1, insertAuditChainV1}, {2, appendAuditChain}};
+    auditWriters{{1, insertAuditChainV1}, {2, insertAuditChainV2}, {8, appendAuditChain}};
 
 const auto &auditWriterFor(int version)
 {
@@ -447,8 +463,8 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
                 REQUIRE((*db)->schemaVersion() == version);
                 insertPractice(**db, seed);
                 insertPatient(**db, seed, version);
-                insertSession(**db, seed.draft);
-                insertSession(**db, seed.signedSession);
+                insertSession(**db, seed.draft, version);
+                insertSession(**db, seed.signedSession, version);
                 chain = auditWriterFor(version)(**db, seed, clock);
             }
 
@@ -459,14 +475,16 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
             CHECK(store.database().schemaVersion() == storeSchemaVersion());
             CHECK(store.database().checkIntegrity().hasValue());
 
-            // The chain head (version 2) is the last row the older code wrote.
+            // The chain head (version 2) is the last row the older code wrote, and the key
+            // (version 8) starts with the next row: the old rows keep their plain hashes.
             {
-                auto head =
-                    store.database().prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+                auto head = store.database().prepare(
+                    "SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1");
                 REQUIRE(head.hasValue());
                 REQUIRE(*head->step());
                 CHECK(head->int64(0) == chain.last().seq);
                 CHECK(head->blob(1) == chain.last().hash);
+                CHECK(head->int64(2) == chain.last().seq + 1);
             }
 
             const Actor reader = makeActor(store.ids());

@@ -8,6 +8,8 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -21,6 +23,49 @@ KeyVault::Options fastOptions()
     KeyVault::Options options;
     options.iterations = 1000;
     return options;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    return file.readAll();
+}
+
+void writeAll(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    REQUIRE(file.write(bytes) == bytes.size());
+}
+
+/// The OS keystore refusing writes (a locked keyring): reads go through, writes fail.
+class ReadOnlySecretStore final : public SecretStore {
+public:
+    explicit ReadOnlySecretStore(SecretStore &inner)
+        : m_inner(inner)
+    {
+    }
+    SecretResult<QByteArray> read(const QString &name) override { return m_inner.read(name); }
+    SecretResult<void> write(const QString &, const QByteArray &) override
+    {
+        return unexpected(SecretError{SecretError::Kind::Unavailable, QStringLiteral("locked")});
+    }
+    SecretResult<void> remove(const QString &name) override { return m_inner.remove(name); }
+    [[nodiscard]] QString displayName() const override { return m_inner.displayName(); }
+    [[nodiscard]] bool isFake() const override { return true; }
+
+private:
+    SecretStore &m_inner;
+};
+
+/// Three wrong attempts: the free ones, so the next wait is 1 s.
+void failThreeTimes(KeyVault &vault)
+{
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE(vault.unlock(QStringLiteral("wrong")).error().kind
+                == VaultError::Kind::WrongPasscode);
+    }
 }
 
 QByteArray fileHash(const QString &path)
@@ -153,10 +198,16 @@ TEST_CASE("KeyVault: growing delay after failures, on the injected clock", "[pla
     KeyVault again(dir.filePath(QStringLiteral("vault.json")), secrets, clock, fastOptions());
     CHECK(again.failedAttempts() == 5);
     CHECK(again.retryAfterMs() == 4000);
-    // Winding the wall clock back does not shorten the wait.
-    clock.setWallMs(clock.nowMsSinceEpoch() - 3'600'000);
+    // Winding the wall clock back or forward does not shorten the wait: it is elapsed time.
+    const std::int64_t wall = clock.nowMsSinceEpoch();
+    clock.setWallMs(wall - 3'600'000);
     CHECK(again.retryAfterMs() == 4000);
-    clock.setWallMs(clock.nowMsSinceEpoch() + 3'600'000 + 4000);
+    clock.setWallMs(wall + 3'600'000);
+    CHECK(again.retryAfterMs() == 4000);
+    CHECK(again.unlock(QStringLiteral("right")).error().kind == VaultError::Kind::TooSoon);
+    clock.advanceMs(3000);
+    CHECK(again.retryAfterMs() == 1000);
+    clock.advanceMs(1000);
     REQUIRE(again.unlock(QStringLiteral("right")));
     CHECK(again.failedAttempts() == 0);
     CHECK(vault.delayAfter(100) == 15 * 60 * 1000);
@@ -180,9 +231,12 @@ TEST_CASE("KeyVault: both factors are needed", "[platform]")
     }
     SECTION("a different device secret with the right passcode fails")
     {
+        // The attempt counter's MAC is keyed from the device secret too, so another secret
+        // reads as a forged counter: the full lockout, and no key.
         REQUIRE(secrets.write(QStringLiteral("store-key-wrap-v1"), keycrypto::randomBytes(32)));
-        CHECK(vault.unlock(QStringLiteral("right")).error().kind
-              == VaultError::Kind::WrongPasscode);
+        auto result = vault.unlock(QStringLiteral("right"));
+        REQUIRE_FALSE(result);
+        CHECK(result.error().kind == VaultError::Kind::TooSoon);
     }
     SECTION("a damaged vault file is Corrupt")
     {
@@ -194,4 +248,177 @@ TEST_CASE("KeyVault: both factors are needed", "[platform]")
     }
     CHECK(secrets.isFake());
     CHECK(secrets.displayName().contains(QStringLiteral("FAKE")));
+}
+
+TEST_CASE("KeyVault: an edited attempt count is detected, not believed", "[platform]")
+{
+    test::TempDir dir;
+    ManualClock clock;
+    FakeFileSecretStore secrets(dir.filePath(QStringLiteral("keystore")));
+    const QString path = dir.filePath(QStringLiteral("vault.json"));
+    KeyVault vault(path, secrets, clock, fastOptions());
+    REQUIRE(vault.setUp(QStringLiteral("right")));
+    failThreeTimes(vault);
+    REQUIRE(vault.retryAfterMs() == 1000);
+
+    // Someone sets the count in the file back to zero.
+    QJsonObject json = QJsonDocument::fromJson(readAll(path)).object();
+    json.insert(QStringLiteral("failures"), 0);
+    writeAll(path, QJsonDocument(json).toJson());
+
+    // The count does not verify: the full lockout, not a fresh start.
+    CHECK(vault.failedAttempts() >= 3);
+    auto result = vault.unlock(QStringLiteral("right"));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == VaultError::Kind::TooSoon);
+    CHECK(result.error().retryAfterMs == 15 * 60 * 1000);
+    clock.advanceMs(15 * 60 * 1000);
+    REQUIRE(vault.unlock(QStringLiteral("right")));
+    CHECK(vault.failedAttempts() == 0);
+}
+
+TEST_CASE("KeyVault: an older copy of the vault file put back is detected", "[platform]")
+{
+    test::TempDir dir;
+    ManualClock clock;
+    FakeFileSecretStore secrets(dir.filePath(QStringLiteral("keystore")));
+    const QString path = dir.filePath(QStringLiteral("vault.json"));
+    KeyVault vault(path, secrets, clock, fastOptions());
+    REQUIRE(vault.setUp(QStringLiteral("right")));
+    const QByteArray clean = readAll(path); // a backup taken with no failures counted
+
+    failThreeTimes(vault);
+    clock.advanceMs(1000);
+    REQUIRE(vault.unlock(QStringLiteral("wrong")).error().failedAttempts == 4);
+    writeAll(path, clean); // restored: its own MAC is valid, but its generation is behind
+
+    CHECK(vault.failedAttempts() >= 4);
+    auto result = vault.unlock(QStringLiteral("wrong"));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == VaultError::Kind::TooSoon);
+    CHECK(result.error().retryAfterMs == 15 * 60 * 1000);
+}
+
+TEST_CASE("KeyVault: the wait restarts in full after a reboot", "[platform]")
+{
+    test::TempDir dir;
+    ManualClock clock;
+    FakeFileSecretStore secrets(dir.filePath(QStringLiteral("keystore")));
+    KeyVault vault(dir.filePath(QStringLiteral("vault.json")), secrets, clock, fastOptions());
+    REQUIRE(vault.setUp(QStringLiteral("right")));
+    failThreeTimes(vault);
+    clock.advanceMs(1000);
+    REQUIRE(vault.unlock(QStringLiteral("wrong")).error().retryAfterMs == 2000);
+    clock.advanceMs(1500);
+    // The monotonic counter restarts at boot, so time across a reboot cannot be measured.
+    clock.reboot();
+    CHECK(vault.retryAfterMs() == 2000);
+    CHECK(vault.unlock(QStringLiteral("right")).error().kind == VaultError::Kind::TooSoon);
+    clock.advanceMs(1999);
+    CHECK(vault.unlock(QStringLiteral("right")).error().kind == VaultError::Kind::TooSoon);
+    clock.advanceMs(1);
+    CHECK(vault.unlock(QStringLiteral("right")));
+}
+
+TEST_CASE("KeyVault: an attempt that cannot be counted is refused", "[platform]")
+{
+    test::TempDir dir;
+    ManualClock clock;
+    FakeFileSecretStore writable(dir.filePath(QStringLiteral("keystore")));
+    const QString path = dir.filePath(QStringLiteral("vault.json"));
+    {
+        KeyVault vault(path, writable, clock, fastOptions());
+        REQUIRE(vault.setUp(QStringLiteral("right")));
+    }
+    ReadOnlySecretStore locked(writable);
+    KeyVault vault(path, locked, clock, fastOptions());
+    // Passcodes are never tried while the count cannot be kept (no record, no attempt), so
+    // they cannot be guessed freely; what the file did record still makes them wait.
+    for (int i = 0; i < 5; ++i) {
+        auto result = vault.unlock(QStringLiteral("wrong"));
+        REQUIRE_FALSE(result);
+        CHECK((result.error().kind == VaultError::Kind::KeystoreUnavailable
+               || result.error().kind == VaultError::Kind::TooSoon));
+        clock.advanceMs(vault.retryAfterMs());
+    }
+    // Even the right one: a key whose counter reset was not written is not handed out.
+    auto result = vault.unlock(QStringLiteral("right"));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == VaultError::Kind::KeystoreUnavailable);
+    // With the keystore back, the right passcode opens (after the wait the count earned).
+    KeyVault again(path, writable, clock, fastOptions());
+    clock.advanceMs(again.retryAfterMs());
+    CHECK(again.unlock(QStringLiteral("right")));
+    CHECK(again.failedAttempts() == 0);
+}
+
+TEST_CASE("KeyVault: the wipe policy destroys the key after N failures; off by default",
+          "[platform]")
+{
+    test::TempDir dir;
+    ManualClock clock;
+    FakeFileSecretStore secrets(dir.filePath(QStringLiteral("keystore")));
+    const QString path = dir.filePath(QStringLiteral("vault.json"));
+
+    SECTION("off: ten failures wipe nothing")
+    {
+        KeyVault vault(path, secrets, clock, fastOptions());
+        REQUIRE(vault.setUp(QStringLiteral("right")));
+        for (int i = 0; i < 10; ++i) {
+            clock.advanceMs(vault.retryAfterMs());
+            REQUIRE(vault.unlock(QStringLiteral("wrong")).error().kind
+                    == VaultError::Kind::WrongPasscode);
+        }
+        clock.advanceMs(vault.retryAfterMs());
+        CHECK(vault.unlock(QStringLiteral("right")));
+    }
+    SECTION("after five")
+    {
+        KeyVault::Options options = fastOptions();
+        options.wipeAfterFailures = 5;
+        KeyVault vault(path, secrets, clock, options);
+        REQUIRE(vault.setUp(QStringLiteral("right")));
+        for (int i = 0; i < 4; ++i) {
+            clock.advanceMs(vault.retryAfterMs());
+            REQUIRE(vault.unlock(QStringLiteral("wrong")).error().kind
+                    == VaultError::Kind::WrongPasscode);
+        }
+        clock.advanceMs(vault.retryAfterMs());
+        auto fifth = vault.unlock(QStringLiteral("wrong"));
+        REQUIRE_FALSE(fifth);
+        CHECK(fifth.error().kind == VaultError::Kind::Wiped);
+        CHECK_FALSE(vault.isSetUp());
+        CHECK_FALSE(secrets.read(QStringLiteral("store-key-wrap-v1")));
+        CHECK(vault.unlock(QStringLiteral("right")).error().kind == VaultError::Kind::NotSetUp);
+    }
+}
+
+TEST_CASE("KeyVault: a vault from before the counter MAC upgrades; a stripped one does not",
+          "[platform]")
+{
+    test::TempDir dir;
+    ManualClock clock;
+    FakeFileSecretStore secrets(dir.filePath(QStringLiteral("keystore")));
+    const QString path = dir.filePath(QStringLiteral("vault.json"));
+    KeyVault vault(path, secrets, clock, fastOptions());
+    REQUIRE(vault.setUp(QStringLiteral("right")));
+    QJsonObject json = QJsonDocument::fromJson(readAll(path)).object();
+    for (const char *added : {"counterMac", "generation", "attemptBootId", "attemptMonotonicMs"}) {
+        json.remove(QLatin1String(added));
+    }
+    const QByteArray legacy = QJsonDocument(json).toJson();
+
+    SECTION("an old vault (the keystore has never held a counter) opens and gains the MAC")
+    {
+        REQUIRE(secrets.remove(QStringLiteral("passcode-counter-v1")));
+        writeAll(path, legacy);
+        REQUIRE(vault.unlock(QStringLiteral("right")));
+        CHECK(QJsonDocument::fromJson(readAll(path)).object().contains(u"counterMac"));
+        CHECK(vault.failedAttempts() == 0);
+    }
+    SECTION("the MAC stripped from a vault whose keystore has a counter: the lockout")
+    {
+        writeAll(path, legacy);
+        CHECK(vault.unlock(QStringLiteral("right")).error().kind == VaultError::Kind::TooSoon);
+    }
 }

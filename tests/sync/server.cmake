@@ -21,3 +21,7 @@ sessionbook_add_test(sync_server_security_test LABEL integration TIMEOUT 120
 # The server binary must be current before the process tests run.
 add_dependencies(sync_server_protocol_test sessionbook-office)
 add_dependencies(sync_server_security_test sessionbook-office)
+
+sessionbook_add_test(sync_server_audit_test LABEL sync
+    SOURCES server_audit_test.cpp
+    LINKS Sessionbook::sync_server sessionbook_test_support)
