@@ -2,6 +2,7 @@
 #include "server/requestgate.h"
 
 #include <QPointer>
+#include <QSslCipher>
 #include <QSslSocket>
 #include <QTimer>
 
@@ -136,11 +137,29 @@ std::optional<Head> parseHead(const QByteArray &text)
 
 } // namespace
 
+QList<QSslCipher> aeadCipherSuites()
+{
+    QList<QSslCipher> suites;
+    for (const QSslCipher &cipher : QSslConfiguration::supportedCiphers()) {
+        const QString name = cipher.name();
+        const bool tls13 = cipher.protocol() == QSsl::TlsV1_3;
+        const bool ecdheAead = name.startsWith(u"ECDHE-")
+                               && (name.contains(u"-AES128-GCM-") || name.contains(u"-AES256-GCM-")
+                                   || name.endsWith(u"-CHACHA20-POLY1305"));
+        if (tls13 || (cipher.protocol() == QSsl::TlsV1_2 && ecdheAead)) {
+            suites.append(cipher);
+        }
+    }
+    return suites;
+}
+
 RequestGate::RequestGate(QSslConfiguration tls, GateLimits limits, QObject *parent)
     : QTcpServer(parent)
     , m_tls(std::move(tls))
     , m_limits(limits)
 {
+    m_tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_tls.setCiphers(aeadCipherSuites());
 }
 
 void RequestGate::incomingConnection(qintptr handle)

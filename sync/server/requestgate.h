@@ -7,10 +7,18 @@
 #include <cstdint>
 #include <functional>
 
+class QSslCipher;
 class QSslSocket;
 class QTcpSocket;
 
 namespace sb::sync {
+
+/**
+ * The cipher suites the server offers: TLS 1.3's (all AEAD) and, for TLS 1.2, ECDHE with
+ * AES-GCM or ChaCha20-Poly1305 only. The CBC suites OpenSSL offers by default are open to
+ * padding-oracle timing attacks (LUCKY13) and the static-RSA ones lack forward secrecy.
+ */
+QList<QSslCipher> aeadCipherSuites();
 
 /// What the gate enforces before a request reaches Qt's HTTP server.
 struct GateLimits {
@@ -26,7 +34,8 @@ struct GateLimits {
  * connection, because Qt 6.4's QHttpServer reads whole bodies into memory with no limit
  * (QHttpServerConfiguration's body limit arrived in 6.11).
  *
- * It accepts the TCP connection itself, runs the TLS handshake (TLS 1.2 or later), and
+ * It accepts the TCP connection itself, runs the TLS handshake (TLS 1.2 or later, AEAD
+ * suites only, whatever the configuration it is given says), and
  * peeks at the decrypted bytes without consuming them until the blank line that ends the
  * head. A head that declares a body over the limit is answered 413 at once, before a byte
  * of that body is read; chunked bodies and POSTs without Content-Length get 411, a head

@@ -21,3 +21,8 @@ sessionbook_add_test(sync_server_security_test LABEL integration TIMEOUT 120
 # The server binary must be current before the process tests run.
 add_dependencies(sync_server_protocol_test sessionbook-office)
 add_dependencies(sync_server_security_test sessionbook-office)
+# testssl scans the real server (skipped, loudly, when testssl is not installed).
+sessionbook_add_test(sync_server_tls_test LABEL integration TIMEOUT 240
+    SOURCES server_tls_test.cpp
+    LINKS sessionbook_server_harness)
+add_dependencies(sync_server_tls_test sessionbook-office)
