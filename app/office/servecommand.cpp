@@ -102,7 +102,12 @@ int runServe(const QStringList &arguments)
                       QStringLiteral("With --dev-cert: keep cert.pem and key.pem here."),
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("max-body-bytes"),
-                      QStringLiteral("Largest request body accepted (default 8 MiB)."),
+                      QStringLiteral("Largest push body accepted (default 8 MiB); a push over "
+                                     "16 KiB shows a valid token before its body is read."),
+                      QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("max-small-body-bytes"),
+                      QStringLiteral("Largest body of every other request: enroll, pull "
+                                     "(default 16 KiB)."),
                       QStringLiteral("bytes")});
     parser.addOption({QStringLiteral("request-timeout-ms"),
                       QStringLiteral("Whole-request deadline (default 15000)."),
@@ -135,10 +140,12 @@ int runServe(const QStringList &arguments)
         return 2;
     }
     const int maxBody = positiveOption(parser, QStringLiteral("max-body-bytes"), 8 * 1024 * 1024);
+    const int maxSmallBody =
+        positiveOption(parser, QStringLiteral("max-small-body-bytes"), 16 * 1024);
     const int requestTimeout = positiveOption(parser, QStringLiteral("request-timeout-ms"), 15000);
     const int headTimeout = positiveOption(parser, QStringLiteral("head-timeout-ms"), 5000);
     const int tokenDays = positiveOption(parser, QStringLiteral("token-ttl-days"), 90);
-    if (maxBody < 0 || requestTimeout < 0 || headTimeout < 0 || tokenDays < 0) {
+    if (maxBody < 0 || maxSmallBody < 0 || requestTimeout < 0 || headTimeout < 0 || tokenDays < 0) {
         err << "error: limits and timeouts must be positive integers\n";
         return 2;
     }
@@ -187,7 +194,8 @@ int runServe(const QStringList &arguments)
     config.tokenTtlDays = tokenDays;
     sync::SyncService service(*store, *rules, config);
     sync::GateLimits limits;
-    limits.maxBodyBytes = maxBody;
+    limits.maxPushBodyBytes = maxBody;
+    limits.maxBodyBytes = std::min(maxSmallBody, maxBody);
     limits.requestDeadlineMs = requestTimeout;
     limits.headDeadlineMs = std::min(headTimeout, requestTimeout);
     sync::SyncServer server(service, tls, limits);

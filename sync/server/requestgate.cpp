@@ -91,9 +91,26 @@ void acknowledgeNow(QSslSocket *socket)
 /// What the gate needs from a request head; nothing else of it is kept.
 struct Head {
     QByteArray method;
+    QByteArray path;
+    QByteArray authorization;
     std::optional<qint64> contentLength;
     bool transferEncoding = false;
 };
+
+QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body,
+                        const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                          + "\r\nContent-Type: " + contentType
+                          + "\r\nContent-Length: " + QByteArray::number(body.size())
+                          + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+    for (const auto &[name, value] : headers) {
+        response += name + ": " + value + "\r\n";
+    }
+    response += "\r\n";
+    response += body;
+    return response;
+}
 
 /// Parses the head (without its final blank line); nullopt when it is not HTTP/1.x.
 std::optional<Head> parseHead(const QByteArray &text)
@@ -109,6 +126,9 @@ std::optional<Head> parseHead(const QByteArray &text)
     }
     Head head;
     head.method = requestLine[0];
+    const QByteArray &target = requestLine[1];
+    const qsizetype query = target.indexOf('?');
+    head.path = query < 0 ? target : target.first(query);
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].endsWith('\r') ? lines[i].chopped(1) : lines[i];
         if (line.isEmpty()) {
@@ -128,6 +148,8 @@ std::optional<Head> parseHead(const QByteArray &text)
                 return std::nullopt;
             }
             head.contentLength = length;
+        } else if (name == "authorization") {
+            head.authorization = value;
         } else if (name == "transfer-encoding") {
             head.transferEncoding = true;
         }
@@ -230,11 +252,28 @@ void RequestGate::inspect(QSslSocket *socket)
         refuse(socket, 411);
         return;
     }
-    if (head->contentLength && *head->contentLength > m_limits.maxBodyBytes) {
+    if (head->contentLength && *head->contentLength > bodyLimit(head->path)) {
         refuse(socket, 413);
         return;
     }
+    if (m_headCheck) {
+        const RequestHead seen{head->method, head->path, head->authorization,
+                               head->contentLength.value_or(0)};
+        if (const auto answer = m_headCheck(seen)) {
+            setState(socket, State::Refused);
+            refuseWith(socket, httpResponse(answer->status, answer->contentType, answer->body,
+                                            answer->headers));
+            return;
+        }
+    }
     handOff(socket);
+}
+
+std::int64_t RequestGate::bodyLimit(const QByteArray &path) const
+{
+    // The raw path: one the router would decode to /v1/push (percent-escapes) still gets
+    // the smaller limit, never the other way round.
+    return path == "/v1/push" ? m_limits.maxPushBodyBytes : m_limits.maxBodyBytes;
 }
 
 void RequestGate::handOff(QSslSocket *socket)
@@ -277,6 +316,12 @@ void RequestGate::refuse(QSslSocket *socket, int status)
     if (m_onRefused) {
         m_onRefused(status);
     }
+    const QByteArray message = reasonPhrase(status).toLower() + '\n';
+    refuseWith(socket, httpResponse(status, "text/plain", message, {}));
+}
+
+void RequestGate::refuseWith(QSslSocket *socket, const QByteArray &response)
+{
     // Read and drop what the client keeps sending for a moment, so that closing does not
     // reset the connection before the client has read the answer; bounded in bytes and time.
     auto drained = std::make_shared<qint64>(socket->bytesAvailable());
@@ -288,11 +333,6 @@ void RequestGate::refuse(QSslSocket *socket, int status)
             socket->abort();
         }
     });
-    const QByteArray message = reasonPhrase(status).toLower() + '\n';
-    QByteArray response =
-        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-        + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(message.size())
-        + "\r\nConnection: close\r\n\r\n" + message;
     socket->write(response);
     socket->flush();
     QTimer::singleShot(drainMs, socket, [socket] { socket->disconnectFromHost(); });
@@ -315,16 +355,7 @@ void RequestGate::respond(QTcpSocket *socket, int status, const QByteArray &cont
                           const QByteArray &body,
                           const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-                          + "\r\nContent-Type: " + contentType
-                          + "\r\nContent-Length: " + QByteArray::number(body.size())
-                          + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
-    for (const auto &[name, value] : headers) {
-        response += name + ": " + value + "\r\n";
-    }
-    response += "\r\n";
-    response += body;
-    socket->write(response);
+    socket->write(httpResponse(status, contentType, body, headers));
     socket->disconnectFromHost();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 class QSslCipher;
 class QSslSocket;
@@ -22,11 +23,30 @@ QList<QSslCipher> aeadCipherSuites();
 
 /// What the gate enforces before a request reaches Qt's HTTP server.
 struct GateLimits {
-    std::int64_t maxBodyBytes = 8 * 1024 * 1024; ///< Content-Length above this: 413.
-    int maxHeaderBytes = 16 * 1024;              ///< A head longer than this: 431.
-    int headDeadlineMs = 5000;     ///< TLS handshake plus the whole head within this: else 408.
-    int requestDeadlineMs = 15000; ///< The whole request (body included) within this: else 408.
-    int maxConnections = 512;      ///< Open connections at once; more are closed at accept.
+    /// Content-Length above this on /v1/push (the one route that uploads batches): 413.
+    std::int64_t maxPushBodyBytes = 8 * 1024 * 1024;
+    /// Content-Length above this on any other route (enroll and pull take a few KiB): 413.
+    std::int64_t maxBodyBytes = 16 * 1024;
+    int maxHeaderBytes = 16 * 1024; ///< A head longer than this: 431.
+    int headDeadlineMs = 5000;      ///< TLS handshake plus the whole head within this: else 408.
+    int requestDeadlineMs = 15000;  ///< The whole request (body included) within this: else 408.
+    int maxConnections = 512;       ///< Open connections at once; more are closed at accept.
+};
+
+/// What the gate read from a request head, for the server's own checks before any body.
+struct RequestHead {
+    QByteArray method;
+    QByteArray path; ///< Without the query.
+    QByteArray authorization;
+    qint64 contentLength = 0;
+};
+
+/// A complete answer the server gives to a head without reading its body.
+struct EarlyAnswer {
+    int status = 0;
+    QByteArray contentType;
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
 };
 
 /**
@@ -37,11 +57,12 @@ struct GateLimits {
  * It accepts the TCP connection itself, runs the TLS handshake (TLS 1.2 or later, AEAD
  * suites only, whatever the configuration it is given says), and
  * peeks at the decrypted bytes without consuming them until the blank line that ends the
- * head. A head that declares a body over the limit is answered 413 at once, before a byte
- * of that body is read; chunked bodies and POSTs without Content-Length get 411, a head
- * that is not HTTP/1.x gets 400, one over the header cap 431, and one that has not arrived
- * by the deadline 408. Only then is the socket handed to QHttpServer through
- * addPendingConnection(), untouched, so Qt parses exactly the bytes that were checked.
+ * head. A head that declares a body over its route's limit is answered 413 at once, before
+ * a byte of that body is read; the head check (the server's) may answer a head too, e.g. a
+ * large push whose token is not valid; chunked bodies and POSTs without Content-Length get 411, a
+ * head that is not HTTP/1.x gets 400, one over the header cap 431, and one that has not arrived by
+ * the deadline 408. Only then is the socket handed to QHttpServer through addPendingConnection(),
+ * untouched, so Qt parses exactly the bytes that were checked.
  *
  * A second deadline covers the whole request, so a Content-Length that promises more than
  * is ever sent (or a body that trickles in) ends in 408 rather than holding the connection.
@@ -62,6 +83,13 @@ public:
         m_onRefused = std::move(handler);
     }
 
+    /// Looks at every head that passed the gate's own checks; an answer refuses the request
+    /// with it before the body is read (the check audits what it refuses itself).
+    void setHeadCheck(std::function<std::optional<EarlyAnswer>(const RequestHead &)> check)
+    {
+        m_headCheck = std::move(check);
+    }
+
     /// Claims a handed-off request for answering: false when its deadline already answered
     /// it (408), true otherwise; after a claim the deadline no longer applies.
     static bool claim(QTcpSocket *socket);
@@ -78,12 +106,15 @@ protected:
 private:
     void inspect(QSslSocket *socket);
     void refuse(QSslSocket *socket, int status);
+    void refuseWith(QSslSocket *socket, const QByteArray &response);
+    [[nodiscard]] std::int64_t bodyLimit(const QByteArray &path) const;
     void handOff(QSslSocket *socket);
     void deadline(QSslSocket *socket);
 
     QSslConfiguration m_tls;
     GateLimits m_limits;
     std::function<void(int)> m_onRefused;
+    std::function<std::optional<EarlyAnswer>(const RequestHead &)> m_headCheck;
     int m_open = 0;
 };
 

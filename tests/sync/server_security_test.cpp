@@ -225,6 +225,41 @@ TEST_CASE("Hostile HTTP is refused and the server keeps serving")
         CHECK(timer.elapsed() < 1500);
     }
 
+    SECTION("per route: an enroll or pull body over a few KiB is 413 on the head alone")
+    {
+        for (const QByteArray &path : {QByteArray("/v1/enroll"), QByteArray("/v1/pull")}) {
+            INFO(path.toStdString());
+            QElapsedTimer timer;
+            timer.start();
+            // 100 KB: far below the push limit, far above what enroll or pull ever send.
+            const QByteArray response =
+                server.raw("POST " + path
+                           + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                             "Content-Length: 100000\r\n\r\n");
+            CHECK(statusOf(response) == 413);
+            CHECK(timer.elapsed() < 1000); // not the 1.5 s request deadline
+        }
+    }
+
+    SECTION("a large push without a valid token: 401 on the head alone, the body never read")
+    {
+        for (const QByteArray &authorization :
+             {QByteArray(), QByteArray("Authorization: Bearer not-a-token\r\n")}) {
+            QElapsedTimer timer;
+            timer.start();
+            const QByteArray response = server.raw(
+                "POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                + authorization + "Content-Length: 500000\r\n\r\n");
+            CHECK(statusOf(response) == 401);
+            CHECK(response.contains("WWW-Authenticate: Bearer"));
+            CHECK(timer.elapsed() < 1000); // not the 1.5 s request deadline
+        }
+        // With a valid token the same large body is read and decoded (garbage: 400).
+        const test::Reply read =
+            server.post(QStringLiteral("/v1/push"), QByteArray(500000, '\xff'), token);
+        CHECK(read.status == 400);
+    }
+
     SECTION("lying Content-Length: 408 at the deadline; others are served meanwhile")
     {
         QSslSocket liar;
