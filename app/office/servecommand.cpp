@@ -112,6 +112,10 @@ int runServe(const QStringList &arguments)
     parser.addOption({QStringLiteral("request-timeout-ms"),
                       QStringLiteral("Whole-request deadline (default 15000)."),
                       QStringLiteral("ms")});
+    parser.addOption({QStringLiteral("response-timeout-ms"),
+                      QStringLiteral("Time a client has to read an answer before the connection "
+                                     "is cut (default 30000)."),
+                      QStringLiteral("ms")});
     parser.addOption({QStringLiteral("head-timeout-ms"),
                       QStringLiteral("TLS handshake plus request head deadline (default 5000)."),
                       QStringLiteral("ms")});
@@ -144,8 +148,11 @@ int runServe(const QStringList &arguments)
         positiveOption(parser, QStringLiteral("max-small-body-bytes"), 16 * 1024);
     const int requestTimeout = positiveOption(parser, QStringLiteral("request-timeout-ms"), 15000);
     const int headTimeout = positiveOption(parser, QStringLiteral("head-timeout-ms"), 5000);
+    const int responseTimeout =
+        positiveOption(parser, QStringLiteral("response-timeout-ms"), 30000);
     const int tokenDays = positiveOption(parser, QStringLiteral("token-ttl-days"), 90);
-    if (maxBody < 0 || maxSmallBody < 0 || requestTimeout < 0 || headTimeout < 0 || tokenDays < 0) {
+    if (maxBody < 0 || maxSmallBody < 0 || requestTimeout < 0 || headTimeout < 0
+        || responseTimeout < 0 || tokenDays < 0) {
         err << "error: limits and timeouts must be positive integers\n";
         return 2;
     }
@@ -197,6 +204,7 @@ int runServe(const QStringList &arguments)
     limits.maxPushBodyBytes = maxBody;
     limits.maxBodyBytes = std::min(maxSmallBody, maxBody);
     limits.requestDeadlineMs = requestTimeout;
+    limits.responseDeadlineMs = responseTimeout;
     limits.headDeadlineMs = std::min(headTimeout, requestTimeout);
     sync::SyncServer server(service, tls, limits);
     auto port = server.listen(listen->address, listen->port);

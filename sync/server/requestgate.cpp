@@ -6,6 +6,7 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -20,6 +21,7 @@ namespace sb::sync {
 namespace {
 
 constexpr const char *stateProperty = "sbGateState";
+constexpr const char *responseDeadlineProperty = "sbResponseDeadlineMs";
 enum class State { Inspecting, HandedOff, Answered, Refused };
 
 State stateOf(const QObject *socket)
@@ -206,6 +208,9 @@ void RequestGate::incomingConnection(qintptr handle)
         }
     });
     setState(socket, State::Inspecting);
+    socket->setProperty(responseDeadlineProperty, m_limits.responseDeadlineMs);
+    // The gate peeks at the whole head before anything is consumed.
+    socket->setReadBufferSize(std::max(m_limits.readBufferBytes, m_limits.maxHeaderBytes + 4));
     socket->setSslConfiguration(m_tls);
     connect(socket, &QSslSocket::readyRead, this, [this, socket] { inspect(socket); });
     connect(socket, &QSslSocket::disconnected, this, [socket] { socket->deleteLater(); });
@@ -266,7 +271,7 @@ void RequestGate::inspect(QSslSocket *socket)
             return;
         }
     }
-    handOff(socket);
+    handOff(socket, end + 4 + head->contentLength.value_or(0));
 }
 
 std::int64_t RequestGate::bodyLimit(const QByteArray &path) const
@@ -276,8 +281,11 @@ std::int64_t RequestGate::bodyLimit(const QByteArray &path) const
     return path == "/v1/push" ? m_limits.maxPushBodyBytes : m_limits.maxBodyBytes;
 }
 
-void RequestGate::handOff(QSslSocket *socket)
+void RequestGate::handOff(QSslSocket *socket, qint64 requestBytes)
 {
+    // Qt's HTTP server parses a request only once all of it is buffered: room for exactly
+    // the request the head announced, no more (a pipelined second request is never read).
+    socket->setReadBufferSize(std::max<qint64>(m_limits.readBufferBytes, requestBytes));
     acknowledgeNow(socket);
     setState(socket, State::HandedOff);
     // From here on QHttpServer owns reading and closing; the gate keeps only its deadline.
@@ -357,6 +365,13 @@ void RequestGate::respond(QTcpSocket *socket, int status, const QByteArray &cont
 {
     socket->write(httpResponse(status, contentType, body, headers));
     socket->disconnectFromHost();
+    const int deadlineMs = socket->property(responseDeadlineProperty).toInt();
+    if (deadlineMs > 0 && socket->state() != QAbstractSocket::UnconnectedState) {
+        QTimer::singleShot(deadlineMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+    }
 }
 
 } // namespace sb::sync

@@ -30,7 +30,14 @@ struct GateLimits {
     int maxHeaderBytes = 16 * 1024; ///< A head longer than this: 431.
     int headDeadlineMs = 5000;      ///< TLS handshake plus the whole head within this: else 408.
     int requestDeadlineMs = 15000;  ///< The whole request (body included) within this: else 408.
-    int maxConnections = 512;       ///< Open connections at once; more are closed at accept.
+    /// Once the answer is written, the client has this long to take it; then the connection
+    /// is cut, so a client that stops reading cannot hold the socket and the unsent bytes.
+    int responseDeadlineMs = 30000;
+    /// Decrypted bytes a connection buffers before the server stops reading from it (the
+    /// kernel then holds the client back): at least the head cap, and once the head is
+    /// accepted, at least the request it announced.
+    int readBufferBytes = 64 * 1024;
+    int maxConnections = 512; ///< Open connections at once; more are closed at accept.
 };
 
 /// What the gate read from a request head, for the server's own checks before any body.
@@ -91,9 +98,10 @@ public:
     }
 
     /// Claims a handed-off request for answering: false when its deadline already answered
-    /// it (408), true otherwise; after a claim the deadline no longer applies.
+    /// it (408), true otherwise; after a claim the request deadline no longer applies.
     static bool claim(QTcpSocket *socket);
-    /// Writes a complete HTTP/1.1 response with "Connection: close" and closes after it.
+    /// Writes a complete HTTP/1.1 response with "Connection: close" and closes after it; a
+    /// connection still open at the response deadline is aborted.
     static void respond(QTcpSocket *socket, int status, const QByteArray &contentType,
                         const QByteArray &body,
                         const QList<std::pair<QByteArray, QByteArray>> &headers = {});
@@ -108,7 +116,7 @@ private:
     void refuse(QSslSocket *socket, int status);
     void refuseWith(QSslSocket *socket, const QByteArray &response);
     [[nodiscard]] std::int64_t bodyLimit(const QByteArray &path) const;
-    void handOff(QSslSocket *socket);
+    void handOff(QSslSocket *socket, qint64 requestBytes);
     void deadline(QSslSocket *socket);
 
     QSslConfiguration m_tls;
