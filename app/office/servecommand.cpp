@@ -119,6 +119,17 @@ int runServe(const QStringList &arguments)
     parser.addOption({QStringLiteral("head-timeout-ms"),
                       QStringLiteral("TLS handshake plus request head deadline (default 5000)."),
                       QStringLiteral("ms")});
+    parser.addOption({QStringLiteral("max-connections"),
+                      QStringLiteral("Open connections at once (default 512)."),
+                      QStringLiteral("count")});
+    parser.addOption({QStringLiteral("max-connections-per-address"),
+                      QStringLiteral("Open connections from one address (an IPv6 /64) at once "
+                                     "(default 256)."),
+                      QStringLiteral("count")});
+    parser.addOption({QStringLiteral("accept-rate-per-address"),
+                      QStringLiteral("New connections per second from one address, sustained; "
+                                     "bursts of twice as many pass (default 200)."),
+                      QStringLiteral("per-second")});
     parser.addOption({QStringLiteral("token-ttl-days"),
                       QStringLiteral("Lifetime of device tokens issued at enrollment (default "
                                      "90)."),
@@ -151,8 +162,16 @@ int runServe(const QStringList &arguments)
     const int responseTimeout =
         positiveOption(parser, QStringLiteral("response-timeout-ms"), 30000);
     const int tokenDays = positiveOption(parser, QStringLiteral("token-ttl-days"), 90);
+    const sync::GateLimits defaults;
+    const int maxConnections =
+        positiveOption(parser, QStringLiteral("max-connections"), defaults.maxConnections);
+    const int maxPerAddress = positiveOption(parser, QStringLiteral("max-connections-per-address"),
+                                             defaults.maxConnectionsPerAddress);
+    const int acceptRate = positiveOption(parser, QStringLiteral("accept-rate-per-address"),
+                                          defaults.acceptsPerSecondPerAddress);
     if (maxBody < 0 || maxSmallBody < 0 || requestTimeout < 0 || headTimeout < 0
-        || responseTimeout < 0 || tokenDays < 0) {
+        || responseTimeout < 0 || tokenDays < 0 || maxConnections < 0 || maxPerAddress < 0
+        || acceptRate < 0) {
         err << "error: limits and timeouts must be positive integers\n";
         return 2;
     }
@@ -205,6 +224,9 @@ int runServe(const QStringList &arguments)
     limits.maxBodyBytes = std::min(maxSmallBody, maxBody);
     limits.requestDeadlineMs = requestTimeout;
     limits.responseDeadlineMs = responseTimeout;
+    limits.maxConnections = maxConnections;
+    limits.maxConnectionsPerAddress = maxPerAddress;
+    limits.acceptsPerSecondPerAddress = acceptRate;
     limits.headDeadlineMs = std::min(headTimeout, requestTimeout);
     sync::SyncServer server(service, tls, limits);
     auto port = server.listen(listen->address, listen->port);

@@ -184,27 +184,78 @@ RequestGate::RequestGate(QSslConfiguration tls, GateLimits limits, QObject *pare
 {
     m_tls.setProtocol(QSsl::TlsV1_2OrLater);
     m_tls.setCiphers(aeadCipherSuites());
+    setListenBacklogSize(m_limits.listenBacklog);
+    m_clock.start();
+}
+
+QHostAddress RequestGate::limitKey(const QHostAddress &peer)
+{
+    bool ipv4 = false;
+    const quint32 v4 = peer.toIPv4Address(&ipv4);
+    if (ipv4) {
+        return QHostAddress(v4);
+    }
+    Q_IPV6ADDR v6 = peer.toIPv6Address();
+    for (int i = 8; i < 16; ++i) {
+        v6[i] = 0;
+    }
+    return QHostAddress(v6);
+}
+
+bool RequestGate::admit(const QHostAddress &key)
+{
+    const double rate = m_limits.acceptsPerSecondPerAddress / 1000.0; // per ms
+    const double burst = 2.0 * m_limits.acceptsPerSecondPerAddress;
+    const qint64 now = m_clock.elapsed();
+    if (m_addresses.size() > 4096) {
+        // Forget addresses with nothing open whose bucket has refilled: they start afresh.
+        m_addresses.removeIf([&](const auto &entry) {
+            const AddressUse &use = entry.value();
+            return use.open == 0 && use.tokens + double(now - use.refilledAtMs) * rate >= burst;
+        });
+    }
+    auto it = m_addresses.find(key);
+    if (it == m_addresses.end()) {
+        it = m_addresses.insert(key, AddressUse{0, burst, now});
+    }
+    AddressUse &use = *it;
+    use.tokens = std::min(burst, use.tokens + double(now - use.refilledAtMs) * rate);
+    use.refilledAtMs = now;
+    if (use.open >= m_limits.maxConnectionsPerAddress || use.tokens < 1.0) {
+        return false;
+    }
+    use.tokens -= 1.0;
+    ++use.open;
+    return true;
+}
+
+void RequestGate::release(const QHostAddress &key)
+{
+    --m_open;
+    if (auto it = m_addresses.find(key); it != m_addresses.end()) {
+        --it->open;
+    }
 }
 
 void RequestGate::incomingConnection(qintptr handle)
 {
-    if (m_open >= m_limits.maxConnections) {
-        auto *excess = new QTcpSocket(this);
-        excess->setSocketDescriptor(handle);
-        excess->abort();
-        excess->deleteLater();
-        return;
-    }
     auto *socket = new QSslSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
         return;
     }
+    // Over a cap or the address's accept rate: reset at once, before any TLS work.
+    const QHostAddress key = limitKey(socket->peerAddress());
+    if (m_open >= m_limits.maxConnections || !admit(key)) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
     ++m_open;
     QPointer<RequestGate> gate(this);
-    connect(socket, &QObject::destroyed, socket, [gate] {
+    connect(socket, &QObject::destroyed, socket, [gate, key] {
         if (gate) {
-            --gate->m_open;
+            gate->release(key);
         }
     });
     setState(socket, State::Inspecting);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
 #include <QSslConfiguration>
 #include <QTcpServer>
 
@@ -38,6 +41,13 @@ struct GateLimits {
     /// accepted, at least the request it announced.
     int readBufferBytes = 64 * 1024;
     int maxConnections = 512; ///< Open connections at once; more are closed at accept.
+    /// Open connections from one address (an IPv6 /64) at once; more are reset at accept. A
+    /// practice behind one NAT address is one address: 200 devices syncing at once fit.
+    int maxConnectionsPerAddress = 256;
+    /// New connections one address may open per second, sustained; bursts of twice as many
+    /// pass. More are reset at accept, before any TLS work is spent on them.
+    int acceptsPerSecondPerAddress = 200;
+    int listenBacklog = 1024; ///< Handshakes the kernel completes ahead of accept.
 };
 
 /// What the gate read from a request head, for the server's own checks before any body.
@@ -108,6 +118,10 @@ public:
 
     [[nodiscard]] int openConnections() const { return m_open; }
 
+    /// The address a per-address limit counts under: IPv4 as is, IPv6 by its /64 prefix
+    /// (one host is usually given a whole /64).
+    static QHostAddress limitKey(const QHostAddress &peer);
+
 protected:
     void incomingConnection(qintptr handle) override;
 
@@ -118,12 +132,23 @@ private:
     [[nodiscard]] std::int64_t bodyLimit(const QByteArray &path) const;
     void handOff(QSslSocket *socket, qint64 requestBytes);
     void deadline(QSslSocket *socket);
+    /// Counts a new connection from `key` against its cap and accept rate; false: refuse it.
+    bool admit(const QHostAddress &key);
+    void release(const QHostAddress &key);
 
     QSslConfiguration m_tls;
     GateLimits m_limits;
     std::function<void(int)> m_onRefused;
     std::function<std::optional<EarlyAnswer>(const RequestHead &)> m_headCheck;
     int m_open = 0;
+    /// Per address: open connections and a token bucket for the accept rate.
+    struct AddressUse {
+        int open = 0;
+        double tokens = 0;
+        qint64 refilledAtMs = 0;
+    };
+    QHash<QHostAddress, AddressUse> m_addresses;
+    QElapsedTimer m_clock;
 };
 
 } // namespace sb::sync
