@@ -96,8 +96,9 @@ int runServe(const QStringList &arguments)
     parser.addOption({QStringLiteral("tls-key"), QStringLiteral("PEM private key (EC or RSA)."),
                       QStringLiteral("file")});
     parser.addOption({QStringLiteral("dev-cert"),
-                      QStringLiteral("Make a self-signed certificate for local use and print its "
-                                     "SHA-256 so a client can pin it.")});
+                      QStringLiteral("Make a self-signed certificate for local use. Either way "
+                                     "serve prints the certificate's SHA-256 and its public "
+                                     "key's (SPKI) SHA-256, 64 hex digits each, to pin.")});
     parser.addOption({QStringLiteral("dev-cert-dir"),
                       QStringLiteral("With --dev-cert: keep cert.pem and key.pem here."),
                       QStringLiteral("dir")});
@@ -201,6 +202,10 @@ int runServe(const QStringList &arguments)
         }
         tls.setLocalCertificateChain(chain);
         tls.setPrivateKey(*key);
+        // The leaf's fingerprints, as for --dev-cert: the SPKI one is the enrollment link's
+        // pin and survives a renewal with the same key.
+        out << "certificate sha256 " << sync::certificateSha256(chain.first()) << '\n';
+        out << "certificate spki-sha256 " << sync::spkiSha256(chain.first()) << '\n';
     }
 
     SystemClock clock;

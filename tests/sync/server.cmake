@@ -26,3 +26,8 @@ sessionbook_add_test(sync_server_tls_test LABEL integration TIMEOUT 240
     SOURCES server_tls_test.cpp
     LINKS sessionbook_server_harness)
 add_dependencies(sync_server_tls_test sessionbook-office)
+# The serve process itself: the pins it prints.
+sessionbook_add_test(sync_server_process_test LABEL integration TIMEOUT 120
+    SOURCES server_process_test.cpp
+    LINKS sessionbook_server_harness)
+add_dependencies(sync_server_process_test sessionbook-office)
