@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `sessionbook-office serve` process itself: the pins it prints for its certificate.
+// The `sessionbook-office serve` process itself: the pins it prints for its certificate, no
+// core dumps, a key file others can read refused, the key gone from the environment.
 #include "catchqt.h"
 #include "server_harness.h"
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <catch2/catch_test_macros.hpp>
+#include <csignal>
+#include <sys/resource.h>
 
 using sb::test::ServerHarness;
 
@@ -139,4 +144,86 @@ TEST_CASE("serve prints the SPKI pin as 64 hex digits, for --tls-cert as for --d
     CHECK(hex64.match(QString::fromLatin1(devPin)).hasMatch());
     CHECK(devPin == opensslSpkiSha256(devCert));
     CHECK(lineValue(devOut, "dev certificate sha256 ") == opensslCertificateSha256(devCert));
+}
+
+TEST_CASE("serve writes no core file, even where the limit would allow one")
+{
+    ServerHarness server; // the store and its key file
+    REQUIRE(server.running());
+    sb::test::TempDir dir; // the crash's working directory: core_pattern "core" writes here
+    ServeProcess serve;
+    serve.setWorkingDirectory(dir.path());
+    serve.setChildProcessModifier([] {
+        rlimit unlimited{};
+        ::getrlimit(RLIMIT_CORE, &unlimited);
+        unlimited.rlim_cur = unlimited.rlim_max;
+        ::setrlimit(RLIMIT_CORE, &unlimited);
+    });
+    startServe(serve,
+               {QStringLiteral("--database"), server.databasePath(), QStringLiteral("--key-file"),
+                server.keyFilePath(), QStringLiteral("--dev-cert")});
+    QFile limits(QStringLiteral("/proc/%1/limits").arg(serve.processId()));
+    REQUIRE(limits.open(QIODevice::ReadOnly));
+    const QByteArray text = limits.readAll();
+    const QByteArray core = text.mid(text.indexOf("Max core file size"), 80).simplified();
+    INFO(core.toStdString());
+    CHECK(core.startsWith("Max core file size 0 0 bytes"));
+
+    ::kill(static_cast<pid_t>(serve.processId()), SIGSEGV);
+    REQUIRE(serve.waitForFinished(30'000));
+    CHECK(serve.exitStatus() == QProcess::CrashExit);
+    const QStringList cores = QDir(dir.path()).entryList({QStringLiteral("core*")}, QDir::Files);
+    INFO(cores.join(u' ').toStdString());
+    CHECK(cores.isEmpty());
+}
+
+TEST_CASE("A key file that group or others can read is refused with a clear message")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    QFile key(server.keyFilePath());
+    auto show = [&] {
+        QProcess office;
+        office.start(officeBinary,
+                     {QStringLiteral("show"), QStringLiteral("--database"), server.databasePath(),
+                      QStringLiteral("--key-file"), server.keyFilePath()});
+        REQUIRE(office.waitForFinished(30'000));
+        return std::pair(office.exitCode(), office.readAllStandardError());
+    };
+    REQUIRE(key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                               | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+    const auto [refused, why] = show();
+    INFO(why.toStdString());
+    CHECK(refused == 2);
+    CHECK(why.contains("other users"));
+    CHECK(why.contains("chmod 600"));
+    REQUIRE(key.setPermissions(QFileDevice::ReadOwner | QFileDevice::ReadGroup));
+    CHECK(show().first == 2);
+    REQUIRE(key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    CHECK(show().first == 0);
+}
+
+TEST_CASE("The key from SESSIONBOOK_OFFICE_KEY leaves the environment of serve")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const QByteArray hex = sb::test::testKey().toHex();
+    ServeProcess serve;
+    QProcessEnvironment withKey = QProcessEnvironment::systemEnvironment();
+    withKey.insert(QStringLiteral("SESSIONBOOK_OFFICE_KEY"), QString::fromLatin1(hex));
+    serve.setProcessEnvironment(withKey);
+    // --dev-cert runs the openssl command: a child that must not inherit the key.
+    startServe(serve,
+               {QStringLiteral("--database"), server.databasePath(), QStringLiteral("--dev-cert")});
+    // What the process started with, as /proc shows it to anyone allowed to look (root here:
+    // serve is not dumpable, so only root may read it at all).
+    QFile environment(QStringLiteral("/proc/%1/environ").arg(serve.processId()));
+    if (!environment.open(QIODevice::ReadOnly)) {
+        SKIP("/proc/PID/environ of serve is not readable by this user (serve is not dumpable)");
+    }
+    const QByteArray initial = environment.readAll();
+    CHECK(initial.contains("PATH=")); // the file was read
+    CHECK_FALSE(initial.contains(hex));
+    const QByteArray assignment = QByteArray("SESSIONBOOK_OFFICE_KEY=") + hex.left(8);
+    CHECK_FALSE(initial.contains(assignment));
 }
