@@ -7,7 +7,47 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include <cstdlib>
+#include <cstring>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <utility>
+
 namespace sb::office {
+
+namespace {
+
+constexpr const char *keyVariable = "SESSIONBOOK_OFFICE_KEY";
+
+/// The key taken from the environment at startup, until loadStoreKey() takes it.
+QByteArray &environmentKey()
+{
+    static QByteArray key;
+    return key;
+}
+
+} // namespace
+
+bool forbidCoreDumps()
+{
+    const rlimit none{0, 0};
+    return ::setrlimit(RLIMIT_CORE, &none) == 0 && ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0;
+}
+
+void takeKeyFromEnvironment()
+{
+    if (char *value = std::getenv(keyVariable)) {
+        environmentKey() = QByteArray(value);
+        // The variable's bytes are in the memory /proc/PID/environ shows; overwrite them
+        // there before the variable leaves the environment children inherit.
+        volatile char *p = value;
+        for (std::size_t i = 0, n = std::strlen(value); i < n; ++i) {
+            p[i] = 0;
+        }
+    }
+    ::unsetenv(keyVariable);
+}
 
 void addStoreOptions(QCommandLineParser &parser)
 {
@@ -24,14 +64,29 @@ std::optional<DatabaseKey> loadStoreKey(const QCommandLineParser &parser, QStrin
 {
     QByteArray hex;
     if (parser.isSet(QStringLiteral("key-file"))) {
-        QFile file(parser.value(QStringLiteral("key-file")));
-        if (!file.open(QIODevice::ReadOnly)) {
+        const QString path = parser.value(QStringLiteral("key-file"));
+        // Unbuffered: no copy of the key is left in QIODevice's buffer.
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
             error = QStringLiteral("cannot read the key file: ") + file.errorString();
+            return std::nullopt;
+        }
+        struct stat info {};
+        if (::fstat(file.handle(), &info) != 0) {
+            error = QStringLiteral("cannot read the key file: ") + path;
+            return std::nullopt;
+        }
+        if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+            error = QStringLiteral("the key file %1 can be read or changed by other users (mode "
+                                   "%2); make it readable by its owner only: chmod 600 %1")
+                        .arg(path)
+                        .arg(info.st_mode & 0777, 4, 8, QLatin1Char('0'));
             return std::nullopt;
         }
         hex = file.read(256);
     } else {
-        hex = qgetenv("SESSIONBOOK_OFFICE_KEY");
+        // takeKeyFromEnvironment() moved it out of the environment at startup.
+        hex = std::exchange(environmentKey(), QByteArray());
         if (hex.isEmpty()) {
             error = QStringLiteral("no store key: pass --key-file or set SESSIONBOOK_OFFICE_KEY");
             return std::nullopt;

@@ -22,12 +22,27 @@ inline constexpr int exitFailed = 1;
 inline constexpr int exitUsage = 2;
 inline constexpr int exitWrongKey = 3;
 
+/**
+ * Moves the store key out of the SESSIONBOOK_OFFICE_KEY environment variable: kept for
+ * loadStoreKey(), overwritten where /proc/PID/environ shows it, and unset, so that no child
+ * process (openssl for `serve --dev-cert`, ...) inherits it. main() calls it first thing.
+ */
+void takeKeyFromEnvironment();
+
+/**
+ * No core file and no ptrace attach by other processes of the same user: office commands
+ * hold the store key and decrypted PHI in memory. False when the system refused.
+ */
+bool forbidCoreDumps();
+
 /// Adds --database and --key-file to a parser.
 void addStoreOptions(QCommandLineParser &parser);
 
 /**
- * The office store key: from --key-file (64 hex digits) or the SESSIONBOOK_OFFICE_KEY
- * environment variable; never a literal on the command line, where `ps` would show it.
+ * The office store key: from --key-file (64 hex digits; refused when group or others may
+ * read or change the file) or the SESSIONBOOK_OFFICE_KEY environment variable as
+ * takeKeyFromEnvironment() found it; never a literal on the command line, where `ps` would
+ * show it.
  * On failure returns nullopt and sets `error`.
  */
 std::optional<DatabaseKey> loadStoreKey(const QCommandLineParser &parser, QString &error);

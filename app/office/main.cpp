@@ -2,6 +2,7 @@
 // sessionbook-office: the back office's command line. The composition root: it only picks
 // the subcommand and hands it the arguments.
 #include "commands.h"
+#include "keyoption.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -22,6 +23,12 @@ void printUsage(QTextStream &out)
 
 int main(int argc, char *argv[])
 {
+    // Before anything can start a child process or hold the key.
+    sb::office::takeKeyFromEnvironment();
+    if (!sb::office::forbidCoreDumps()) {
+        QTextStream(stderr) << "sessionbook-office: cannot turn core dumps off\n";
+        return 1;
+    }
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("sessionbook-office"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SESSIONBOOK_VERSION));

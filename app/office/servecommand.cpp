@@ -96,20 +96,41 @@ int runServe(const QStringList &arguments)
     parser.addOption({QStringLiteral("tls-key"), QStringLiteral("PEM private key (EC or RSA)."),
                       QStringLiteral("file")});
     parser.addOption({QStringLiteral("dev-cert"),
-                      QStringLiteral("Make a self-signed certificate for local use and print its "
-                                     "SHA-256 so a client can pin it.")});
+                      QStringLiteral("Make a self-signed certificate for local use. Either way "
+                                     "serve prints the certificate's SHA-256 and its public "
+                                     "key's (SPKI) SHA-256, 64 hex digits each, to pin.")});
     parser.addOption({QStringLiteral("dev-cert-dir"),
                       QStringLiteral("With --dev-cert: keep cert.pem and key.pem here."),
                       QStringLiteral("dir")});
     parser.addOption({QStringLiteral("max-body-bytes"),
-                      QStringLiteral("Largest request body accepted (default 8 MiB)."),
+                      QStringLiteral("Largest push body accepted (default 8 MiB); a push over "
+                                     "16 KiB shows a valid token before its body is read."),
+                      QStringLiteral("bytes")});
+    parser.addOption({QStringLiteral("max-small-body-bytes"),
+                      QStringLiteral("Largest body of every other request: enroll, pull "
+                                     "(default 16 KiB)."),
                       QStringLiteral("bytes")});
     parser.addOption({QStringLiteral("request-timeout-ms"),
                       QStringLiteral("Whole-request deadline (default 15000)."),
                       QStringLiteral("ms")});
+    parser.addOption({QStringLiteral("response-timeout-ms"),
+                      QStringLiteral("Time a client has to read an answer before the connection "
+                                     "is cut (default 30000)."),
+                      QStringLiteral("ms")});
     parser.addOption({QStringLiteral("head-timeout-ms"),
                       QStringLiteral("TLS handshake plus request head deadline (default 5000)."),
                       QStringLiteral("ms")});
+    parser.addOption({QStringLiteral("max-connections"),
+                      QStringLiteral("Open connections at once (default 512)."),
+                      QStringLiteral("count")});
+    parser.addOption({QStringLiteral("max-connections-per-address"),
+                      QStringLiteral("Open connections from one address (an IPv6 /64) at once "
+                                     "(default 256)."),
+                      QStringLiteral("count")});
+    parser.addOption({QStringLiteral("accept-rate-per-address"),
+                      QStringLiteral("New connections per second from one address, sustained; "
+                                     "bursts of twice as many pass (default 200)."),
+                      QStringLiteral("per-second")});
     parser.addOption({QStringLiteral("token-ttl-days"),
                       QStringLiteral("Lifetime of device tokens issued at enrollment (default "
                                      "90)."),
@@ -135,10 +156,23 @@ int runServe(const QStringList &arguments)
         return 2;
     }
     const int maxBody = positiveOption(parser, QStringLiteral("max-body-bytes"), 8 * 1024 * 1024);
+    const int maxSmallBody =
+        positiveOption(parser, QStringLiteral("max-small-body-bytes"), 16 * 1024);
     const int requestTimeout = positiveOption(parser, QStringLiteral("request-timeout-ms"), 15000);
     const int headTimeout = positiveOption(parser, QStringLiteral("head-timeout-ms"), 5000);
+    const int responseTimeout =
+        positiveOption(parser, QStringLiteral("response-timeout-ms"), 30000);
     const int tokenDays = positiveOption(parser, QStringLiteral("token-ttl-days"), 90);
-    if (maxBody < 0 || requestTimeout < 0 || headTimeout < 0 || tokenDays < 0) {
+    const sync::GateLimits defaults;
+    const int maxConnections =
+        positiveOption(parser, QStringLiteral("max-connections"), defaults.maxConnections);
+    const int maxPerAddress = positiveOption(parser, QStringLiteral("max-connections-per-address"),
+                                             defaults.maxConnectionsPerAddress);
+    const int acceptRate = positiveOption(parser, QStringLiteral("accept-rate-per-address"),
+                                          defaults.acceptsPerSecondPerAddress);
+    if (maxBody < 0 || maxSmallBody < 0 || requestTimeout < 0 || headTimeout < 0
+        || responseTimeout < 0 || tokenDays < 0 || maxConnections < 0 || maxPerAddress < 0
+        || acceptRate < 0) {
         err << "error: limits and timeouts must be positive integers\n";
         return 2;
     }
@@ -168,6 +202,10 @@ int runServe(const QStringList &arguments)
         }
         tls.setLocalCertificateChain(chain);
         tls.setPrivateKey(*key);
+        // The leaf's fingerprints, as for --dev-cert: the SPKI one is the enrollment link's
+        // pin and survives a renewal with the same key.
+        out << "certificate sha256 " << sync::certificateSha256(chain.first()) << '\n';
+        out << "certificate spki-sha256 " << sync::spkiSha256(chain.first()) << '\n';
     }
 
     SystemClock clock;
@@ -189,8 +227,13 @@ int runServe(const QStringList &arguments)
     config.tokenTtlDays = tokenDays;
     sync::SyncService service(*store, *rules, config);
     sync::GateLimits limits;
-    limits.maxBodyBytes = maxBody;
+    limits.maxPushBodyBytes = maxBody;
+    limits.maxBodyBytes = std::min(maxSmallBody, maxBody);
     limits.requestDeadlineMs = requestTimeout;
+    limits.responseDeadlineMs = responseTimeout;
+    limits.maxConnections = maxConnections;
+    limits.maxConnectionsPerAddress = maxPerAddress;
+    limits.acceptsPerSecondPerAddress = acceptRate;
     limits.headDeadlineMs = std::min(headTimeout, requestTimeout);
     sync::SyncServer server(service, tls, limits);
     auto port = server.listen(listen->address, listen->port);

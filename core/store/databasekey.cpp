@@ -44,7 +44,9 @@ std::optional<DatabaseKey> DatabaseKey::fromHex(QByteArrayView hex)
         || !std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(uchar(c)); })) {
         return std::nullopt;
     }
-    QByteArray bytes = QByteArray::fromHex(hex.toByteArray());
+    QByteArray text = hex.toByteArray(); // fromHex() takes a QByteArray: wipe the copy
+    QByteArray bytes = QByteArray::fromHex(text);
+    secureWipe(text);
     return DatabaseKey(std::move(bytes));
 }
 

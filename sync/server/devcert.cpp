@@ -17,7 +17,7 @@ QByteArray certificateSha256(const QSslCertificate &certificate)
 QByteArray spkiSha256(const QSslCertificate &certificate)
 {
     return QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256)
-        .toBase64();
+        .toHex();
 }
 
 Expected<DevCertificate, QString> makeDevCertificate(const QString &directory)

@@ -15,8 +15,8 @@ struct DevCertificate {
     QSslCertificate certificate;
     QSslKey key;
     QString certificatePath; ///< Where the PEM certificate was left (empty: not kept).
-    QByteArray sha256;       ///< SHA-256 of the DER certificate, hex.
-    QByteArray spkiSha256;   ///< SHA-256 of the public key (SPKI), base64: the pin.
+    QByteArray sha256;       ///< SHA-256 of the DER certificate, 64 hex digits.
+    QByteArray spkiSha256;   ///< SHA-256 of the DER public key (SPKI), 64 hex: the pin.
 };
 
 /**
@@ -27,7 +27,8 @@ struct DevCertificate {
  */
 Expected<DevCertificate, QString> makeDevCertificate(const QString &directory);
 
-/// The fingerprints of a certificate, as makeDevCertificate() reports them.
+/// The fingerprints of a certificate, as makeDevCertificate() reports them: 64 hex digits
+/// each, the form an enrollment link's pin takes.
 QByteArray certificateSha256(const QSslCertificate &certificate);
 QByteArray spkiSha256(const QSslCertificate &certificate);
 

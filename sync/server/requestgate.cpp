@@ -2,9 +2,11 @@
 #include "server/requestgate.h"
 
 #include <QPointer>
+#include <QSslCipher>
 #include <QSslSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -19,6 +21,7 @@ namespace sb::sync {
 namespace {
 
 constexpr const char *stateProperty = "sbGateState";
+constexpr const char *responseDeadlineProperty = "sbResponseDeadlineMs";
 enum class State { Inspecting, HandedOff, Answered, Refused };
 
 State stateOf(const QObject *socket)
@@ -90,9 +93,26 @@ void acknowledgeNow(QSslSocket *socket)
 /// What the gate needs from a request head; nothing else of it is kept.
 struct Head {
     QByteArray method;
+    QByteArray path;
+    QByteArray authorization;
     std::optional<qint64> contentLength;
     bool transferEncoding = false;
 };
+
+QByteArray httpResponse(int status, const QByteArray &contentType, const QByteArray &body,
+                        const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+                          + "\r\nContent-Type: " + contentType
+                          + "\r\nContent-Length: " + QByteArray::number(body.size())
+                          + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+    for (const auto &[name, value] : headers) {
+        response += name + ": " + value + "\r\n";
+    }
+    response += "\r\n";
+    response += body;
+    return response;
+}
 
 /// Parses the head (without its final blank line); nullopt when it is not HTTP/1.x.
 std::optional<Head> parseHead(const QByteArray &text)
@@ -108,6 +128,9 @@ std::optional<Head> parseHead(const QByteArray &text)
     }
     Head head;
     head.method = requestLine[0];
+    const QByteArray &target = requestLine[1];
+    const qsizetype query = target.indexOf('?');
+    head.path = query < 0 ? target : target.first(query);
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].endsWith('\r') ? lines[i].chopped(1) : lines[i];
         if (line.isEmpty()) {
@@ -127,6 +150,8 @@ std::optional<Head> parseHead(const QByteArray &text)
                 return std::nullopt;
             }
             head.contentLength = length;
+        } else if (name == "authorization") {
+            head.authorization = value;
         } else if (name == "transfer-encoding") {
             head.transferEncoding = true;
         }
@@ -136,35 +161,107 @@ std::optional<Head> parseHead(const QByteArray &text)
 
 } // namespace
 
+QList<QSslCipher> aeadCipherSuites()
+{
+    QList<QSslCipher> suites;
+    for (const QSslCipher &cipher : QSslConfiguration::supportedCiphers()) {
+        const QString name = cipher.name();
+        const bool tls13 = cipher.protocol() == QSsl::TlsV1_3;
+        const bool ecdheAead = name.startsWith(u"ECDHE-")
+                               && (name.contains(u"-AES128-GCM-") || name.contains(u"-AES256-GCM-")
+                                   || name.endsWith(u"-CHACHA20-POLY1305"));
+        if (tls13 || (cipher.protocol() == QSsl::TlsV1_2 && ecdheAead)) {
+            suites.append(cipher);
+        }
+    }
+    return suites;
+}
+
 RequestGate::RequestGate(QSslConfiguration tls, GateLimits limits, QObject *parent)
     : QTcpServer(parent)
     , m_tls(std::move(tls))
     , m_limits(limits)
 {
+    m_tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_tls.setCiphers(aeadCipherSuites());
+    setListenBacklogSize(m_limits.listenBacklog);
+    m_clock.start();
+}
+
+QHostAddress RequestGate::limitKey(const QHostAddress &peer)
+{
+    bool ipv4 = false;
+    const quint32 v4 = peer.toIPv4Address(&ipv4);
+    if (ipv4) {
+        return QHostAddress(v4);
+    }
+    Q_IPV6ADDR v6 = peer.toIPv6Address();
+    for (int i = 8; i < 16; ++i) {
+        v6[i] = 0;
+    }
+    return QHostAddress(v6);
+}
+
+bool RequestGate::admit(const QHostAddress &key)
+{
+    const double rate = m_limits.acceptsPerSecondPerAddress / 1000.0; // per ms
+    const double burst = 2.0 * m_limits.acceptsPerSecondPerAddress;
+    const qint64 now = m_clock.elapsed();
+    if (m_addresses.size() > 4096) {
+        // Forget addresses with nothing open whose bucket has refilled: they start afresh.
+        m_addresses.removeIf([&](const auto &entry) {
+            const AddressUse &use = entry.value();
+            return use.open == 0 && use.tokens + double(now - use.refilledAtMs) * rate >= burst;
+        });
+    }
+    auto it = m_addresses.find(key);
+    if (it == m_addresses.end()) {
+        it = m_addresses.insert(key, AddressUse{0, burst, now});
+    }
+    AddressUse &use = *it;
+    use.tokens = std::min(burst, use.tokens + double(now - use.refilledAtMs) * rate);
+    use.refilledAtMs = now;
+    if (use.open >= m_limits.maxConnectionsPerAddress || use.tokens < 1.0) {
+        return false;
+    }
+    use.tokens -= 1.0;
+    ++use.open;
+    return true;
+}
+
+void RequestGate::release(const QHostAddress &key)
+{
+    --m_open;
+    if (auto it = m_addresses.find(key); it != m_addresses.end()) {
+        --it->open;
+    }
 }
 
 void RequestGate::incomingConnection(qintptr handle)
 {
-    if (m_open >= m_limits.maxConnections) {
-        auto *excess = new QTcpSocket(this);
-        excess->setSocketDescriptor(handle);
-        excess->abort();
-        excess->deleteLater();
-        return;
-    }
     auto *socket = new QSslSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
         return;
     }
+    // Over a cap or the address's accept rate: reset at once, before any TLS work.
+    const QHostAddress key = limitKey(socket->peerAddress());
+    if (m_open >= m_limits.maxConnections || !admit(key)) {
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
     ++m_open;
     QPointer<RequestGate> gate(this);
-    connect(socket, &QObject::destroyed, socket, [gate] {
+    connect(socket, &QObject::destroyed, socket, [gate, key] {
         if (gate) {
-            --gate->m_open;
+            gate->release(key);
         }
     });
     setState(socket, State::Inspecting);
+    socket->setProperty(responseDeadlineProperty, m_limits.responseDeadlineMs);
+    // The gate peeks at the whole head before anything is consumed.
+    socket->setReadBufferSize(std::max(m_limits.readBufferBytes, m_limits.maxHeaderBytes + 4));
     socket->setSslConfiguration(m_tls);
     connect(socket, &QSslSocket::readyRead, this, [this, socket] { inspect(socket); });
     connect(socket, &QSslSocket::disconnected, this, [socket] { socket->deleteLater(); });
@@ -211,15 +308,35 @@ void RequestGate::inspect(QSslSocket *socket)
         refuse(socket, 411);
         return;
     }
-    if (head->contentLength && *head->contentLength > m_limits.maxBodyBytes) {
+    if (head->contentLength && *head->contentLength > bodyLimit(head->path)) {
         refuse(socket, 413);
         return;
     }
-    handOff(socket);
+    if (m_headCheck) {
+        const RequestHead seen{head->method, head->path, head->authorization,
+                               head->contentLength.value_or(0)};
+        if (const auto answer = m_headCheck(seen)) {
+            setState(socket, State::Refused);
+            refuseWith(socket, httpResponse(answer->status, answer->contentType, answer->body,
+                                            answer->headers));
+            return;
+        }
+    }
+    handOff(socket, end + 4 + head->contentLength.value_or(0));
 }
 
-void RequestGate::handOff(QSslSocket *socket)
+std::int64_t RequestGate::bodyLimit(const QByteArray &path) const
 {
+    // The raw path: one the router would decode to /v1/push (percent-escapes) still gets
+    // the smaller limit, never the other way round.
+    return path == "/v1/push" ? m_limits.maxPushBodyBytes : m_limits.maxBodyBytes;
+}
+
+void RequestGate::handOff(QSslSocket *socket, qint64 requestBytes)
+{
+    // Qt's HTTP server parses a request only once all of it is buffered: room for exactly
+    // the request the head announced, no more (a pipelined second request is never read).
+    socket->setReadBufferSize(std::max<qint64>(m_limits.readBufferBytes, requestBytes));
     acknowledgeNow(socket);
     setState(socket, State::HandedOff);
     // From here on QHttpServer owns reading and closing; the gate keeps only its deadline.
@@ -258,6 +375,12 @@ void RequestGate::refuse(QSslSocket *socket, int status)
     if (m_onRefused) {
         m_onRefused(status);
     }
+    const QByteArray message = reasonPhrase(status).toLower() + '\n';
+    refuseWith(socket, httpResponse(status, "text/plain", message, {}));
+}
+
+void RequestGate::refuseWith(QSslSocket *socket, const QByteArray &response)
+{
     // Read and drop what the client keeps sending for a moment, so that closing does not
     // reset the connection before the client has read the answer; bounded in bytes and time.
     auto drained = std::make_shared<qint64>(socket->bytesAvailable());
@@ -269,11 +392,6 @@ void RequestGate::refuse(QSslSocket *socket, int status)
             socket->abort();
         }
     });
-    const QByteArray message = reasonPhrase(status).toLower() + '\n';
-    QByteArray response =
-        "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-        + "\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(message.size())
-        + "\r\nConnection: close\r\n\r\n" + message;
     socket->write(response);
     socket->flush();
     QTimer::singleShot(drainMs, socket, [socket] { socket->disconnectFromHost(); });
@@ -296,17 +414,15 @@ void RequestGate::respond(QTcpSocket *socket, int status, const QByteArray &cont
                           const QByteArray &body,
                           const QList<std::pair<QByteArray, QByteArray>> &headers)
 {
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
-                          + "\r\nContent-Type: " + contentType
-                          + "\r\nContent-Length: " + QByteArray::number(body.size())
-                          + "\r\nCache-Control: no-store\r\nConnection: close\r\n";
-    for (const auto &[name, value] : headers) {
-        response += name + ": " + value + "\r\n";
-    }
-    response += "\r\n";
-    response += body;
-    socket->write(response);
+    socket->write(httpResponse(status, contentType, body, headers));
     socket->disconnectFromHost();
+    const int deadlineMs = socket->property(responseDeadlineProperty).toInt();
+    if (deadlineMs > 0 && socket->state() != QAbstractSocket::UnconnectedState) {
+        QTimer::singleShot(deadlineMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+    }
 }
 
 } // namespace sb::sync

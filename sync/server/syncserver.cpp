@@ -31,6 +31,17 @@ Expected<quint16, QString> SyncServer::listen(const QHostAddress &address, quint
 {
     auto *gate = new RequestGate(m_tls, m_limits, this);
     gate->setRefusalHandler([this](int status) { m_service.auditRefusal(u"http", status); });
+    // A push larger than any other route may send shows its token before its body is read.
+    gate->setHeadCheck([this](const RequestHead &head) -> std::optional<EarlyAnswer> {
+        if (head.path != "/v1/push" || head.contentLength <= m_limits.maxBodyBytes) {
+            return std::nullopt;
+        }
+        auto refusal = m_service.checkPushToken(head.authorization);
+        if (!refusal) {
+            return std::nullopt;
+        }
+        return EarlyAnswer{refusal->status, refusal->contentType, refusal->body, refusal->headers};
+    });
     if (!gate->listen(address, port)) {
         QString why = gate->errorString();
         delete gate;

@@ -306,6 +306,15 @@ HttpReply SyncService::enroll(QByteArrayView body)
                   message(response));
 }
 
+std::optional<HttpReply> SyncService::checkPushToken(QByteArrayView authorization)
+{
+    Auth auth = authenticate(authorization);
+    if (auth.principal) {
+        return std::nullopt;
+    }
+    return finish(Actor{}, AuditAction::Create, u"sync.push", QUuid(), auth.failure);
+}
+
 HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
 {
     Auth auth = authenticate(authorization);

@@ -65,6 +65,11 @@ public:
     SyncService(const SyncService &) = delete;
     SyncService &operator=(const SyncService &) = delete;
 
+    /// The token of a push whose body has not been read yet: nullopt when it is valid, else
+    /// the push's own refusal (audited as push() audits it), so a large body from a caller
+    /// without a valid token is never read.
+    std::optional<HttpReply> checkPushToken(QByteArrayView authorization);
+
     /// A request the HTTP layer refused before any endpoint ran (413, 408, 404 route...):
     /// audited without a principal. `what` is a route or "http", never request content.
     /// Counted, not written one by one (see flushRefusals()).

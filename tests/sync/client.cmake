@@ -29,3 +29,9 @@ if(TARGET sessionbook-office)
     add_dependencies(sync_client_e2e_test sessionbook-office)
     add_dependencies(sync_client_faults_test sessionbook-office sync_client_child)
 endif()
+sessionbook_add_test(sync_client_flood_test LABEL integration TIMEOUT 180
+    SOURCES client_flood_test.cpp
+    LINKS sessionbook_sync_client_harness)
+if(TARGET sessionbook-office)
+    add_dependencies(sync_client_flood_test sessionbook-office)
+endif()

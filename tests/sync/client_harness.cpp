@@ -134,9 +134,10 @@ bool OfficeServer::start()
     m_process->setProcessEnvironment(environment());
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     m_process->setProgram(QStringLiteral(SESSIONBOOK_BIN_DIR "/sessionbook-office"));
-    m_process->setArguments({QStringLiteral("serve"), QStringLiteral("--listen"),
-                             QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
-                             databasePath(), QStringLiteral("--dev-cert")});
+    m_process->setArguments(QStringList{QStringLiteral("serve"), QStringLiteral("--listen"),
+                                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
+                                        databasePath(), QStringLiteral("--dev-cert")}
+                            + m_extraArguments);
     m_process->start();
     if (!m_process->waitForStarted(10'000)) {
         qCWarning(lcHarness) << "sessionbook-office did not start:" << m_process->errorString();

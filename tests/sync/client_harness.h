@@ -65,6 +65,8 @@ public:
 
     /// Writes the practice (clinicians x patients) into the store; the server must be down.
     bool seed(int clinicians, int patientsEach, Practice &practice);
+    /// Options added to `serve` by every later start().
+    void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
     /// Spawns the server and waits until it listens; false (with a warning) otherwise.
     bool start();
     void kill();
@@ -91,6 +93,7 @@ private:
     test::TempDir m_dir;
     SystemClock m_clock;
     std::unique_ptr<QProcess> m_process;
+    QStringList m_extraArguments;
     quint16 m_port = 0;
     QByteArray m_certSha256;
     int m_starts = 0;

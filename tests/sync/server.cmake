@@ -25,3 +25,13 @@ add_dependencies(sync_server_security_test sessionbook-office)
 sessionbook_add_test(sync_server_audit_test LABEL sync
     SOURCES server_audit_test.cpp
     LINKS Sessionbook::sync_server sessionbook_test_support)
+# testssl scans the real server (skipped, loudly, when testssl is not installed).
+sessionbook_add_test(sync_server_tls_test LABEL integration TIMEOUT 240
+    SOURCES server_tls_test.cpp
+    LINKS sessionbook_server_harness)
+add_dependencies(sync_server_tls_test sessionbook-office)
+# The serve process itself: the pins it prints.
+sessionbook_add_test(sync_server_process_test LABEL integration TIMEOUT 120
+    SOURCES server_process_test.cpp
+    LINKS sessionbook_server_harness)
+add_dependencies(sync_server_process_test sessionbook-office)

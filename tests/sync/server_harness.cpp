@@ -96,6 +96,7 @@ ServerHarness::ServerHarness(const QStringList &extraArguments)
     if (!key.open(QIODevice::WriteOnly)) {
         return;
     }
+    key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     key.write(testKey().toHex());
     key.close();
     start();

@@ -12,8 +12,11 @@
 #include <QStandardPaths>
 #include <QThread>
 
+#include <arpa/inet.h>
 #include <catch2/catch_test_macros.hpp>
 #include <map>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 using namespace sb;
 using namespace sb::sync;
@@ -225,6 +228,41 @@ TEST_CASE("Hostile HTTP is refused and the server keeps serving")
         CHECK(timer.elapsed() < 1500);
     }
 
+    SECTION("per route: an enroll or pull body over a few KiB is 413 on the head alone")
+    {
+        for (const QByteArray &path : {QByteArray("/v1/enroll"), QByteArray("/v1/pull")}) {
+            INFO(path.toStdString());
+            QElapsedTimer timer;
+            timer.start();
+            // 100 KB: far below the push limit, far above what enroll or pull ever send.
+            const QByteArray response =
+                server.raw("POST " + path
+                           + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                             "Content-Length: 100000\r\n\r\n");
+            CHECK(statusOf(response) == 413);
+            CHECK(timer.elapsed() < 1000); // not the 1.5 s request deadline
+        }
+    }
+
+    SECTION("a large push without a valid token: 401 on the head alone, the body never read")
+    {
+        for (const QByteArray &authorization :
+             {QByteArray(), QByteArray("Authorization: Bearer not-a-token\r\n")}) {
+            QElapsedTimer timer;
+            timer.start();
+            const QByteArray response = server.raw(
+                "POST /v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                + authorization + "Content-Length: 500000\r\n\r\n");
+            CHECK(statusOf(response) == 401);
+            CHECK(response.contains("WWW-Authenticate: Bearer"));
+            CHECK(timer.elapsed() < 1000); // not the 1.5 s request deadline
+        }
+        // With a valid token the same large body is read and decoded (garbage: 400).
+        const test::Reply read =
+            server.post(QStringLiteral("/v1/push"), QByteArray(500000, '\xff'), token);
+        CHECK(read.status == 400);
+    }
+
     SECTION("lying Content-Length: 408 at the deadline; others are served meanwhile")
     {
         QSslSocket liar;
@@ -338,5 +376,82 @@ TEST_CASE("TLS below 1.2 is refused at the handshake; 1.2 and 1.3 are accepted")
     CHECK_FALSE(handshake(QStringLiteral("-tls1_1")));
     CHECK(handshake(QStringLiteral("-tls1_2")));
     CHECK(handshake(QStringLiteral("-tls1_3")));
+    CHECK(server.get(QStringLiteral("/v1/health")).status == 200);
+}
+
+TEST_CASE("A client that never reads its response is cut off at the response deadline")
+{
+    ServerHarness server({QStringLiteral("--response-timeout-ms"), QStringLiteral("1500")});
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    const QString token = server.enroll(QStringLiteral("a1"));
+    REQUIRE_FALSE(token.isEmpty());
+    // A caseload whose initial pull is megabytes: more than the kernel buffers of both ends
+    // hold, so the server keeps unsent bytes for as long as the client does not read.
+    server.kill();
+    {
+        ManualClock clock;
+        auto store = test::tryOpenStore(server.databasePath(), clock);
+        REQUIRE(store);
+        for (int i = 0; i < 300; ++i) {
+            Patient patient = test::makePatient((*store)->ids(), p.orgA.id, p.providerA1.id);
+            patient.lastName += QString(20000, u'Z');
+            REQUIRE((*store)->patients().save(Actor{}, patient));
+        }
+    }
+    REQUIRE(server.start());
+
+    // A receive window of a few KiB, set before connecting so that it is the one advertised.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server.port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0);
+    QSslSocket client;
+    client.setPeerVerifyMode(QSslSocket::VerifyNone);
+    client.setReadBufferSize(small);
+    REQUIRE(client.setSocketDescriptor(fd));
+    client.startClientEncryption();
+    REQUIRE(client.waitForEncrypted(5000));
+
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    pb::PullRequest pull;
+    test::fillHeader(*pull.mutable_header(), ids);
+    pull.set_max_items(500);
+    const QByteArray body = bytesOf(pull);
+    client.write("POST /v1/pull HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+                 "Authorization: Bearer "
+                 + token.toLatin1() + "\r\nContent-Length: " + QByteArray::number(body.size())
+                 + "\r\n\r\n" + body);
+    REQUIRE(client.waitForBytesWritten(5000));
+    // The client stops reading, well past the deadline.
+    QThread::msleep(4000);
+
+    QByteArray received;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 20000 && client.state() == QAbstractSocket::ConnectedState) {
+        client.waitForReadyRead(100);
+        received += client.readAll();
+    }
+    received += client.readAll();
+    // Cut off: at most what had reached the kernel buffers arrived (Linux may even drop that
+    // on the reset), never the whole response.
+    const qsizetype headEnd = received.indexOf("\r\n\r\n");
+    const qsizetype lengthAt = received.indexOf("Content-Length: ");
+    const qint64 declared =
+        lengthAt < 0 ? -1
+                     : received.mid(lengthAt + 16, received.indexOf('\r', lengthAt) - lengthAt - 16)
+                           .toLongLong();
+    const qint64 bodyReceived = headEnd < 0 ? 0 : received.size() - headEnd - 4;
+    INFO("status " << statusOf(received) << ", declared " << declared << ", received "
+                   << bodyReceived);
+    CHECK_FALSE((statusOf(received) == 200 && bodyReceived == declared));
+    // Meanwhile the server serves others.
     CHECK(server.get(QStringLiteral("/v1/health")).status == 200);
 }
