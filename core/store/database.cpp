@@ -352,9 +352,6 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
     // SQLCipher logs every failed page HMAC (a wrong key) to stderr; the typed error already
     // says it. The level is process-wide and only sticks once keying has activated SQLCipher.
     sqlite3_exec(raw, "PRAGMA cipher_log_level = NONE", nullptr, nullptr, nullptr);
-    // SQLCipher's memory holds the key and decrypted pages: wiped when freed and locked out
-    // of swap where the system allows it (a process-wide setting, set by every keyed open).
-    sqlite3_exec(raw, "PRAGMA cipher_memory_security = ON", nullptr, nullptr, nullptr);
 #endif
     // The first read decrypts page 1: a wrong key fails here, before anything is written.
     rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);

@@ -584,13 +584,3 @@ TEST_CASE("The file is real SQLCipher 4: the sqlcipher shell reads it with the k
         CHECK(plain.err.contains(QStringLiteral("file is not a database")));
     }
 }
-
-TEST_CASE("A keyed store turns SQLCipher's memory security on")
-{
-    QTemporaryDir dir;
-    REQUIRE(dir.isValid());
-    SystemClock clock;
-    auto store =
-        openStore(dir.filePath(QStringLiteral("store.db")), DatabaseKey::generate(), clock);
-    CHECK(count(store->database(), "PRAGMA cipher_memory_security") == 1);
-}
