@@ -35,6 +35,7 @@ sync::SyncClient::Options faultOptions(const TestCertificate &proxy)
     options.retryCapMs = 40;
     options.periodicIntervalMs = 0;
     options.transferTimeoutMs = 10'000;
+    options.requestDeadlineMs = 15'000; // well inside the 30 s a device has to settle
     options.maxBatchChanges = 2;        // several batches per sync, so a kill can fall between them
     options.trustedCertificates = {proxy.certificate};
     return options;
