@@ -14,6 +14,7 @@
 #include "client_harness.h"
 #include "faultproxy.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -64,11 +65,12 @@ std::int64_t officeSessionCount(Store &office)
 struct TrialPlan {
     int trials = 500;
     std::uint64_t seed = 20261126;
-    int killEvery = 50;       ///< Every n-th trial SIGKILLs the server mid-batch (0: never).
-    int killDelayMinMs = 0;   ///< The kill lands this many ms after the first push left,
-    int killDelayMaxMs = 6;   ///< up to this many.
-    double faultRate = 0.5;   ///< The proxy's fault rate while a trial runs.
-    bool clientDeaths = true; ///< Clients halt at chosen steps and are restarted.
+    int killEvery = 50;         ///< Every n-th trial SIGKILLs the server mid-batch (0: never).
+    int killDelayMaxMs = 6;     ///< The kill lands 0..this many ms after the first push left,
+    int killAfterFaultsMs = -1; ///< or, when >= 0, this long after the faulty phase ended.
+    int faultPhaseMs = -1;      ///< -1: 10..150 ms, ended early once the devices settle.
+    double faultRate = 0.5;     ///< The proxy's fault rate while a trial runs.
+    bool clientDeaths = true;   ///< Clients halt at chosen steps and are restarted.
 };
 
 /// Returns the number of server kills.
@@ -145,32 +147,41 @@ int runFaultTrials(const TrialPlan &plan)
             server.kill();
             ++serverKills;
         });
+        QDeadlineTimer faultsEnd(std::max(0, plan.faultPhaseMs));
         bool killServer = killEvery > 0 && trial % killEvery == killEvery / 2;
         if (killServer) {
-            const int delayMs = roll(plan.killDelayMinMs, plan.killDelayMaxMs);
+            const int delayMs = roll(0, plan.killDelayMaxMs);
             proxy.setForwardHook([&, delayMs](int, const QByteArray &path) {
                 if (path != "/v1/push" || !killServer) {
                     return;
                 }
                 killServer = false;
-                killTimer.start(delayMs);
+                killTimer.start(plan.killAfterFaultsMs < 0
+                                    ? delayMs
+                                    : static_cast<int>(faultsEnd.remainingTime())
+                                          + plan.killAfterFaultsMs);
             });
         }
 
         for (auto &device : devices) {
             device->client().syncNow();
         }
-        waitUntil(
-            [&] {
-                for (auto &device : devices) {
-                    sync::SyncClient &client = device->client();
-                    if (client.isSyncing() || (client.pendingCount() > 0 && !client.isHalted())) {
-                        return false;
+        if (plan.faultPhaseMs >= 0) {
+            waitUntil([&] { return faultsEnd.hasExpired(); }, plan.faultPhaseMs + 1);
+        } else {
+            waitUntil(
+                [&] {
+                    for (auto &device : devices) {
+                        sync::SyncClient &client = device->client();
+                        if (client.isSyncing()
+                            || (client.pendingCount() > 0 && !client.isHalted())) {
+                            return false;
+                        }
                     }
-                }
-                return true;
-            },
-            roll(10, 150));
+                    return true;
+                },
+                roll(10, 150));
+        }
 
         // Kill the clients that halted at their step, whichever are still mid-flight and a
         // few others, sometimes reopening the store as a restarted app would.
@@ -256,14 +267,15 @@ TEST_CASE("A server kill armed as the faults stop lands before the restart check
 {
     // A 10,000-trial run once failed at a kill trial: the kill's timer was still pending when
     // the faults stopped and fired during the quiescence check, so the server stayed down.
-    // Here every trial kills, and always later than the faulty phase lasts.
+    // Here every trial kills, and the kill is due just after the faulty phase ends, while
+    // the first device settles.
     ensureApp();
     TrialPlan plan;
     plan.trials = 3;
     plan.seed = 4450;
     plan.killEvery = 1;
-    plan.killDelayMinMs = 1'000; // the faulty phase waits 150 ms at most
-    plan.killDelayMaxMs = 1'000;
+    plan.faultPhaseMs = 200;
+    plan.killAfterFaultsMs = 10;
     plan.faultRate = 0.0;
     plan.clientDeaths = false;
     CHECK(runFaultTrials(plan) == plan.trials);
