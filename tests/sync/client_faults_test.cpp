@@ -22,6 +22,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 #include <csignal>
+#include <cstdio>
 #include <random>
 
 using namespace sb;
@@ -222,6 +223,11 @@ int runFaultTrials(const TrialPlan &plan)
             signedTotal += device->signedSessions().size();
         }
         REQUIRE(officeSessionCount(*office) == signedTotal);
+        if ((trial + 1) % 500 == 0) {
+            // Long runs take an hour: a cut-short run still shows how far it got cleanly.
+            std::fprintf(stderr, "fault trials: %d of %d passed, %lld ms\n", trial + 1, trials,
+                         static_cast<long long>(elapsed.elapsed()));
+        }
     }
 
     // Every session ever signed, once more at the end, with the devices reopened.
