@@ -452,13 +452,16 @@ void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const 
     // server under another user is another recipient too. Nothing is stored yet.
     if (!discardOutbox) {
         auto moves = outboxWouldMove(server, UserId(*user));
-        if (!moves || *moves) {
-            failEnroll(moves ? EnrollError::PendingOutbox : EnrollError::NotSaved,
-                       moves
-                           ? QStringLiteral("changes on this device are not yet synced to "
-                                            "another account: sync them first, or confirm "
-                                            "discarding them")
-                           : QStringLiteral("sync state unreadable: ") + moves.error().kindName());
+        if (!moves) {
+            failEnroll(EnrollError::NotSaved,
+                       QStringLiteral("sync state unreadable: ") + moves.error().kindName());
+            return;
+        }
+        if (*moves) {
+            failEnroll(EnrollError::PendingOutbox,
+                       QStringLiteral("changes on this device are not yet synced and the code is "
+                                      "for another account: sync them first, or confirm "
+                                      "discarding them"));
             return;
         }
     }
