@@ -291,11 +291,23 @@ StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl,
                                                   const QByteArray &pinnedSha256,
                                                   const DeviceId &device, const UserId &user,
                                                   const OrganizationId &organization,
-                                                  const std::optional<ProviderId> &provider)
+                                                  const std::optional<ProviderId> &provider,
+                                                  bool discardOutbox)
 {
     Database &db = m_store.database();
     SB_TRY_ASSIGN(tx, db.begin());
     SB_TRY_ASSIGN(previous, state());
+    if (discardOutbox) {
+        SB_TRY_ASSIGN(dropped, entries());
+        const Actor previousActor{previous.userId, previous.deviceId};
+        for (const OutboxEntry &entry : dropped) {
+            SB_TRY(m_store.audit().append(previousActor, AuditAction::Update,
+                                          QString(QStringLiteral("outbox_") + entry.recordType),
+                                          entry.recordId, u"discarded"));
+        }
+        SB_TRY_ASSIGN(wipe, db.prepare("DELETE FROM sync_outbox"));
+        SB_TRY(wipe.run());
+    }
     const bool sameStream = previous.deviceId == device && previous.serverUrl == serverUrl;
     SB_TRY_ASSIGN(
         update,

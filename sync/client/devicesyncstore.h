@@ -138,12 +138,15 @@ public:
     StoreResult<QList<OutboxEntry>> entries();
 
     StoreResult<SyncState> state();
-    /// Records a (re-)enrollment. The outbox is never touched; the pull cursor restarts
-    /// when the device id or the server changes.
+    /// Records a (re-)enrollment; the pull cursor restarts when the device id or the server
+    /// changes. The outbox is untouched unless `discardOutbox` (the user confirmed it): then
+    /// it is emptied in the same transaction, one audit row per dropped change, so no change
+    /// meant for the old server can reach the new one.
     StoreResult<void> saveEnrollment(const QString &serverUrl, const QByteArray &pinnedSha256,
                                      const DeviceId &device, const UserId &user,
                                      const OrganizationId &organization,
-                                     const std::optional<ProviderId> &provider);
+                                     const std::optional<ProviderId> &provider,
+                                     bool discardOutbox = false);
     StoreResult<void> recordServerOffset(std::int64_t offsetMs, const QDateTime &measuredAt);
     StoreResult<void> recordSuccess(const QDateTime &at);
     StoreResult<void> recordError(const QString &error, const QDateTime &at);

@@ -48,6 +48,9 @@ QString errorCodeOf(const QByteArray &body)
     return {};
 }
 
+/// Set on a reply aborted because its overall deadline passed.
+constexpr const char *deadlinePassed = "sessionbook.deadlinePassed";
+
 bool ignorableWithPin(QSslError::SslError error)
 {
     switch (error) {
@@ -162,9 +165,9 @@ bool SyncClient::fault(SyncStep step)
     return false;
 }
 
-bool SyncClient::pinMatches(const QSslCertificate &certificate) const
+bool SyncClient::pinMatches(const QByteArray &pin, const QSslCertificate &certificate)
 {
-    if (m_pin.isEmpty()) {
+    if (pin.isEmpty()) {
         return true;
     }
     if (certificate.isNull()) {
@@ -173,18 +176,19 @@ bool SyncClient::pinMatches(const QSslCertificate &certificate) const
     const QByteArray certificateHash = certificate.digest(QCryptographicHash::Sha256);
     const QByteArray keyHash =
         QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
-    return m_pin == certificateHash || m_pin == keyHash;
+    return pin == certificateHash || pin == keyHash;
 }
 
-void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors)
+void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors,
+                                 const QByteArray &pin)
 {
     // With a pin, the pin is the trust decision: a self-signed office certificate is fine
     // when it is exactly the pinned one. Any other error (expired, revoked...) still fails.
-    if (m_pin.isEmpty()) {
+    if (pin.isEmpty()) {
         return;
     }
     for (const QSslError &error : errors) {
-        if (!ignorableWithPin(error.error()) || !pinMatches(error.certificate())) {
+        if (!ignorableWithPin(error.error()) || !pinMatches(pin, error.certificate())) {
             return;
         }
     }
@@ -192,7 +196,7 @@ void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &e
 }
 
 QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteArray &body,
-                                bool authorized)
+                                bool authorized, const QByteArray &pin)
 {
     QUrl url = base;
     url.setPath(QString::fromLatin1(path));
@@ -211,21 +215,40 @@ QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteA
     ++m_stats.requests;
     QNetworkReply *reply = m_network->post(request, body);
     connect(reply, &QNetworkReply::sslErrors, this,
-            [this, reply](const QList<QSslError> &errors) { handleSslErrors(reply, errors); });
-    connect(reply, &QNetworkReply::encrypted, this, [this, reply] {
-        if (!pinMatches(reply->sslConfiguration().peerCertificate())) {
+            [reply, pin](const QList<QSslError> &errors) { handleSslErrors(reply, errors, pin); });
+    connect(reply, &QNetworkReply::encrypted, this, [reply, pin] {
+        if (!pinMatches(pin, reply->sslConfiguration().peerCertificate())) {
             qCWarning(lcSyncClient) << "server certificate does not match the pin";
             reply->abort();
         }
     });
+    // The transfer timeout only notices silence; this ends a request that keeps moving a
+    // byte now and then but never finishes. The timer goes with the reply.
+    if (m_options.requestDeadlineMs > 0) {
+        auto *deadline = new QTimer(reply);
+        deadline->setSingleShot(true);
+        connect(deadline, &QTimer::timeout, reply, [reply] {
+            qCWarning(lcSyncClient) << "request deadline passed; aborting";
+            reply->setProperty(deadlinePassed, true);
+            reply->abort();
+        });
+        deadline->start(m_options.requestDeadlineMs);
+    }
     m_reply = reply;
     return reply;
 }
 
-SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
+SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply, const QByteArray &pin)
 {
     Answer answer;
     answer.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->property(deadlinePassed).toBool()) {
+        // Unknown, like no answer; its own words, so that nobody reads a pin failure into
+        // the abort's "canceled".
+        answer.outcome = Outcome::Transient;
+        answer.error = QStringLiteral("no answer from the server in time");
+        return answer;
+    }
     answer.body = reply->readAll();
     // No HTTP status: the outcome is unknown (refused, reset, timed out, TLS refused). The
     // changes stay pending and go again under the same ids.
@@ -237,8 +260,17 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
                                  .arg(int(reply->error()));
         return answer;
     }
+    // A status arrived but the transfer broke (cut off, aborted at the deadline): the body
+    // is partial, and a truncated protobuf may still parse. Unknown, like no answer.
+    if (reply->error() != QNetworkReply::NoError
+        && reply->error() <= QNetworkReply::UnknownNetworkError) {
+        answer.outcome = Outcome::Transient;
+        answer.error = QStringLiteral("the server's answer was cut off (network error %1)")
+                           .arg(int(reply->error()));
+        return answer;
+    }
     if (reply->url().scheme() != u"https"
-        || !pinMatches(reply->sslConfiguration().peerCertificate())) {
+        || !pinMatches(pin, reply->sslConfiguration().peerCertificate())) {
         answer.outcome = Outcome::Transient;
         answer.error = QStringLiteral("the server's certificate is not the pinned one");
         return answer;
@@ -298,74 +330,182 @@ void SyncClient::noteServerTime(std::int64_t serverMs)
     }
 }
 
-void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256)
+namespace {
+
+bool sameServer(const QUrl &a, const QUrl &b)
 {
-    if (server.scheme() != u"https") {
-        Q_EMIT enrollFinished(false, QStringLiteral("the server address must use https"));
+    return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
+           && a.port(443) == b.port(443);
+}
+
+} // namespace
+
+StoreResult<bool> SyncClient::outboxWouldMove(const QUrl &server, const std::optional<UserId> &user)
+{
+    auto state = m_device.state();
+    if (!state) {
+        return unexpected(state.error());
+    }
+    if (!state->isEnrolled()) {
+        return false; // a first enrollment takes what was signed before it along
+    }
+    if (sameServer(QUrl(state->serverUrl), server) && (!user || *user == state->userId)) {
+        return false; // signing in again: the outbox is this account's
+    }
+    auto entries = m_device.entries();
+    if (!entries) {
+        return unexpected(entries.error());
+    }
+    return !entries->isEmpty(); // held-for-review entries count: they belong to the old server
+}
+
+void SyncClient::failEnroll(EnrollError kind, const QString &error)
+{
+    m_enrolling = false;
+    setError(error);
+    Q_EMIT enrollFinished(false, error, kind);
+}
+
+void SyncClient::cancelCycle()
+{
+    if (!m_busy) {
         return;
     }
-    abandonReply();
-    m_pin = pinnedSha256;
+    abandonReply(); // unknown outcome: its changes stay pending and go again
+    m_prepared.reset();
+    m_afterUpload = {};
+    m_busy = false;
+    m_again = false;
+    setSyncing(false);
+    Q_EMIT syncFinished(false);
+}
+
+void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256,
+                        EnrollOptions options)
+{
+    if (server.scheme() != u"https") {
+        failEnroll(EnrollError::NotHttps, QStringLiteral("the server address must use https"));
+        return;
+    }
+    if (!options.discardPendingOutbox) {
+        auto moves = outboxWouldMove(server, std::nullopt);
+        if (!moves) {
+            failEnroll(EnrollError::NotSaved,
+                       QStringLiteral("sync state unreadable: ") + moves.error().kindName());
+            return;
+        }
+        if (*moves) {
+            failEnroll(EnrollError::PendingOutbox,
+                       QStringLiteral("changes on this device are not yet synced to the previous "
+                                      "server: sync them first, or confirm discarding them"));
+            return;
+        }
+    }
+    // The cycle in flight belongs to the enrollment being replaced: it ends here, and no other
+    // starts until this one is answered.
+    cancelCycle();
+    m_retryTimer.stop();
+    abandonReply(); // an earlier enrollment still waiting
+    m_enrolling = true;
     pb::EnrollRequest request;
     fillHeader(*request.mutable_header(), m_options.clientVersion, m_store.ids().next());
     request.set_enrollment_code(code.toStdString());
     request.set_device_name(m_options.deviceName.toStdString());
     request.set_platform(m_options.platform.toStdString());
     const std::string body = request.SerializeAsString();
-    QNetworkReply *reply = post(
-        server, "/v1/enroll", QByteArray(body.data(), static_cast<qsizetype>(body.size())), false);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, server] {
-        reply->deleteLater();
-        m_reply = nullptr;
-        const Answer answer = answerOf(reply);
-        pb::EnrollResponse response;
-        if (answer.outcome != Outcome::Ok
-            || !response.ParseFromArray(answer.body.constData(),
-                                        static_cast<int>(answer.body.size()))) {
-            const QString error = answer.error.isEmpty()
-                                      ? QStringLiteral("enrollment answer unreadable")
-                                      : answer.error;
-            setError(error);
-            Q_EMIT enrollFinished(false, error);
+    QNetworkReply *reply =
+        post(server, "/v1/enroll", QByteArray(body.data(), static_cast<qsizetype>(body.size())),
+             false, pinnedSha256);
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, server, pinnedSha256, discard = options.discardPendingOutbox] {
+                enrollAnswered(reply, server, pinnedSha256, discard);
+            });
+}
+
+void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const QByteArray &pin,
+                                bool discardOutbox)
+{
+    reply->deleteLater();
+    m_reply = nullptr;
+    const Answer answer = answerOf(reply, pin);
+    pb::EnrollResponse response;
+    if (answer.outcome != Outcome::Ok) {
+        failEnroll(EnrollError::Refused,
+                   answer.error.isEmpty() ? QStringLiteral("enrollment refused") : answer.error);
+        return;
+    }
+    if (!response.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size()))) {
+        failEnroll(EnrollError::BadAnswer, QStringLiteral("enrollment answer unreadable"));
+        return;
+    }
+    noteServerTime(response.header().server_time_ms());
+    const auto device = fromWireId(response.device_id());
+    const auto user = fromWireId(response.user_id());
+    const auto organization = fromWireId(response.organization_id());
+    const auto provider = fromWireId(response.provider_id());
+    if (!device || device->isNull() || !user || !organization || !provider
+        || response.device_token().empty()) {
+        failEnroll(EnrollError::BadAnswer, QStringLiteral("enrollment answer incomplete"));
+        return;
+    }
+    // Checked again with the account now known (and changes signed meanwhile): the same
+    // server under another user is another recipient too. Nothing is stored yet.
+    if (!discardOutbox) {
+        auto moves = outboxWouldMove(server, UserId(*user));
+        if (!moves) {
+            failEnroll(EnrollError::NotSaved,
+                       QStringLiteral("sync state unreadable: ") + moves.error().kindName());
             return;
         }
-        noteServerTime(response.header().server_time_ms());
-        const auto device = fromWireId(response.device_id());
-        const auto user = fromWireId(response.user_id());
-        const auto organization = fromWireId(response.organization_id());
-        const auto provider = fromWireId(response.provider_id());
-        if (!device || device->isNull() || !user || !organization || !provider
-            || response.device_token().empty()) {
-            setError(QStringLiteral("enrollment answer incomplete"));
-            Q_EMIT enrollFinished(false, m_lastError);
+        if (*moves) {
+            failEnroll(EnrollError::PendingOutbox,
+                       QStringLiteral("changes on this device are not yet synced and the code is "
+                                      "for another account: sync them first, or confirm "
+                                      "discarding them"));
             return;
         }
-        if (!m_tokens.setToken(QString::fromStdString(response.device_token()))) {
-            setError(QStringLiteral("the device token could not be stored"));
-            Q_EMIT enrollFinished(false, m_lastError);
-            return;
-        }
-        auto saved = m_device.saveEnrollment(
-            server.toString(), m_pin, DeviceId(*device), UserId(*user),
-            OrganizationId(*organization),
-            provider->isNull() ? std::nullopt : std::optional<ProviderId>(ProviderId(*provider)));
-        if (!saved) {
-            setError(QStringLiteral("enrollment not saved: ") + saved.error().kindName());
-            Q_EMIT enrollFinished(false, m_lastError);
-            return;
-        }
-        (void)m_device.recordServerOffset(m_serverOffsetMs, m_clock.nowUtc());
-        m_serverUrl = server;
-        m_enrolled = true;
-        m_halted = false;
-        Q_EMIT enrolledChanged();
-        if (m_signInRequired) {
-            m_signInRequired = false;
-            Q_EMIT signInRequiredChanged();
-        }
+    }
+    if (!m_tokens.setToken(QString::fromStdString(response.device_token()))) {
+        failEnroll(EnrollError::NotSaved, QStringLiteral("the device token could not be stored"));
+        return;
+    }
+    auto saved = m_device.saveEnrollment(
+        server.toString(), pin, DeviceId(*device), UserId(*user), OrganizationId(*organization),
+        provider->isNull() ? std::nullopt : std::optional<ProviderId>(ProviderId(*provider)),
+        discardOutbox);
+    if (!saved) {
+        failEnroll(EnrollError::NotSaved,
+                   QStringLiteral("enrollment not saved: ") + saved.error().kindName());
+        return;
+    }
+    m_pin = pin;
+    m_serverUrl = server;
+    m_enrolled = true;
+    m_enrolling = false;
+    m_halted = false;
+    refreshPending();
+    Q_EMIT enrolledChanged();
+    if (m_signInRequired) {
+        m_signInRequired = false;
+        Q_EMIT signInRequiredChanged();
+    }
+    if (!bookkeepingSaved(m_device.recordServerOffset(m_serverOffsetMs, m_clock.nowUtc()),
+                          "server offset")) {
+        // Enrolled all the same; the offset is measured again on the next sync.
+        setError(QStringLiteral("sync state not saved"));
+    } else {
         setError(QString());
-        Q_EMIT enrollFinished(true, QString());
-    });
+    }
+    Q_EMIT enrollFinished(true, QString(), EnrollError::None);
+}
+
+bool SyncClient::bookkeepingSaved(const StoreResult<void> &result, const char *what)
+{
+    if (result) {
+        return true;
+    }
+    qCWarning(lcSyncClient) << "sync bookkeeping not saved:" << what << result.error().kindName();
+    return false;
 }
 
 StoreResult<Signature> SyncClient::signSession(const Actor &actor, const SessionId &id,
@@ -411,7 +551,7 @@ void SyncClient::signedInAgain()
 
 void SyncClient::startCycle(bool resetBackoff)
 {
-    if (m_halted || !m_enrolled || m_signInRequired) {
+    if (m_halted || !m_enrolled || m_enrolling || m_signInRequired) {
         return;
     }
     if (resetBackoff) {
@@ -487,7 +627,7 @@ bool SyncClient::sendPrepared()
     PreparedPush push = std::move(*m_prepared);
     m_prepared.reset();
     m_pushedThrough = push.lastSeq;
-    QNetworkReply *reply = post(m_serverUrl, "/v1/push", push.body, true);
+    QNetworkReply *reply = post(m_serverUrl, "/v1/push", push.body, true, m_pin);
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
         if (total <= 0 || sent != total) {
             return;
@@ -527,7 +667,7 @@ void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq, const
             return;
         }
     }
-    const Answer answer = answerOf(reply);
+    const Answer answer = answerOf(reply, m_pin);
     if (fault(SyncStep::PushAnswered)) {
         return;
     }
@@ -539,13 +679,14 @@ void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq, const
         return;
     }
     if (answer.outcome != Outcome::Ok) {
-        (void)m_device.recordAttempt(ids, answer.error);
+        bookkeepingSaved(m_device.recordAttempt(ids, answer.error), "attempt");
         finishCycle(false, answer.error, answer.outcome);
         return;
     }
     pb::PushResponse response;
     if (!response.ParseFromArray(answer.body.constData(), static_cast<int>(answer.body.size()))) {
-        (void)m_device.recordAttempt(ids, QStringLiteral("push answer unreadable"));
+        bookkeepingSaved(m_device.recordAttempt(ids, QStringLiteral("push answer unreadable")),
+                         "attempt");
         finishCycle(false, QStringLiteral("push answer unreadable"), Outcome::Failed);
         return;
     }
@@ -598,7 +739,8 @@ bool SyncClient::applyAnswer(const QList<AckResult> &acks, const QList<QUuid> &i
         return false;
     }
     if (applied->removed + applied->conflicts + applied->rejected == 0) {
-        (void)m_device.recordAttempt(ids, QStringLiteral("no change acknowledged"));
+        bookkeepingSaved(m_device.recordAttempt(ids, QStringLiteral("no change acknowledged")),
+                         "attempt");
         finishCycle(false, QStringLiteral("the server acknowledged none of the changes"),
                     Outcome::Failed);
         return false;
@@ -625,12 +767,13 @@ void SyncClient::pullNext()
     request.set_max_items(static_cast<std::uint32_t>(m_options.pullMaxItems));
     const std::string body = request.SerializeAsString();
     const std::uint64_t cursor = state->pullCursor;
-    QNetworkReply *reply = post(m_serverUrl, "/v1/pull",
-                                QByteArray(body.data(), static_cast<qsizetype>(body.size())), true);
+    QNetworkReply *reply =
+        post(m_serverUrl, "/v1/pull", QByteArray(body.data(), static_cast<qsizetype>(body.size())),
+             true, m_pin);
     connect(reply, &QNetworkReply::finished, this, [this, reply, cursor] {
         reply->deleteLater();
         m_reply = nullptr;
-        const Answer answer = answerOf(reply);
+        const Answer answer = answerOf(reply, m_pin);
         if (fault(SyncStep::PullAnswered)) {
             return;
         }
@@ -672,19 +815,31 @@ void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
     m_afterUpload = {}; // acks not applied: those changes go again and come back DUPLICATE
     m_busy = false;
     const QDateTime now = m_clock.nowUtc();
-    (void)m_device.recordServerOffset(m_serverOffsetMs, now);
     refreshPending();
+    // The offset dates the timer's taps and the success time tells the user how fresh the
+    // device is: a cycle whose bookkeeping is lost is not a success, and it is tried again.
+    QString failure = error;
+    if (!bookkeepingSaved(m_device.recordServerOffset(m_serverOffsetMs, now), "server offset")
+        && ok) {
+        ok = false;
+        failure = QStringLiteral("sync state not saved");
+        outcome = Outcome::Failed;
+    }
+    if (ok && !bookkeepingSaved(m_device.recordSuccess(now), "success")) {
+        ok = false;
+        failure = QStringLiteral("sync state not saved");
+        outcome = Outcome::Failed;
+    }
     if (ok) {
         m_backoff.reset();
         ++m_stats.cycles;
-        (void)m_device.recordSuccess(now);
         m_lastSuccess = now;
         Q_EMIT lastSuccessChanged();
         setError(QString());
     } else {
         ++m_stats.failures;
-        (void)m_device.recordError(error, now);
-        setError(error);
+        bookkeepingSaved(m_device.recordError(failure, now), "error");
+        setError(failure);
         if (outcome == Outcome::SignIn) {
             m_signInRequired = true;
             Q_EMIT signInRequiredChanged();

@@ -44,6 +44,14 @@ enum class SyncStep {
     PullApplied,
 };
 
+/// How SyncClient::enroll() treats what the device holds.
+struct EnrollOptions {
+    /// The user confirmed that changes not yet synced to the old server are dropped from
+    /// the outbox when the device moves to another server or user. The signed records
+    /// themselves stay on the device.
+    bool discardPendingOutbox = false;
+};
+
 /**
  * The device's sync client: pushes the outbox in bounded batches and pulls the office's
  * changes with the server's cursor, over HTTPS (TLS 1.2 or later, optional certificate or
@@ -75,7 +83,10 @@ public:
         int maxBatchChanges = 500;            ///< The server's limit per push.
         std::int64_t maxBatchBytes = 4 << 20; ///< Below the server's body limit.
         int pullMaxItems = 500;
-        int transferTimeoutMs = 30'000;
+        int transferTimeoutMs = 30'000; ///< Inactivity: no byte moved for this long.
+        /// Overall, per request: a server that trickles its answer a byte at a time keeps
+        /// the inactivity timeout from firing, so every request also has a hard end.
+        int requestDeadlineMs = 180'000;
         std::int64_t retryBaseMs = 1'000;
         std::int64_t retryCapMs = 5 * 60'000;
         int periodicIntervalMs = 15 * 60'000; ///< 0 turns the periodic sync off.
@@ -98,13 +109,31 @@ public:
 
     using FaultHook = std::function<bool(SyncStep)>;
 
+    /// Why an enrollment failed; the text that goes with it is for people (no PHI).
+    enum class EnrollError {
+        None,
+        NotHttps,
+        /// The outbox holds changes and the enrollment is for another server or user: they
+        /// must be synced to the old server first, or discarded with EnrollOptions.
+        PendingOutbox,
+        Refused,   ///< The server, TLS or the network refused, or nothing answered.
+        BadAnswer, ///< The answer was unreadable or incomplete.
+        NotSaved,  ///< The token, the enrollment or the device's state could not be stored.
+    };
+    Q_ENUM(EnrollError)
+    using EnrollOptions = sync::EnrollOptions;
+
     SyncClient(Store &store, TokenStore &tokens, const Clock &clock, RandomSource &random,
                Options options, QObject *parent = nullptr);
     ~SyncClient() override;
 
     /// Enrolls this device with a one-time code; `pinnedSha256` (32 bytes, optional) pins
-    /// the server certificate or its public key. Emits enrollFinished().
-    void enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256 = {});
+    /// the server certificate or its public key. Emits enrollFinished(). A sync in flight
+    /// ends first. Re-enrolling to another server or user while the outbox holds changes is
+    /// refused (EnrollError::PendingOutbox) unless `options` confirm discarding them: the old
+    /// outbox never goes to the new server.
+    void enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256 = {},
+                EnrollOptions options = {});
 
     /// Signs a session and enqueues it in one transaction, then starts a sync.
     StoreResult<Signature> signSession(const Actor &actor, const SessionId &id,
@@ -136,7 +165,8 @@ public:
     void setFaultHook(FaultHook hook) { m_faultHook = std::move(hook); }
 
 Q_SIGNALS:
-    void enrollFinished(bool ok, const QString &error);
+    void enrollFinished(bool ok, const QString &error,
+                        sb::sync::SyncClient::EnrollError kind = EnrollError::None);
     /// One cycle ended: ok when the outbox was drained (or held for review) and the pull
     /// caught up.
     void syncFinished(bool ok);
@@ -178,17 +208,31 @@ private:
     bool applyAnswer(const QList<AckResult> &acks, const QList<QUuid> &ids);
     void pullNext();
     void finishCycle(bool ok, const QString &error, Outcome outcome);
+    /// Ends a running cycle without an answer (its changes stay pending).
+    void cancelCycle();
+    void failEnroll(EnrollError kind, const QString &error);
+    /// The enrollment answer from `server` under `pin`, once it arrived.
+    void enrollAnswered(QNetworkReply *reply, const QUrl &server, const QByteArray &pin,
+                        bool discardOutbox);
+    /// Whether enrolling `server` (and, once known, `user`) would hand the outbox to someone
+    /// else: the device is enrolled elsewhere and the outbox is not empty.
+    StoreResult<bool> outboxWouldMove(const QUrl &server, const std::optional<UserId> &user);
     bool fault(SyncStep step);
-    QNetworkReply *post(const QUrl &base, const char *path, const QByteArray &body,
-                        bool authorized);
-    Answer answerOf(QNetworkReply *reply);
+    /// Sends with the inactivity timeout and the overall deadline; `pin` is the one the
+    /// server must match (the enrolled one, or the one an enrollment is trying).
+    QNetworkReply *post(const QUrl &base, const char *path, const QByteArray &body, bool authorized,
+                        const QByteArray &pin);
+    Answer answerOf(QNetworkReply *reply, const QByteArray &pin);
     void noteServerTime(std::int64_t serverMs);
     void refreshPending();
     void setError(const QString &error);
     void setSyncing(bool syncing);
     void abandonReply();
-    [[nodiscard]] bool pinMatches(const QSslCertificate &certificate) const;
-    void handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors);
+    /// Bookkeeping the cycle's outcome depends on; logs the failure (kind only, no PHI).
+    bool bookkeepingSaved(const StoreResult<void> &result, const char *what);
+    static bool pinMatches(const QByteArray &pin, const QSslCertificate &certificate);
+    static void handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors,
+                                const QByteArray &pin);
 
     Store &m_store;
     DeviceSyncStore m_device;
@@ -206,6 +250,7 @@ private:
     QUrl m_serverUrl;
     QByteArray m_pin;
     bool m_enrolled = false;
+    bool m_enrolling = false; ///< No cycle starts while an enrollment is on the wire.
     bool m_busy = false;
     bool m_again = false;
     bool m_halted = false;

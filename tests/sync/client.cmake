@@ -22,11 +22,15 @@ sessionbook_configure_target(sync_client_child)
 sessionbook_add_test(sync_client_e2e_test LABEL integration TIMEOUT 300
     SOURCES client_e2e_test.cpp
     LINKS sessionbook_sync_client_harness)
+sessionbook_add_test(sync_client_liveness_test LABEL integration TIMEOUT 300
+    SOURCES client_liveness_test.cpp
+    LINKS sessionbook_sync_client_harness)
 sessionbook_add_test(sync_client_faults_test LABEL integration TIMEOUT 600
     SOURCES client_faults_test.cpp
     LINKS sessionbook_sync_client_harness)
 if(TARGET sessionbook-office)
     add_dependencies(sync_client_e2e_test sessionbook-office)
+    add_dependencies(sync_client_liveness_test sessionbook-office)
     add_dependencies(sync_client_faults_test sessionbook-office sync_client_child)
 endif()
 sessionbook_add_test(sync_client_flood_test LABEL integration TIMEOUT 180

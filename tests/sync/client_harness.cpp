@@ -278,18 +278,24 @@ void Device::makeClient()
 }
 
 std::optional<QString> Device::enroll(const QUrl &server, const QString &code,
-                                      const QByteArray &pin)
+                                      const QByteArray &pin,
+                                      sync::SyncClient::EnrollOptions options,
+                                      sync::SyncClient::EnrollError *kind)
 {
     std::optional<QString> result;
     bool done = false;
-    auto connection = QObject::connect(m_client.get(), &sync::SyncClient::enrollFinished,
-                                       [&](bool ok, const QString &error) {
-                                           done = true;
-                                           if (!ok) {
-                                               result = error;
-                                           }
-                                       });
-    m_client->enroll(server, code, pin);
+    auto connection = QObject::connect(
+        m_client.get(), &sync::SyncClient::enrollFinished,
+        [&](bool ok, const QString &error, sync::SyncClient::EnrollError errorKind) {
+            done = true;
+            if (!ok) {
+                result = error;
+            }
+            if (kind) {
+                *kind = errorKind;
+            }
+        });
+    m_client->enroll(server, code, pin, options);
     if (!waitUntil([&] { return done; }, 30'000)) {
         result = QStringLiteral("enrollment timed out");
     }

@@ -111,9 +111,12 @@ public:
     ~Device();
 
     [[nodiscard]] bool isValid() const { return m_store && m_client; }
-    /// Enrolls through the client and waits; the error text on failure.
+    /// Enrolls through the client and waits; the error text on failure (its kind in
+    /// `kind` when given).
     std::optional<QString> enroll(const QUrl &server, const QString &code,
-                                  const QByteArray &pin = {});
+                                  const QByteArray &pin = {},
+                                  sync::SyncClient::EnrollOptions options = {},
+                                  sync::SyncClient::EnrollError *kind = nullptr);
     /// Saves a draft and signs it through the sign-and-enqueue path (which starts a sync
     /// unless `triggerSync` is false); null id on failure.
     SessionId signNewSession(bool triggerSync = true);

@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <memory>
+
 namespace sb::synctest {
 
 namespace {
@@ -319,8 +321,26 @@ void FaultProxy::respond(QSslSocket *socket, int status, const QByteArray &conte
         head += "WWW-Authenticate: Bearer realm=\"sessionbook\"\r\n";
     }
     head += "\r\n";
-    socket->write(head + body);
-    socket->disconnectFromHost();
+    if (m_trickleMs <= 0) {
+        socket->write(head + body);
+        socket->disconnectFromHost();
+        return;
+    }
+    // The head at once, then the body one byte at a time: the client's inactivity timeout
+    // never fires. The timer goes with the socket when the client gives up.
+    socket->write(head);
+    auto *trickle = new QTimer(socket);
+    auto rest = std::make_shared<QByteArray>(body);
+    connect(trickle, &QTimer::timeout, socket, [socket, trickle, rest] {
+        if (rest->isEmpty()) {
+            trickle->stop();
+            socket->disconnectFromHost();
+            return;
+        }
+        socket->write(rest->left(1));
+        rest->remove(0, 1);
+    });
+    trickle->start(m_trickleMs);
 }
 
 void FaultProxy::drop(QSslSocket *socket)

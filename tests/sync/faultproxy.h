@@ -53,6 +53,9 @@ public:
     /// Probability that a request meets a fault (0 passes everything through).
     void setFaultRate(double rate) { m_faultRate = rate; }
     void reseed(std::uint64_t seed) { m_random.seed(seed); }
+    /// When above 0, every answer's body goes back one byte per this many ms: a link (or a
+    /// server) that never goes silent and never finishes. 0 answers at once.
+    void setTrickleMs(int ms) { m_trickleMs = ms; }
     /// Called when a request has been sent upstream (index counts all requests, path is
     /// "/v1/push" etc.). Tests kill the server from here.
     void setForwardHook(std::function<void(int, const QByteArray &)> hook)
@@ -92,6 +95,7 @@ private:
     quint16 m_upstreamPort = 0;
     QByteArray m_upstreamSha256;
     double m_faultRate = 0.0;
+    int m_trickleMs = 0;
     std::function<void(int, const QByteArray &)> m_forwardHook;
     QHash<QSslSocket *, QByteArray> m_buffers;
     std::function<void()> m_held; ///< A request held back so that the next one overtakes it.
