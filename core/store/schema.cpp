@@ -497,8 +497,53 @@ WHEN OLD.signed_at IS NOT NULL AND (
 BEGIN SELECT RAISE(ABORT, 'immutable: session is signed'); END;
 )sql";
 
-constexpr std::array<MigrationStep, 7> steps{
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}}};
+// v8: the back office's ledger and conflicts are per organization. A change id is the device's
+// own number, so the same id from another organization is another change: it must neither find
+// nor block the first one (which would tell a device about another practice's changes).
+constexpr const char *v8 = R"sql(
+CREATE TABLE office_sync_ledger_v8 (
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    change_id BLOB NOT NULL,
+    device_id BLOB NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    outcome TEXT NOT NULL,
+    server_seq INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, change_id)
+) WITHOUT ROWID;
+INSERT INTO office_sync_ledger_v8 (organization_id, change_id, device_id, record_type, record_id,
+    content_hash, outcome, server_seq, received_at)
+SELECT organization_id, change_id, device_id, record_type, record_id, content_hash, outcome,
+    server_seq, received_at FROM office_sync_ledger;
+DROP TABLE office_sync_ledger;
+ALTER TABLE office_sync_ledger_v8 RENAME TO office_sync_ledger;
+CREATE INDEX office_sync_ledger_by_record ON office_sync_ledger(organization_id, record_id);
+
+CREATE TABLE office_sync_conflicts_v8 (
+    id INTEGER PRIMARY KEY,
+    change_id BLOB NOT NULL,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    device_id BLOB NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    UNIQUE (organization_id, change_id, content_hash)
+);
+INSERT INTO office_sync_conflicts_v8 SELECT id, change_id, organization_id, device_id,
+    record_type, record_id, content_hash, reason, payload, received_at, resolved_at
+    FROM office_sync_conflicts;
+DROP TABLE office_sync_conflicts;
+ALTER TABLE office_sync_conflicts_v8 RENAME TO office_sync_conflicts;
+)sql";
+
+constexpr std::array<MigrationStep, 8> steps{
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}}};
 
 } // namespace
 

@@ -2,6 +2,7 @@
 #include "server/officesyncrepository.h"
 
 #include "domain/enums.h"
+#include "server/accesspolicy.h"
 #include "store/database.h"
 #include "store/repositoryhelpers_p.h"
 #include "util/clock.h"
@@ -15,6 +16,7 @@ namespace sb::sync {
 namespace {
 
 using AuthResult = Expected<Principal, AuthFailure>;
+using EnrollResult = Expected<Enrollment, EnrollFailure>;
 
 constexpr std::int64_t minuteMs = 60'000;
 constexpr std::int64_t dayMs = 24 * 60 * minuteMs;
@@ -71,6 +73,19 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
         return storeError(StoreError::Kind::InvalidArgument,
                           QStringLiteral("the code's lifetime must be 1 minute to 7 days"));
     }
+    {
+        SB_TRY_ASSIGN(find, m_db.prepare("SELECT role FROM users WHERE id = ?"));
+        find.bind(1, user);
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row) {
+            return storeError(StoreError::Kind::NotFound, QStringLiteral("user not found"));
+        }
+        const auto role = fromName<Role>(find.text(0));
+        if (!role || !roleMayUse(*role, Endpoint::Enroll)) {
+            return storeError(StoreError::Kind::InvalidArgument,
+                              QStringLiteral("this user's role enrolls no device"));
+        }
+    }
     SB_TRY_ASSIGN(tx, m_db.begin());
     const QString code = newEnrollmentCode();
     const std::int64_t now = m_clock.nowMsSinceEpoch();
@@ -89,8 +104,9 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
     return code;
 }
 
-StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
-                                                     const QString &platform, int tokenTtlDays)
+StoreResult<Expected<Enrollment, EnrollFailure>>
+OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
+                             const QString &platform, int tokenTtlDays)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
     const std::int64_t now = m_clock.nowMsSinceEpoch();
@@ -103,7 +119,7 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const 
         find.bind(1, codeHash).bind(2, now);
         SB_TRY_ASSIGN(row, find.step());
         if (!row) {
-            return storeError(StoreError::Kind::NotFound, QStringLiteral("enrollment code"));
+            return EnrollResult(unexpected(EnrollFailure::InvalidCode));
         }
         userId = find.id<UserId>(0);
     }
@@ -116,11 +132,16 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const 
         user.bind(1, userId);
         SB_TRY_ASSIGN(row, user.step());
         if (!row || !user.boolean(4)) {
-            return storeError(StoreError::Kind::NotFound, QStringLiteral("enrollment code"));
+            return EnrollResult(unexpected(EnrollFailure::InvalidCode));
+        }
+        // A role this server does not know is no role at all, never a guess.
+        const auto role = fromName<Role>(user.text(1));
+        if (!role || !roleMayUse(*role, Endpoint::Enroll)) {
+            return EnrollResult(unexpected(EnrollFailure::RoleRefused));
         }
         principal.user = userId;
         principal.organization = user.id<OrganizationId>(0);
-        principal.role = fromName<Role>(user.text(1)).value_or(Role::Clinician);
+        principal.role = *role;
         principal.provider = user.optionalId<ProviderId>(2);
         principal.displayName = user.text(3);
     }
@@ -150,13 +171,13 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const 
         spend.bind(1, now).bind(2, principal.device).bind(3, codeHash);
         SB_TRY(spend.run());
         if (spend.changes() != 1) {
-            return storeError(StoreError::Kind::NotFound, QStringLiteral("enrollment code"));
+            return EnrollResult(unexpected(EnrollFailure::InvalidCode));
         }
     }
     SB_TRY(m_audit.append(Actor{userId, principal.device}, AuditAction::Create, u"device",
                           principal.device.uuid()));
     SB_TRY(tx.commit());
-    return enrollment;
+    return EnrollResult(std::move(enrollment));
 }
 
 StoreResult<Expected<Principal, AuthFailure>>
@@ -181,11 +202,15 @@ OfficeSyncRepository::authenticate(const QString &token)
     if (!find.boolean(8)) {
         return AuthResult(unexpected(AuthFailure::Inactive));
     }
+    const auto role = fromName<Role>(find.text(5));
+    if (!role) {
+        return AuthResult(unexpected(AuthFailure::RoleRefused));
+    }
     Principal principal;
     principal.device = find.id<DeviceId>(0);
     principal.user = find.id<UserId>(1);
     principal.organization = find.id<OrganizationId>(4);
-    principal.role = fromName<Role>(find.text(5)).value_or(Role::Clinician);
+    principal.role = *role;
     principal.provider = find.optionalId<ProviderId>(6);
     principal.displayName = find.text(7);
     return AuthResult(principal);
@@ -222,11 +247,12 @@ StoreResult<void> OfficeSyncRepository::revokeDevice(const Actor &actor, const D
 }
 
 StoreResult<std::optional<LedgerEntry>>
-OfficeSyncRepository::ledgerEntry(const QByteArray &changeId)
+OfficeSyncRepository::ledgerEntry(const OrganizationId &organization, const QByteArray &changeId)
 {
     SB_TRY_ASSIGN(find, m_db.prepare("SELECT content_hash, outcome, server_seq FROM "
-                                     "office_sync_ledger WHERE change_id = ?"));
-    find.bind(1, changeId);
+                                     "office_sync_ledger WHERE organization_id = ? "
+                                     "AND change_id = ?"));
+    find.bind(1, organization).bind(2, changeId);
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
         return std::optional<LedgerEntry>();
@@ -236,14 +262,13 @@ OfficeSyncRepository::ledgerEntry(const QByteArray &changeId)
 }
 
 StoreResult<std::optional<LedgerEntry>>
-OfficeSyncRepository::ledgerForRecord(const QByteArray &recordId)
+OfficeSyncRepository::ledgerForRecord(const OrganizationId &organization,
+                                      const QByteArray &recordId)
 {
-    SB_TRY_ASSIGN(
-        find,
-        m_db.prepare(
-            "SELECT content_hash, outcome, server_seq FROM office_sync_ledger WHERE record_id = ? "
-            "ORDER BY server_seq LIMIT 1"));
-    find.bind(1, recordId);
+    SB_TRY_ASSIGN(find, m_db.prepare("SELECT content_hash, outcome, server_seq FROM "
+                                     "office_sync_ledger WHERE organization_id = ? "
+                                     "AND record_id = ? ORDER BY server_seq LIMIT 1"));
+    find.bind(1, organization).bind(2, recordId);
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
         return std::optional<LedgerEntry>();
@@ -284,7 +309,8 @@ OfficeSyncRepository::recordConflict(const QByteArray &changeId, const Principal
                                        "organization_id, device_id, record_type, "
                                        "record_id, content_hash, reason, payload, received_at) "
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                       "?) ON CONFLICT (change_id, content_hash) DO NOTHING"));
+                                       "?) ON CONFLICT (organization_id, change_id, content_hash) "
+                                       "DO NOTHING"));
     insert.bind(1, changeId)
         .bind(2, principal.organization)
         .bind(3, principal.device)

@@ -32,8 +32,13 @@ struct Principal {
     QString displayName;
 };
 
-/// Why a token does not authenticate. All of them are a 401 to the device.
-enum class AuthFailure { Unknown, Revoked, Expired, Inactive };
+/// Why a token does not authenticate: a 401 to the device, except RoleRefused (403), whose
+/// user has a role the server does not know or that has no sync device.
+enum class AuthFailure { Unknown, Revoked, Expired, Inactive, RoleRefused };
+
+/// Why a code does not enroll: InvalidCode is unknown, used or expired (the caller cannot tell
+/// which); RoleRefused is a valid code of a user whose role enrolls no device (it stays unused).
+enum class EnrollFailure { InvalidCode, RoleRefused };
 
 /// A freshly enrolled device: the token exists only here and on the device.
 struct Enrollment {
@@ -105,24 +110,27 @@ public:
     }
 
     /// A new one-time code for `user`, valid for `ttlMinutes`. Only its hash is stored; the
-    /// code itself is returned once ("ABCD-EFGH-JKLM").
+    /// code itself is returned once ("ABCD-EFGH-JKLM"). InvalidArgument when the user's role
+    /// enrolls no device, NotFound for an unknown user.
     StoreResult<QString> issueEnrollmentCode(const Actor &actor, const UserId &user,
                                              int ttlMinutes);
-    /**
-     * Redeems a code: NotFound for an unknown, used or expired code (the caller cannot tell
-     * which). On success the code is spent and a device with a new token exists.
-     */
-    StoreResult<Enrollment> enroll(const QString &code, const QString &deviceName,
-                                   const QString &platform, int tokenTtlDays);
+    /// Redeems a code. On success the code is spent and a device with a new token exists.
+    StoreResult<Expected<Enrollment, EnrollFailure>> enroll(const QString &code,
+                                                            const QString &deviceName,
+                                                            const QString &platform,
+                                                            int tokenTtlDays);
     /// The principal behind a bearer token, or why not (nullopt error means a store error).
     StoreResult<Expected<Principal, AuthFailure>> authenticate(const QString &token);
     StoreResult<QList<DeviceInfo>> devices();
     /// Revokes a device: its token stops working at once. NotFound for an unknown id.
     StoreResult<void> revokeDevice(const Actor &actor, const DeviceId &device);
 
-    StoreResult<std::optional<LedgerEntry>> ledgerEntry(const QByteArray &changeId);
-    /// The ledger row of the change that first stored `recordId`, if any.
-    StoreResult<std::optional<LedgerEntry>> ledgerForRecord(const QByteArray &recordId);
+    /// The ledger row of a change id of `organization`; another organization's is no match.
+    StoreResult<std::optional<LedgerEntry>> ledgerEntry(const OrganizationId &organization,
+                                                        const QByteArray &changeId);
+    /// The ledger row of the change of `organization` that first stored `recordId`, if any.
+    StoreResult<std::optional<LedgerEntry>> ledgerForRecord(const OrganizationId &organization,
+                                                            const QByteArray &recordId);
     StoreResult<void> recordLedger(const QByteArray &changeId, const Principal &principal,
                                    QStringView recordType, const QByteArray &recordId,
                                    const QByteArray &contentHash, std::uint64_t serverSeq);

@@ -249,7 +249,7 @@ void SyncService::auditRefusal(QStringView what, int status)
                                  QString::fromLatin1(outcomeName(status)));
 }
 
-SyncService::Auth SyncService::authenticate(QByteArrayView authorization)
+SyncService::Auth SyncService::authenticate(QByteArrayView authorization, Endpoint endpoint)
 {
     Auth auth;
     const QByteArrayView scheme("Bearer ");
@@ -273,6 +273,11 @@ SyncService::Auth SyncService::authenticate(QByteArrayView authorization)
         auth.failure = storeFailure(result.error());
         return auth;
     }
+    if (!*result && result->error() == AuthFailure::RoleRefused) {
+        auth.failure = error(403, QStringLiteral("forbidden"),
+                             QStringLiteral("this account's role is not recognized"));
+        return auth;
+    }
     if (!*result) {
         const bool expired = result->error() == AuthFailure::Expired;
         auth.failure = error(401, QStringLiteral("unauthorized"),
@@ -280,6 +285,11 @@ SyncService::Auth SyncService::authenticate(QByteArrayView authorization)
                                      : QStringLiteral("the token is not valid"));
         auth.failure.headers = {
             {"WWW-Authenticate", "Bearer realm=\"sessionbook\", error=\"invalid_token\""}};
+        return auth;
+    }
+    if (!roleMayUse(result->value().role, endpoint)) {
+        auth.failure = error(403, QStringLiteral("forbidden"),
+                             QStringLiteral("this role does not use this endpoint"));
         return auth;
     }
     auth.principal = result->value();
@@ -299,19 +309,24 @@ HttpReply SyncService::enroll(QByteArrayView body)
                       QString::fromStdString(request->device_name()),
                       QString::fromStdString(request->platform()), m_config.tokenTtlDays);
     if (!enrolled) {
-        if (enrolled.error().kind == StoreError::Kind::NotFound) {
-            // Unknown, used and expired codes look the same to the caller.
-            return finish(Actor{}, AuditAction::Create, u"sync.enroll", QUuid(),
-                          error(401, QStringLiteral("unauthorized"),
-                                QStringLiteral("the enrollment code is not valid")));
-        }
         return storeFailure(enrolled.error());
     }
-    const Principal &p = enrolled->principal;
+    if (!*enrolled) {
+        if (enrolled->error() == EnrollFailure::RoleRefused) {
+            return finish(Actor{}, AuditAction::Create, u"sync.enroll", QUuid(),
+                          error(403, QStringLiteral("forbidden"),
+                                QStringLiteral("this account's role enrolls no device")));
+        }
+        // Unknown, used and expired codes look the same to the caller.
+        return finish(Actor{}, AuditAction::Create, u"sync.enroll", QUuid(),
+                      error(401, QStringLiteral("unauthorized"),
+                            QStringLiteral("the enrollment code is not valid")));
+    }
+    const Principal &p = enrolled->value().principal;
     pb::EnrollResponse response;
     fillHeader(*response.mutable_header());
     response.set_device_id(toWireId(p.device));
-    response.set_device_token(enrolled->token.toStdString());
+    response.set_device_token(enrolled->value().token.toStdString());
     response.set_user_id(toWireId(p.user));
     response.set_organization_id(toWireId(p.organization));
     response.set_user_display_name(wireText(p.displayName));
@@ -325,7 +340,7 @@ HttpReply SyncService::enroll(QByteArrayView body)
 
 HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
 {
-    Auth auth = authenticate(authorization);
+    Auth auth = authenticate(authorization, Endpoint::Push);
     if (!auth.principal) {
         return finish(Actor{}, AuditAction::Create, u"sync.push", QUuid(), auth.failure);
     }
@@ -338,7 +353,7 @@ HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
             error(request.error().httpStatus, request.error().code, request.error().message));
     }
     const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
-    if (principal.role != Role::Clinician || !principal.provider) {
+    if (!principal.provider) {
         return finish(actor, AuditAction::Create, u"sync.push", requestId,
                       error(403, QStringLiteral("forbidden"),
                             QStringLiteral("only a clinician's device pushes sessions")));
@@ -388,7 +403,7 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyChange(const Principal
     }
     const QByteArray changeKey = bytesOf(change.change_id());
     const QByteArray hash = bytesOf(change.content_hash());
-    SB_TRY_ASSIGN(ledger, m_repo.ledgerEntry(changeKey));
+    SB_TRY_ASSIGN(ledger, m_repo.ledgerEntry(principal.organization, changeKey));
     if (ledger) {
         if (ledger->contentHash == hash) {
             return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), ledger->serverSeq};
@@ -463,8 +478,8 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
     }
     for (const Participant &p : session.participants) {
         if (p.patientId) {
-            SB_TRY_ASSIGN(member,
-                          m_repo.inCaseload(principal.organization, *p.patientId, std::nullopt));
+            SB_TRY_ASSIGN(member, m_repo.inCaseload(principal.organization, *p.patientId,
+                                                    principal.provider));
             if (!member) {
                 return rejected(QStringLiteral("participant not found"));
             }
@@ -480,14 +495,16 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principa
     const QByteArray recordId = session.id.uuid().toRfc4122();
     const Actor actor{principal.user, principal.device};
     {
-        SB_TRY_ASSIGN(existing,
-                      m_store.database().prepare("SELECT signed_hash FROM sessions WHERE id = ?"));
-        existing.bind(1, session.id);
+        // Within the organization only: another practice's session of the same id is not
+        // found here, and the store refuses to write over it.
+        SB_TRY_ASSIGN(existing, m_store.database().prepare("SELECT signed_hash FROM sessions "
+                                                           "WHERE id = ? AND organization_id = ?"));
+        existing.bind(1, session.id).bind(2, principal.organization);
         SB_TRY_ASSIGN(row, existing.step());
         if (row) {
             if (existing.blob(0) == hash) {
                 // The same signed content under a new change id: already applied.
-                SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(recordId));
+                SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(principal.organization, recordId));
                 const std::uint64_t seq = first ? first->serverSeq : 0;
                 SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, sessionRecord,
                                            recordId, hash, seq));
@@ -547,13 +564,11 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyAddendum(const Princip
     Session session;
     {
         SB_TRY_ASSIGN(
-            find,
-            m_store.database().prepare(
-                "SELECT organization_id, patient_id, provider_id FROM sessions WHERE id = ?"));
-        find.bind(1, sessionId);
+            find, m_store.database().prepare("SELECT organization_id, patient_id, provider_id FROM "
+                                             "sessions WHERE id = ? AND organization_id = ?"));
+        find.bind(1, sessionId).bind(2, principal.organization);
         SB_TRY_ASSIGN(row, find.step());
-        if (!row || find.id<OrganizationId>(0) != principal.organization
-            || find.id<ProviderId>(2) != *principal.provider) {
+        if (!row || find.id<ProviderId>(2) != *principal.provider) {
             return rejected(QStringLiteral("session not found"));
         }
         session.id = sessionId;
@@ -563,13 +578,15 @@ StoreResult<SyncService::ChangeOutcome> SyncService::applyAddendum(const Princip
     }
     const QByteArray recordId = addendum.id.uuid().toRfc4122();
     {
-        SB_TRY_ASSIGN(existing, m_store.database().prepare(
-                                    "SELECT signed_hash FROM session_addenda WHERE id = ?"));
-        existing.bind(1, addendum.id);
+        SB_TRY_ASSIGN(existing,
+                      m_store.database().prepare(
+                          "SELECT a.signed_hash FROM session_addenda a JOIN sessions s ON s.id = "
+                          "a.session_id WHERE a.id = ? AND s.organization_id = ?"));
+        existing.bind(1, addendum.id).bind(2, principal.organization);
         SB_TRY_ASSIGN(row, existing.step());
         if (row) {
             if (existing.blob(0) == hash) {
-                SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(recordId));
+                SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(principal.organization, recordId));
                 const std::uint64_t seq = first ? first->serverSeq : 0;
                 SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, addendumRecord,
                                            recordId, hash, seq));
@@ -779,7 +796,7 @@ StoreResult<QList<pb::PullItem>> SyncService::snapshot(const Principal &principa
 
 HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
 {
-    Auth auth = authenticate(authorization);
+    Auth auth = authenticate(authorization, Endpoint::Pull);
     if (!auth.principal) {
         return finish(Actor{}, AuditAction::Export, u"sync.pull", QUuid(), auth.failure);
     }
@@ -792,8 +809,7 @@ HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
             error(request.error().httpStatus, request.error().code, request.error().message));
     }
     const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
-    if (principal.role == Role::Admin
-        || (principal.role == Role::Clinician && !principal.provider)) {
+    if (principal.role == Role::Clinician && !principal.provider) {
         return finish(actor, AuditAction::Export, u"sync.pull", requestId,
                       error(403, QStringLiteral("forbidden"),
                             QStringLiteral("this role does not receive patient data")));
@@ -872,7 +888,7 @@ HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
 
 HttpReply SyncService::sessionStatus(QByteArrayView authorization, QStringView sessionId)
 {
-    Auth auth = authenticate(authorization);
+    Auth auth = authenticate(authorization, Endpoint::SessionStatus);
     if (!auth.principal) {
         return finish(Actor{}, AuditAction::Read, u"sync.session_status", QUuid(), auth.failure);
     }
@@ -885,26 +901,21 @@ HttpReply SyncService::sessionStatus(QByteArrayView authorization, QStringView s
     if (!id) {
         return finish(actor, AuditAction::Read, u"sync.session_status", QUuid(), notFound());
     }
-    if (principal.role == Role::Admin) {
-        return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(),
-                      error(403, QStringLiteral("forbidden"),
-                            QStringLiteral("this role does not receive patient data")));
-    }
     bool visible = false;
     {
         auto find = m_store.database().prepare(
-            "SELECT organization_id, provider_id FROM sessions WHERE id = ?");
+            "SELECT provider_id FROM sessions WHERE id = ? AND organization_id = ?");
         if (!find) {
             return storeFailure(find.error());
         }
-        find->bind(1, *id);
+        find->bind(1, *id).bind(2, principal.organization);
         auto row = find->step();
         if (!row) {
             return storeFailure(row.error());
         }
-        visible = *row && find->id<OrganizationId>(0) == principal.organization
+        visible = *row
                   && (principal.role == Role::Biller
-                      || (principal.provider && find->id<ProviderId>(1) == *principal.provider));
+                      || (principal.provider && find->id<ProviderId>(0) == *principal.provider));
     }
     if (!visible) {
         return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(), notFound());
@@ -928,7 +939,7 @@ HttpReply SyncService::sessionStatus(QByteArrayView authorization, QStringView s
 
 HttpReply SyncService::patient(QByteArrayView authorization, QStringView patientId)
 {
-    Auth auth = authenticate(authorization);
+    Auth auth = authenticate(authorization, Endpoint::Patient);
     if (!auth.principal) {
         return finish(Actor{}, AuditAction::Read, u"sync.patient", QUuid(), auth.failure);
     }
@@ -940,11 +951,6 @@ HttpReply SyncService::patient(QByteArrayView authorization, QStringView patient
     };
     if (!id) {
         return finish(actor, AuditAction::Read, u"sync.patient", QUuid(), notFound());
-    }
-    if (principal.role == Role::Admin) {
-        return finish(actor, AuditAction::Read, u"sync.patient", id->uuid(),
-                      error(403, QStringLiteral("forbidden"),
-                            QStringLiteral("this role does not receive patient data")));
     }
     auto visible =
         m_repo.inCaseload(principal.organization, *id,

@@ -3,6 +3,7 @@
 
 #include "coding/codingengine.h"
 #include "domain/organization.h"
+#include "server/accesspolicy.h"
 #include "server/officesyncrepository.h"
 #include "server/requestdecoder.h"
 
@@ -45,9 +46,10 @@ struct SyncServiceConfig {
  * changes nothing but that row. Runs on the store's thread and never blocks on the network.
  *
  * Authorization: a bearer device token names device -> user -> role and organization.
- * Clinicians see and push only their own caseload, billers the whole organization, admins
- * no PHI at all (403). Anything outside what the caller may see is 404, exactly as if it
- * did not exist.
+ * roleMayUse() lists the endpoints of each role; any other is 403, as is a role the server
+ * does not know. Clinicians see and push only their own caseload, billers the whole
+ * organization. Anything outside what the caller may see is 404, exactly as if it did not
+ * exist; every session and change id is looked up within the caller's organization.
  */
 class SyncService {
 public:
@@ -71,7 +73,8 @@ public:
 
 private:
     struct Auth;
-    Auth authenticate(QByteArrayView authorization);
+    /// The principal behind the token if its role may use `endpoint`, else the refusal.
+    Auth authenticate(QByteArrayView authorization, Endpoint endpoint);
     HttpReply finish(const Actor &actor, AuditAction action, QStringView what,
                      const QUuid &recordId, HttpReply reply);
     void fillHeader(pb::ResponseHeader &header) const;
