@@ -542,8 +542,17 @@ DROP TABLE office_sync_conflicts;
 ALTER TABLE office_sync_conflicts_v8 RENAME TO office_sync_conflicts;
 )sql";
 
-constexpr std::array<MigrationStep, 8> steps{
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}}};
+// v9: a device pins the server's public key (SHA-256 of its SubjectPublicKeyInfo), so that a
+// certificate renewed with the same key keeps it syncing, plus an optional backup key. A pin
+// saved before this step may be a certificate hash ('legacy'): the first sync that matches it
+// replaces it with that certificate's key pin.
+constexpr const char *v9 = R"sql(
+ALTER TABLE sync_state ADD COLUMN backup_pin_sha256 BLOB;
+ALTER TABLE sync_state ADD COLUMN pin_kind TEXT NOT NULL DEFAULT 'legacy';
+)sql";
+
+constexpr std::array<MigrationStep, 9> steps{
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}, {9, v9}}};
 
 } // namespace
 

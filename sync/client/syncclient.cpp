@@ -48,6 +48,13 @@ QString errorCodeOf(const QByteArray &body)
     return {};
 }
 
+/// SHA-256 of the certificate's DER SubjectPublicKeyInfo: the pin, the same across renewals
+/// of a certificate that keep its key.
+QByteArray keyPinOf(const QSslCertificate &certificate)
+{
+    return QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
+}
+
 bool ignorableWithPin(QSslError::SslError error)
 {
     switch (error) {
@@ -116,7 +123,7 @@ void SyncClient::loadState()
     }
     m_enrolled = state->isEnrolled() && m_tokens.token().has_value();
     m_serverUrl = QUrl(state->serverUrl);
-    m_pin = state->pinnedSha256;
+    m_pins = state->pins;
     m_lastSuccess = state->lastSuccessAt;
     m_lastError = state->lastError;
     m_serverOffsetMs = state->serverOffsetMs;
@@ -164,23 +171,38 @@ bool SyncClient::fault(SyncStep step)
 
 bool SyncClient::pinMatches(const QSslCertificate &certificate) const
 {
-    if (m_pin.isEmpty()) {
+    if (m_pins.primary.isEmpty()) {
         return true;
     }
     if (certificate.isNull()) {
         return false;
     }
-    const QByteArray certificateHash = certificate.digest(QCryptographicHash::Sha256);
-    const QByteArray keyHash =
-        QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
-    return m_pin == certificateHash || m_pin == keyHash;
+    const QByteArray keyPin = keyPinOf(certificate);
+    if (keyPin == m_pins.primary || (!m_pins.backup.isEmpty() && keyPin == m_pins.backup)) {
+        return true;
+    }
+    // Only a pin saved before key pinning may name a whole certificate; see keepKeyPin().
+    return m_pins.legacy && certificate.digest(QCryptographicHash::Sha256) == m_pins.primary;
+}
+
+void SyncClient::keepKeyPin(const QSslCertificate &certificate)
+{
+    if (!m_pins.legacy || m_pins.primary.isEmpty() || certificate.isNull()) {
+        return;
+    }
+    // The certificate matched the old pin exactly, so its key is the one that was trusted.
+    const QByteArray keyPin = keyPinOf(certificate);
+    if (m_device.upgradeLegacyPin(keyPin)) {
+        m_pins.primary = keyPin;
+        m_pins.legacy = false;
+    }
 }
 
 void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors)
 {
     // With a pin, the pin is the trust decision: a self-signed office certificate is fine
     // when it is exactly the pinned one. Any other error (expired, revoked...) still fails.
-    if (m_pin.isEmpty()) {
+    if (m_pins.primary.isEmpty()) {
         return;
     }
     for (const QSslError &error : errors) {
@@ -243,6 +265,7 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
         answer.error = QStringLiteral("the server's certificate is not the pinned one");
         return answer;
     }
+    keepKeyPin(reply->sslConfiguration().peerCertificate());
     switch (answer.httpStatus) {
     case 200:
         answer.outcome = Outcome::Ok;
@@ -298,14 +321,15 @@ void SyncClient::noteServerTime(std::int64_t serverMs)
     }
 }
 
-void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256)
+void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &keyPin,
+                        const QByteArray &backupKeyPin)
 {
     if (server.scheme() != u"https") {
         Q_EMIT enrollFinished(false, QStringLiteral("the server address must use https"));
         return;
     }
     abandonReply();
-    m_pin = pinnedSha256;
+    m_pins = ServerPins{keyPin, keyPin.isEmpty() ? QByteArray() : backupKeyPin, false};
     pb::EnrollRequest request;
     fillHeader(*request.mutable_header(), m_options.clientVersion, m_store.ids().next());
     request.set_enrollment_code(code.toStdString());
@@ -346,7 +370,7 @@ void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArra
             return;
         }
         auto saved = m_device.saveEnrollment(
-            server.toString(), m_pin, DeviceId(*device), UserId(*user),
+            server.toString(), m_pins, DeviceId(*device), UserId(*user),
             OrganizationId(*organization),
             provider->isNull() ? std::nullopt : std::optional<ProviderId>(ProviderId(*provider)));
         if (!saved) {

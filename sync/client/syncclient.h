@@ -46,8 +46,8 @@ enum class SyncStep {
 
 /**
  * The device's sync client: pushes the outbox in bounded batches and pulls the office's
- * changes with the server's cursor, over HTTPS (TLS 1.2 or later, optional certificate or
- * public-key pin) with QNetworkAccessManager.
+ * changes with the server's cursor, over HTTPS (TLS 1.2 or later; with a pin, the server's
+ * public key must be the pinned one or the backup) with QNetworkAccessManager.
  *
  * Every upload has three outcomes: acknowledged, refused, or unknown (the connection died).
  * Unknown is retried with the same change ids, and the server deduplicates by change id, so a
@@ -102,9 +102,11 @@ public:
                Options options, QObject *parent = nullptr);
     ~SyncClient() override;
 
-    /// Enrolls this device with a one-time code; `pinnedSha256` (32 bytes, optional) pins
-    /// the server certificate or its public key. Emits enrollFinished().
-    void enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256 = {});
+    /// Enrolls this device with a one-time code. `keyPin` and `backupKeyPin` (32 bytes each)
+    /// are SHA-256 of the server's public key (SPKI) and of a spare one; with no pin only the
+    /// system's (and Options') certificate authorities decide. Emits enrollFinished().
+    void enroll(const QUrl &server, const QString &code, const QByteArray &keyPin = {},
+                const QByteArray &backupKeyPin = {});
 
     /// Signs a session and enqueues it in one transaction, then starts a sync.
     StoreResult<Signature> signSession(const Actor &actor, const SessionId &id,
@@ -188,6 +190,8 @@ private:
     void setSyncing(bool syncing);
     void abandonReply();
     [[nodiscard]] bool pinMatches(const QSslCertificate &certificate) const;
+    /// After a legacy pin matched: keeps the certificate's key pin instead.
+    void keepKeyPin(const QSslCertificate &certificate);
     void handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors);
 
     Store &m_store;
@@ -204,7 +208,7 @@ private:
     FaultHook m_faultHook;
 
     QUrl m_serverUrl;
-    QByteArray m_pin;
+    ServerPins m_pins;
     bool m_enrolled = false;
     bool m_busy = false;
     bool m_again = false;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real sync client against the real `sessionbook-office serve` process over loopback TLS:
-// enrollment (with the dev certificate pinned), push with acknowledgements, pull with the
+// enrollment (with the server's public key pinned), push with acknowledgements, pull with the
 // server's cursor, statuses coming back (received, coded), a 401 that keeps the outbox, and
 // the device clock skewed by +/-48 h without effect on ordering or cursors.
 #include "catchqt.h"
@@ -8,6 +8,8 @@
 #include "client_harness.h"
 #include "domain/enums.h"
 #include "fixtures.h"
+
+#include <QTemporaryDir>
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -64,9 +66,8 @@ TEST_CASE("Enroll with a pinned certificate, push, acknowledge, pull statuses ba
 
     const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
     REQUIRE(code);
-    REQUIRE(office.server.certificateSha256().size() == 32);
-    const auto failure =
-        device.enroll(office.server.url(), *code, office.server.certificateSha256());
+    REQUIRE(office.server.keyPin().size() == 32);
+    const auto failure = device.enroll(office.server.url(), *code, office.server.keyPin());
     INFO((failure ? failure->toStdString() : std::string("enrolled")));
     REQUIRE_FALSE(failure);
     CHECK(device.client().isEnrolled());
@@ -151,7 +152,7 @@ TEST_CASE("Pushes are pipelined in order: an addendum in the batch after its ses
     REQUIRE(device.isValid());
     const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
     REQUIRE(device.syncToQuiescence(30'000));
     const int requestsBefore = device.client().stats().requests;
 
@@ -200,7 +201,7 @@ TEST_CASE("A certificate that is not the pinned one fails enrollment and stores 
     REQUIRE(device.isValid());
     const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
     REQUIRE(code);
-    QByteArray wrongPin = office.server.certificateSha256();
+    QByteArray wrongPin = office.server.keyPin();
     wrongPin[0] = static_cast<char>(wrongPin[0] ^ 0x01);
     const auto failure = device.enroll(office.server.url(), *code, wrongPin);
     CHECK(failure);
@@ -210,6 +211,95 @@ TEST_CASE("A certificate that is not the pinned one fails enrollment and stores 
     const auto unpinned = device.enroll(office.server.url(), *code);
     CHECK(unpinned);
     CHECK_FALSE(device.client().isEnrolled());
+}
+
+TEST_CASE("The pin is the server's public key: renewals keep syncing, another key is refused, "
+          "the backup key is accepted",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    office.server.kill();
+    office.server.keepPort();
+    QTemporaryDir certificates;
+    REQUIRE(certificates.isValid());
+    const auto file = [&](const char *name) {
+        return certificates.filePath(QLatin1String(name));
+    };
+    // Key A signs the first certificate and its renewal; B is the office's spare key; C is
+    // anyone else's.
+    REQUIRE(makeServerCertificate(file("a1.pem"), file("a.key"), true, 2));
+    REQUIRE(makeServerCertificate(file("a2.pem"), file("a.key"), false, 30));
+    REQUIRE(makeServerCertificate(file("b.pem"), file("b.key"), true));
+    REQUIRE(makeServerCertificate(file("c.pem"), file("c.key"), true));
+    const QByteArray pinA = keyPinOfFile(file("a1.pem"));
+    const QByteArray pinB = keyPinOfFile(file("b.pem"));
+    REQUIRE(pinA.size() == 32);
+    REQUIRE(pinB.size() == 32);
+    REQUIRE(keyPinOfFile(file("a2.pem")) == pinA); // the renewal keeps the key...
+    const auto serve = [&](const char *cert, const char *key) {
+        office.server.useCertificate(file(cert), file(key));
+        return office.server.start();
+    };
+    REQUIRE(serve("a1.pem", "a.key"));
+    // ... but not the certificate, whose own hash is no pin.
+    REQUIRE(office.server.certificateSha256().size() == 32);
+
+    Device device(office.practice, 0, fastOptions(), 7);
+    REQUIRE(device.isValid());
+    const QString login = office.practice.clinicians[0].user.login;
+    auto code = office.server.enrollCode(login);
+    REQUIRE(code);
+    CHECK(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    CHECK_FALSE(device.client().isEnrolled());
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, pinA, pinB));
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    REQUIRE(device.syncToQuiescence(30'000));
+
+    SECTION("a renewed certificate with the same key keeps the device syncing")
+    {
+        REQUIRE(serve("a2.pem", "a.key"));
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        REQUIRE(device.syncToQuiescence(30'000));
+    }
+    SECTION("another key is refused; the backup key is accepted")
+    {
+        REQUIRE(serve("c.pem", "c.key"));
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        CHECK_FALSE(device.syncToQuiescence(3'000));
+        CHECK(device.client().pendingCount() == 1);
+        CHECK(device.client().lastError().contains(QStringLiteral("certificate")));
+
+        REQUIRE(serve("b.pem", "b.key"));
+        REQUIRE(device.syncToQuiescence(30'000));
+        CHECK(device.client().pendingCount() == 0);
+    }
+    SECTION("a pin saved before key pinning (a certificate hash) becomes the key's pin")
+    {
+        {
+            auto legacy = device.store().database().prepare(
+                "UPDATE sync_state SET pinned_sha256 = ?, backup_pin_sha256 = NULL, "
+                "pin_kind = 'legacy' WHERE id = 1");
+            REQUIRE(legacy);
+            legacy->bind(1, office.server.certificateSha256());
+            REQUIRE(legacy->run());
+        }
+        device.restartClient(false);
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        REQUIRE(device.syncToQuiescence(30'000));
+        auto state = device.client().deviceStore().state();
+        REQUIRE(state);
+        CHECK(state->pins.primary == pinA);
+        CHECK_FALSE(state->pins.legacy);
+        // And so the renewal is trusted too.
+        REQUIRE(serve("a2.pem", "a.key"));
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        REQUIRE(device.syncToQuiescence(30'000));
+    }
+    auto officeStore = office.server.openStore();
+    REQUIRE(officeStore);
+    CHECK(
+        checkOnServerExactlyOnce(*officeStore, device.store(), device.signedSessions()).isEmpty());
 }
 
 TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment it drains",
@@ -222,7 +312,7 @@ TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment
     const QString login = office.practice.clinicians[0].user.login;
     auto code = office.server.enrollCode(login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
 
     // The token goes bad (expired, revoked, or the keystore lost it).
     REQUIRE(sync::FileTokenStore(device.tokenPath()).setToken(QStringLiteral("not-a-token")));
@@ -238,7 +328,7 @@ TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment
 
     code = office.server.enrollCode(login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
     CHECK_FALSE(device.client().isSignInRequired());
     REQUIRE(device.syncToQuiescence(30'000));
     auto officeStore = office.server.openStore();
@@ -260,8 +350,7 @@ TEST_CASE("Device clock at +/-48 h: skew is flagged, ordering and cursors are th
             device.clock().setWallMs(realNowMs() + skew);
             auto code = office.server.enrollCode(office.practice.clinicians[clinician].user.login);
             REQUIRE(code);
-            REQUIRE_FALSE(
-                device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+            REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
             CHECK(device.client().isClockSkewed());
             CHECK(std::llabs(device.client().serverOffsetMs() + skew) < 60'000);
 
