@@ -281,7 +281,9 @@ int deviceList(const QStringList &arguments)
                               : d.expiresAt <= clock.nowUtc() ? QStringLiteral("expired")
                                                               : QStringLiteral("active");
         out << d.id.toString() << ' ' << d.login << ' ' << state << " enrolled "
-            << when(d.enrolledAt) << " expires " << when(d.expiresAt) << " name \"" << d.name
+            << when(d.enrolledAt) << " expires " << when(d.expiresAt) << " seen "
+            << when(d.lastSeenAt) << " from "
+            << (d.lastPeer.isEmpty() ? QStringLiteral("-") : d.lastPeer) << " name \"" << d.name
             << "\" platform \"" << d.platform << "\"\n";
     }
     return 0;

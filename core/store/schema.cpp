@@ -551,8 +551,31 @@ ALTER TABLE sync_state ADD COLUMN backup_pin_sha256 BLOB;
 ALTER TABLE sync_state ADD COLUMN pin_kind TEXT NOT NULL DEFAULT 'legacy';
 )sql";
 
-constexpr std::array<MigrationStep, 9> steps{
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}, {9, v9}}};
+// v10: the office's short-lived access tokens and rotating refresh tokens (hashes only). A
+// device has any number of live access tokens (a retried rotation mints one more); each
+// refresh token is spent once, naming its successor, so a replay is told from a retry.
+// office_devices.last_seen_at is now written, with the peer address it came from.
+constexpr const char *v10 = R"sql(
+ALTER TABLE office_devices ADD COLUMN last_peer TEXT;
+CREATE TABLE office_access_tokens (
+    token_hash BLOB PRIMARY KEY NOT NULL,
+    device_id BLOB NOT NULL REFERENCES office_devices(id),
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX office_access_tokens_by_device ON office_access_tokens(device_id, expires_at);
+CREATE TABLE office_refresh_tokens (
+    token_hash BLOB PRIMARY KEY NOT NULL,
+    device_id BLOB NOT NULL REFERENCES office_devices(id),
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    spent_at INTEGER,
+    successor_hash BLOB
+) WITHOUT ROWID;
+CREATE INDEX office_refresh_tokens_by_device ON office_refresh_tokens(device_id);
+)sql";
+
+constexpr std::array<MigrationStep, 10> steps{
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}, {9, v9}, {10, v10}}};
 
 } // namespace
 

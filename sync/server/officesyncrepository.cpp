@@ -106,7 +106,8 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
 
 StoreResult<Expected<Enrollment, EnrollFailure>>
 OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
-                             const QString &platform, int tokenTtlDays)
+                             const QString &platform, const TokenPolicy &policy, bool refreshable,
+                             const QString &peer)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
     const std::int64_t now = m_clock.nowMsSinceEpoch();
@@ -146,21 +147,32 @@ OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
         principal.displayName = user.text(3);
     }
     principal.device = DeviceId(m_ids.next());
-    Enrollment enrollment{principal, newToken()};
+    const std::int64_t refreshExpiry = now + std::int64_t{policy.refreshTtlDays} * dayMs;
+    Enrollment enrollment{principal, newToken(), QString(), refreshExpiry};
     {
+        // A refreshing device's own token_hash names no token anyone holds: it is reached
+        // through its access tokens only. Its expires_at is that of its refresh token.
         SB_TRY_ASSIGN(
             insert,
             m_db.prepare(
                 "INSERT INTO office_devices (id, user_id, name, platform, token_hash, enrolled_at, "
-                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                "expires_at, last_seen_at, last_peer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         insert.bind(1, principal.device)
             .bind(2, userId)
             .bind(3, deviceName)
             .bind(4, platform)
-            .bind(5, secretHash(enrollment.token))
+            .bind(5, secretHash(refreshable ? newToken() : enrollment.token))
             .bind(6, now)
-            .bind(7, now + std::int64_t{tokenTtlDays} * dayMs);
+            .bind(7, refreshExpiry)
+            .bind(8, now)
+            .bind(9, peer);
         SB_TRY(insert.run());
+    }
+    if (refreshable) {
+        enrollment.refreshToken = newToken();
+        enrollment.accessExpiresAtMs = now + std::int64_t{policy.accessTtlSeconds} * 1000;
+        SB_TRY(insertRefreshToken(principal.device, enrollment.refreshToken, now, refreshExpiry));
+        SB_TRY(insertAccessToken(principal.device, enrollment.token, enrollment.accessExpiresAtMs));
     }
     {
         SB_TRY_ASSIGN(
@@ -183,6 +195,19 @@ OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
 StoreResult<Expected<Principal, AuthFailure>>
 OfficeSyncRepository::authenticate(const QString &token)
 {
+    // An access token, or the device token of a client without refresh tokens.
+    SB_TRY_ASSIGN(
+        access,
+        m_db.prepare(
+            "SELECT d.id, d.user_id, a.expires_at, d.revoked_at, u.organization_id, u.role, "
+            "u.provider_id, u.display_name, u.active FROM office_access_tokens a "
+            "JOIN office_devices d ON d.id = a.device_id JOIN users u ON u.id = d.user_id "
+            "WHERE a.token_hash = ?"));
+    access.bind(1, secretHash(token));
+    SB_TRY_ASSIGN(accessRow, access.step());
+    if (accessRow) {
+        return principalOf(access);
+    }
     SB_TRY_ASSIGN(
         find, m_db.prepare(
                   "SELECT d.id, d.user_id, d.expires_at, d.revoked_at, u.organization_id, u.role, "
@@ -193,6 +218,11 @@ OfficeSyncRepository::authenticate(const QString &token)
     if (!row) {
         return AuthResult(unexpected(AuthFailure::Unknown));
     }
+    return principalOf(find);
+}
+
+Expected<Principal, AuthFailure> OfficeSyncRepository::principalOf(const Statement &find) const
+{
     if (!find.isNull(3)) {
         return AuthResult(unexpected(AuthFailure::Revoked));
     }
@@ -216,18 +246,143 @@ OfficeSyncRepository::authenticate(const QString &token)
     return AuthResult(principal);
 }
 
+StoreResult<void> OfficeSyncRepository::insertAccessToken(const DeviceId &device,
+                                                          const QString &token,
+                                                          std::int64_t expiresAt)
+{
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO office_access_tokens (token_hash, device_id, "
+                                       "expires_at) VALUES (?, ?, ?)"));
+    insert.bind(1, secretHash(token)).bind(2, device).bind(3, expiresAt);
+    return insert.run();
+}
+
+StoreResult<void> OfficeSyncRepository::insertRefreshToken(const DeviceId &device,
+                                                           const QString &token,
+                                                           std::int64_t issuedAt,
+                                                           std::int64_t expiresAt)
+{
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO office_refresh_tokens (token_hash, device_id, "
+                                       "issued_at, expires_at) VALUES (?, ?, ?, ?)"));
+    insert.bind(1, secretHash(token)).bind(2, device).bind(3, issuedAt).bind(4, expiresAt);
+    return insert.run();
+}
+
+StoreResult<Expected<Enrollment, AuthFailure>>
+OfficeSyncRepository::refresh(const QString &refreshToken, const QString &nextRefreshToken,
+                              const TokenPolicy &policy, const QString &peer)
+{
+    using Result = Expected<Enrollment, AuthFailure>;
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    const std::int64_t now = m_clock.nowMsSinceEpoch();
+    const QByteArray nextHash = secretHash(nextRefreshToken);
+    DeviceId device;
+    std::int64_t expiresAt = 0;
+    bool spent = false;
+    QByteArray successor;
+    {
+        SB_TRY_ASSIGN(find, m_db.prepare("SELECT device_id, expires_at, spent_at, successor_hash "
+                                         "FROM office_refresh_tokens WHERE token_hash = ?"));
+        find.bind(1, secretHash(refreshToken));
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row) {
+            return Result(unexpected(AuthFailure::Unknown));
+        }
+        device = find.id<DeviceId>(0);
+        expiresAt = find.int64(1);
+        spent = !find.isNull(2);
+        successor = find.blob(3);
+    }
+    Principal principal;
+    {
+        SB_TRY_ASSIGN(
+            find, m_db.prepare("SELECT d.id, d.user_id, d.expires_at, d.revoked_at, "
+                               "u.organization_id, u.role, u.provider_id, u.display_name, "
+                               "u.active FROM office_devices d JOIN users u ON u.id = d.user_id "
+                               "WHERE d.id = ?"));
+        find.bind(1, device);
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row) {
+            return Result(unexpected(AuthFailure::Unknown));
+        }
+        // A revoked device, an inactive user or an unknown role rotate nothing.
+        auto checked = principalOf(find);
+        if (!checked) {
+            return Result(unexpected(checked.error()));
+        }
+        principal = *checked;
+    }
+    Enrollment issued{principal, newToken(), nextRefreshToken,
+                      now + std::int64_t{policy.accessTtlSeconds} * 1000};
+    if (spent) {
+        if (successor != nextHash) {
+            // A spent token with another successor: someone else holds a copy. Both copies
+            // stop here; the device enrolls again.
+            SB_TRY_ASSIGN(revoke, m_db.prepare("UPDATE office_devices SET revoked_at = "
+                                               "coalesce(revoked_at, ?) WHERE id = ?"));
+            revoke.bind(1, now).bind(2, device);
+            SB_TRY(revoke.run());
+            SB_TRY(m_audit.append(Actor{principal.user, device}, AuditAction::Update, u"device",
+                                  device.uuid(), u"revoked: refresh token reused"));
+            SB_TRY(tx.commit());
+            return Result(unexpected(AuthFailure::Reused));
+        }
+        // The same rotation again: its answer was lost. Honoured only while the successor is
+        // unused; afterwards it is a stale copy and gets nothing.
+        SB_TRY_ASSIGN(next, m_db.prepare("SELECT spent_at FROM office_refresh_tokens "
+                                         "WHERE token_hash = ? AND device_id = ?"));
+        next.bind(1, nextHash).bind(2, device);
+        SB_TRY_ASSIGN(row, next.step());
+        if (!row || !next.isNull(0)) {
+            return Result(unexpected(AuthFailure::Unknown));
+        }
+    } else {
+        if (expiresAt <= now) {
+            return Result(unexpected(AuthFailure::Expired));
+        }
+        SB_TRY_ASSIGN(spend, m_db.prepare("UPDATE office_refresh_tokens SET spent_at = ?, "
+                                          "successor_hash = ? WHERE token_hash = ? "
+                                          "AND spent_at IS NULL"));
+        spend.bind(1, now).bind(2, nextHash).bind(3, secretHash(refreshToken));
+        SB_TRY(spend.run());
+        const std::int64_t refreshExpiry = now + std::int64_t{policy.refreshTtlDays} * dayMs;
+        SB_TRY(insertRefreshToken(device, nextRefreshToken, now, refreshExpiry));
+        SB_TRY_ASSIGN(extend,
+                      m_db.prepare("UPDATE office_devices SET expires_at = ? WHERE id = ?"));
+        extend.bind(1, refreshExpiry).bind(2, device);
+        SB_TRY(extend.run());
+    }
+    SB_TRY(insertAccessToken(device, issued.token, issued.accessExpiresAtMs));
+    SB_TRY_ASSIGN(prune, m_db.prepare("DELETE FROM office_access_tokens WHERE device_id = ? "
+                                      "AND expires_at <= ?"));
+    prune.bind(1, device).bind(2, now);
+    SB_TRY(prune.run());
+    SB_TRY(touchDevice(device, peer));
+    SB_TRY(tx.commit());
+    return Result(std::move(issued));
+}
+
+StoreResult<void> OfficeSyncRepository::touchDevice(const DeviceId &device, const QString &peer)
+{
+    const std::int64_t now = m_clock.nowMsSinceEpoch();
+    SB_TRY_ASSIGN(touch, m_db.prepare("UPDATE office_devices SET last_seen_at = ?, last_peer = ? "
+                                      "WHERE id = ? AND (last_seen_at IS NULL OR "
+                                      "last_seen_at <= ? OR last_peer IS NOT ?)"));
+    touch.bind(1, now).bind(2, peer).bind(3, device).bind(4, now - minuteMs).bind(5, peer);
+    return touch.run();
+}
+
 StoreResult<QList<DeviceInfo>> OfficeSyncRepository::devices()
 {
     SB_TRY_ASSIGN(
         list,
         m_db.prepare(
             "SELECT d.id, d.user_id, u.login, d.name, d.platform, d.enrolled_at, d.expires_at, "
-            "d.revoked_at, d.last_seen_at FROM office_devices d JOIN users u ON u.id = d.user_id "
-            "ORDER BY d.enrolled_at, d.id"));
+            "d.revoked_at, d.last_seen_at, d.last_peer FROM office_devices d "
+            "JOIN users u ON u.id = d.user_id ORDER BY d.enrolled_at, d.id"));
     return detail::all<DeviceInfo>(list, [](const Statement &s) {
-        return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),
-                          s.text(3),         s.text(4),       s.dateTime(5),
-                          s.dateTime(6),     s.dateTime(7),   s.dateTime(8)};
+        return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),     s.text(3),
+                          s.text(4),         s.dateTime(5),   s.dateTime(6), s.dateTime(7),
+                          s.dateTime(8),     s.text(9)};
     });
 }
 

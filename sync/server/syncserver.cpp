@@ -45,6 +45,7 @@ bool SyncServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true; // already answered 408 by the deadline
     }
     try {
+        m_service.setPeer(socket->peerAddress().toString());
         route(request, socket);
     } catch (const std::exception &) {
         // protobuf or Qt ran out of memory: answer without letting anything reach the loop.

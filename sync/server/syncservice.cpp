@@ -279,10 +279,12 @@ SyncService::Auth SyncService::authenticate(QByteArrayView authorization, Endpoi
         return auth;
     }
     if (!*result) {
+        // "token_expired" tells a device with a refresh token to refresh and go on.
         const bool expired = result->error() == AuthFailure::Expired;
-        auth.failure = error(401, QStringLiteral("unauthorized"),
-                             expired ? QStringLiteral("the device token has expired")
-                                     : QStringLiteral("the token is not valid"));
+        auth.failure = expired ? error(401, QStringLiteral("token_expired"),
+                                       QStringLiteral("the access token has expired"))
+                               : error(401, QStringLiteral("unauthorized"),
+                                       QStringLiteral("the token is not valid"));
         auth.failure.headers = {
             {"WWW-Authenticate", "Bearer realm=\"sessionbook\", error=\"invalid_token\""}};
         return auth;
@@ -293,7 +295,14 @@ SyncService::Auth SyncService::authenticate(QByteArrayView authorization, Endpoi
         return auth;
     }
     auth.principal = result->value();
+    // Last seen, and from where; a failure to note it refuses nothing.
+    (void)m_repo.touchDevice(auth.principal->device, m_peer);
     return auth;
+}
+
+TokenPolicy SyncService::tokenPolicy() const
+{
+    return TokenPolicy{m_config.tokenTtlDays, m_config.accessTokenTtlSeconds};
 }
 
 HttpReply SyncService::enroll(QByteArrayView body)
@@ -304,10 +313,13 @@ HttpReply SyncService::enroll(QByteArrayView body)
             Actor{}, AuditAction::Create, u"sync.enroll", QUuid(),
             error(request.error().httpStatus, request.error().code, request.error().message));
     }
-    auto enrolled =
-        m_repo.enroll(QString::fromStdString(request->enrollment_code()),
-                      QString::fromStdString(request->device_name()),
-                      QString::fromStdString(request->platform()), m_config.tokenTtlDays);
+    if (!request->refresh_token().empty()) {
+        return refresh(*request);
+    }
+    auto enrolled = m_repo.enroll(QString::fromStdString(request->enrollment_code()),
+                                  QString::fromStdString(request->device_name()),
+                                  QString::fromStdString(request->platform()), tokenPolicy(),
+                                  request->refresh_tokens(), m_peer);
     if (!enrolled) {
         return storeFailure(enrolled.error());
     }
@@ -322,11 +334,18 @@ HttpReply SyncService::enroll(QByteArrayView body)
                       error(401, QStringLiteral("unauthorized"),
                             QStringLiteral("the enrollment code is not valid")));
     }
-    const Principal &p = enrolled->value().principal;
+    return tokens(enrolled->value(), u"sync.enroll");
+}
+
+HttpReply SyncService::tokens(const Enrollment &issued, QStringView what)
+{
+    const Principal &p = issued.principal;
     pb::EnrollResponse response;
     fillHeader(*response.mutable_header());
     response.set_device_id(toWireId(p.device));
-    response.set_device_token(enrolled->value().token.toStdString());
+    response.set_device_token(issued.token.toStdString());
+    response.set_refresh_token(issued.refreshToken.toStdString());
+    response.set_access_expires_at_ms(issued.accessExpiresAtMs);
     response.set_user_id(toWireId(p.user));
     response.set_organization_id(toWireId(p.organization));
     response.set_user_display_name(wireText(p.displayName));
@@ -334,8 +353,32 @@ HttpReply SyncService::enroll(QByteArrayView body)
     if (p.provider) {
         response.set_provider_id(toWireId(*p.provider));
     }
-    return finish(Actor{p.user, p.device}, AuditAction::Create, u"sync.enroll", p.device.uuid(),
+    return finish(Actor{p.user, p.device}, AuditAction::Create, what, p.device.uuid(),
                   message(response));
+}
+
+HttpReply SyncService::refresh(const pb::EnrollRequest &request)
+{
+    auto refreshed =
+        m_repo.refresh(QString::fromStdString(request.refresh_token()),
+                       QString::fromStdString(request.next_refresh_token()), tokenPolicy(), m_peer);
+    if (!refreshed) {
+        return storeFailure(refreshed.error());
+    }
+    if (!*refreshed) {
+        const AuthFailure why = refreshed->error();
+        HttpReply refused =
+            why == AuthFailure::RoleRefused
+                ? error(403, QStringLiteral("forbidden"),
+                        QStringLiteral("this account's role is not recognized"))
+                : error(401, QStringLiteral("unauthorized"),
+                        why == AuthFailure::Reused
+                            ? QStringLiteral("the refresh token was used twice; this device is "
+                                             "signed out and must enroll again")
+                            : QStringLiteral("the refresh token is not valid; enroll again"));
+        return finish(Actor{}, AuditAction::Create, u"sync.refresh", QUuid(), refused);
+    }
+    return tokens(refreshed->value(), u"sync.refresh");
 }
 
 HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)

@@ -34,7 +34,8 @@ struct HttpReply {
 
 struct SyncServiceConfig {
     RequestLimits limits;
-    int tokenTtlDays = 90;
+    int tokenTtlDays = 90; ///< Refresh tokens (and older clients' device tokens).
+    int accessTokenTtlSeconds = 900;
     int maxPullItems = 500; ///< Server cap on PullRequest.max_items.
 };
 
@@ -57,6 +58,7 @@ public:
                 SyncServiceConfig config);
 
     [[nodiscard]] HttpReply health() const;
+    /// The token endpoint: enrollment with a one-time code, or a refresh token's rotation.
     HttpReply enroll(QByteArrayView body);
     HttpReply push(QByteArrayView authorization, QByteArrayView body);
     HttpReply pull(QByteArrayView authorization, QByteArrayView body);
@@ -70,6 +72,8 @@ public:
     [[nodiscard]] HttpReply error(int status, const QString &code, const QString &message) const;
 
     [[nodiscard]] OfficeSyncRepository &repository() { return m_repo; }
+    /// The address the request being handled comes from (recorded as the device's last peer).
+    void setPeer(const QString &peer) { m_peer = peer; }
 
 private:
     struct Auth;
@@ -80,6 +84,9 @@ private:
     void fillHeader(pb::ResponseHeader &header) const;
     HttpReply message(const google::protobuf::MessageLite &message) const;
     HttpReply storeFailure(const StoreError &error) const;
+    HttpReply refresh(const pb::EnrollRequest &request);
+    HttpReply tokens(const Enrollment &issued, QStringView what);
+    [[nodiscard]] TokenPolicy tokenPolicy() const;
 
     struct ChangeOutcome;
     StoreResult<ChangeOutcome> applyChange(const Principal &principal, const pb::Change &change);
@@ -109,6 +116,7 @@ private:
     coding::CodingEngine m_engine;
     SyncServiceConfig m_config;
     PushLookups m_lookups; ///< Emptied when each push ends, whatever its outcome.
+    QString m_peer;
 };
 
 } // namespace sb::sync

@@ -5,6 +5,8 @@
 // huge head, chunked). After all of it the server still answers and serves a good client.
 #include "catchqt.h"
 #include "server_harness.h"
+#include "store/database.h"
+#include "store/schema.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -390,6 +392,101 @@ TEST_CASE("Session and change ids are looked up within the caller's organization
     CHECK(server.get(QStringLiteral("/v1/sessions/") + sessionIdOf(b1Session) + u"/status", billerA)
               .status
           == 404);
+}
+
+TEST_CASE("Access tokens are short-lived; refresh tokens rotate, and a replayed one revokes "
+          "the device")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const auto tokenRequest = [&](const std::string &refresh, const std::string &next) {
+        pb::EnrollRequest request;
+        test::fillHeader(*request.mutable_header(), ids);
+        request.set_refresh_token(refresh);
+        request.set_next_refresh_token(next);
+        return server.post(QStringLiteral("/v1/enroll"), request);
+    };
+    const auto parsed = [](const test::Reply &reply) {
+        pb::EnrollResponse response;
+        REQUIRE(response.ParseFromArray(reply.body.constData(), int(reply.body.size())));
+        return response;
+    };
+    const auto pullStatus = [&](const std::string &access) {
+        pb::PullRequest request;
+        test::fillHeader(*request.mutable_header(), ids);
+        return server.post(QStringLiteral("/v1/pull"), request, QString::fromStdString(access));
+    };
+    const auto next = [](char c) {
+        return std::string(43, c);
+    };
+
+    // A client with refresh tokens gets a short-lived access token and a refresh token.
+    pb::EnrollRequest enroll;
+    test::fillHeader(*enroll.mutable_header(), ids);
+    enroll.set_enrollment_code(server.enrollmentCode(QStringLiteral("a1")).toStdString());
+    enroll.set_refresh_tokens(true);
+    const auto enrolled = parsed(server.post(QStringLiteral("/v1/enroll"), enroll));
+    const std::string r1 = enrolled.refresh_token();
+    REQUIRE(r1.size() >= 43);
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    CHECK(enrolled.access_expires_at_ms() > now);
+    CHECK(enrolled.access_expires_at_ms() <= now + 16 * 60'000);
+    CHECK(pullStatus(enrolled.device_token()).status == 200);
+
+    // Last seen, and from where.
+    {
+        auto db = Database::open(server.databasePath(), test::testKey(), storeSchema());
+        REQUIRE(db);
+        auto seen = (*db)->prepare("SELECT last_seen_at, last_peer FROM office_devices");
+        REQUIRE(seen);
+        REQUIRE(*seen->step());
+        CHECK(seen->int64(0) >= now - 60'000);
+        CHECK(seen->text(1) == QStringLiteral("127.0.0.1"));
+    }
+
+    // Expired: 401 "token_expired", which tells the device to refresh.
+    REQUIRE(server.execute("UPDATE office_access_tokens SET expires_at = 1"));
+    const test::Reply expired = pullStatus(enrolled.device_token());
+    CHECK(expired.status == 401);
+    pb::ErrorResponse why;
+    REQUIRE(why.ParseFromArray(expired.body.constData(), int(expired.body.size())));
+    CHECK(why.code() == "token_expired");
+
+    // A rotation: the device names its next refresh token.
+    const test::Reply rotated = tokenRequest(r1, next('b'));
+    REQUIRE(rotated.status == 200);
+    const auto second = parsed(rotated);
+    CHECK(second.refresh_token() == next('b'));
+    CHECK(pullStatus(second.device_token()).status == 200);
+    // Its answer lost, the same pair again: another access token, no harm.
+    const test::Reply retried = tokenRequest(r1, next('b'));
+    REQUIRE(retried.status == 200);
+    CHECK(pullStatus(parsed(retried).device_token()).status == 200);
+    CHECK(pullStatus(second.device_token()).status == 200);
+    // The next rotation; then the old pair is stale: nothing for it, nothing revoked.
+    const test::Reply third = tokenRequest(next('b'), next('c'));
+    REQUIRE(third.status == 200);
+    const std::string access = parsed(third).device_token();
+    CHECK(tokenRequest(r1, next('b')).status == 401);
+    CHECK(pullStatus(access).status == 200);
+
+    // A spent refresh token with another successor: a copy is in other hands. The device is
+    // revoked: its access tokens and its current refresh token stop working.
+    CHECK(tokenRequest(next('b'), next('x')).status == 401);
+    CHECK(pullStatus(access).status == 401);
+    CHECK(tokenRequest(next('c'), next('d')).status == 401);
+    CHECK(server.office({QStringLiteral("device"), QStringLiteral("list")}).contains(" revoked "));
+
+    // A client without refresh tokens keeps a long-lived device token.
+    pb::EnrollRequest older;
+    test::fillHeader(*older.mutable_header(), ids);
+    older.set_enrollment_code(server.enrollmentCode(QStringLiteral("a2")).toStdString());
+    const auto legacy = parsed(server.post(QStringLiteral("/v1/enroll"), older));
+    CHECK(legacy.refresh_token().empty());
+    REQUIRE(server.execute("UPDATE office_access_tokens SET expires_at = 1"));
+    CHECK(pullStatus(legacy.device_token()).status == 200);
 }
 
 TEST_CASE("Hostile HTTP is refused and the server keeps serving")
