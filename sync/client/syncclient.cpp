@@ -11,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
 #include <QSslKey>
 
 #include <cstdlib>
@@ -226,7 +227,8 @@ QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteA
     if (authorized) {
         request.setRawHeader(QByteArrayLiteral("Authorization"),
                              QByteArrayLiteral("Bearer ")
-                                 + m_tokens.token().value_or(QString()).toUtf8());
+                                 + DeviceCredentials::decode(m_tokens.token().value_or(QString()))
+                                       .accessToken.toUtf8());
     }
     m_sentWallMs = m_clock.nowMsSinceEpoch();
     m_sentMonotonicMs = m_clock.monotonicMs();
@@ -271,7 +273,8 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply)
         answer.outcome = Outcome::Ok;
         return answer;
     case 401:
-        answer.outcome = Outcome::SignIn;
+        answer.outcome =
+            errorCodeOf(answer.body) == u"token_expired" ? Outcome::Expired : Outcome::SignIn;
         answer.error = QStringLiteral("Sign in again to sync; your sessions are kept on this "
                                       "device.");
         break;
@@ -335,6 +338,7 @@ void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArra
     request.set_enrollment_code(code.toStdString());
     request.set_device_name(m_options.deviceName.toStdString());
     request.set_platform(m_options.platform.toStdString());
+    request.set_refresh_tokens(true);
     const std::string body = request.SerializeAsString();
     QNetworkReply *reply = post(
         server, "/v1/enroll", QByteArray(body.data(), static_cast<qsizetype>(body.size())), false);
@@ -364,7 +368,10 @@ void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArra
             Q_EMIT enrollFinished(false, m_lastError);
             return;
         }
-        if (!m_tokens.setToken(QString::fromStdString(response.device_token()))) {
+        const DeviceCredentials credentials{
+            QString::fromStdString(response.device_token()), response.access_expires_at_ms(),
+            QString::fromStdString(response.refresh_token()), QString()};
+        if (!m_tokens.setToken(credentials.encode())) {
             setError(QStringLiteral("the device token could not be stored"));
             Q_EMIT enrollFinished(false, m_lastError);
             return;
@@ -451,8 +458,91 @@ void SyncClient::startCycle(bool resetBackoff)
     m_prepared.reset();
     m_afterUpload = {};
     m_pushedThrough = 0;
+    m_refreshedThisCycle = false;
     setSyncing(true);
+    if (accessTokenStale()) {
+        refreshTokens();
+        return;
+    }
     pushNext();
+}
+
+bool SyncClient::accessTokenStale() const
+{
+    const auto credentials = DeviceCredentials::decode(m_tokens.token().value_or(QString()));
+    if (credentials.refreshToken.isEmpty() || credentials.accessExpiresAtMs == 0) {
+        return false;
+    }
+    // Server time as best known, with a margin for the request's own way there.
+    constexpr std::int64_t marginMs = 30'000;
+    return m_clock.nowMsSinceEpoch() + m_serverOffsetMs + marginMs >= credentials.accessExpiresAtMs;
+}
+
+void SyncClient::refreshTokens()
+{
+    m_refreshedThisCycle = true;
+    DeviceCredentials credentials = DeviceCredentials::decode(m_tokens.token().value_or(QString()));
+    if (credentials.refreshToken.isEmpty()) {
+        finishCycle(false,
+                    QStringLiteral("Sign in again to sync; your sessions are kept on this "
+                                   "device."),
+                    Outcome::SignIn);
+        return;
+    }
+    if (credentials.nextRefreshToken.isEmpty()) {
+        // Kept before it is sent: a lost answer is retried with the same pair.
+        QByteArray bytes(32, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
+                                              bytes.size() / int(sizeof(quint32)));
+        credentials.nextRefreshToken = QString::fromLatin1(
+            bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        if (!m_tokens.setToken(credentials.encode())) {
+            finishCycle(false, QStringLiteral("the device token could not be stored"),
+                        Outcome::Transient);
+            return;
+        }
+    }
+    pb::EnrollRequest request;
+    fillHeader(*request.mutable_header(), m_options.clientVersion, m_store.ids().next());
+    request.set_refresh_tokens(true);
+    request.set_refresh_token(credentials.refreshToken.toStdString());
+    request.set_next_refresh_token(credentials.nextRefreshToken.toStdString());
+    const std::string body = request.SerializeAsString();
+    QNetworkReply *reply =
+        post(m_serverUrl, "/v1/enroll",
+             QByteArray(body.data(), static_cast<qsizetype>(body.size())), false);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, credentials] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        Answer answer = answerOf(reply);
+        pb::EnrollResponse response;
+        if (answer.outcome == Outcome::Ok
+            && (!response.ParseFromArray(answer.body.constData(),
+                                         static_cast<int>(answer.body.size()))
+                || response.device_token().empty()
+                || QString::fromStdString(response.refresh_token())
+                       != credentials.nextRefreshToken)) {
+            answer.outcome = Outcome::Failed;
+            answer.error = QStringLiteral("token refresh answer unreadable");
+        }
+        if (answer.outcome != Outcome::Ok) {
+            // Refused (revoked, replayed, expired): sign in again; else retry later with the
+            // same pair.
+            finishCycle(false, answer.error,
+                        answer.outcome == Outcome::Expired ? Outcome::SignIn : answer.outcome);
+            return;
+        }
+        noteServerTime(response.header().server_time_ms());
+        const DeviceCredentials renewed{QString::fromStdString(response.device_token()),
+                                        response.access_expires_at_ms(),
+                                        credentials.nextRefreshToken, QString()};
+        if (!m_tokens.setToken(renewed.encode())) {
+            finishCycle(false, QStringLiteral("the device token could not be stored"),
+                        Outcome::Transient);
+            return;
+        }
+        pushNext();
+    });
 }
 
 StoreResult<SyncClient::PreparedPush> SyncClient::preparePush(std::int64_t afterSeq)
@@ -694,6 +784,17 @@ void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
     abandonReply(); // a pipelined push still in flight: its changes stay pending
     m_prepared.reset();
     m_afterUpload = {}; // acks not applied: those changes go again and come back DUPLICATE
+    if (outcome == Outcome::Expired) {
+        const bool refreshable =
+            !DeviceCredentials::decode(m_tokens.token().value_or(QString())).refreshToken.isEmpty();
+        if (refreshable && !m_refreshedThisCycle) {
+            // The access token ran out mid-cycle: renew it and start over from the outbox.
+            m_pushedThrough = 0;
+            refreshTokens();
+            return;
+        }
+        outcome = Outcome::SignIn;
+    }
     m_busy = false;
     const QDateTime now = m_clock.nowUtc();
     (void)m_device.recordServerOffset(m_serverOffsetMs, now);

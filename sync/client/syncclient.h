@@ -152,7 +152,8 @@ Q_SIGNALS:
     void enrolledChanged();
 
 private:
-    enum class Outcome { Ok, Transient, SignIn, TooLarge, UpdateApp, Failed };
+    /// Expired: the access token has expired (401 token_expired); a refresh may go on.
+    enum class Outcome { Ok, Transient, SignIn, Expired, TooLarge, UpdateApp, Failed };
     struct Answer {
         Outcome outcome = Outcome::Failed;
         int httpStatus = 0;
@@ -179,6 +180,10 @@ private:
     /// Applies a push answer's acks to the outbox; false when that ended the cycle.
     bool applyAnswer(const QList<AckResult> &acks, const QList<QUuid> &ids);
     void pullNext();
+    /// Whether the access token is known to have expired (or is about to) and can be renewed.
+    [[nodiscard]] bool accessTokenStale() const;
+    /// Rotates the refresh token for a new access token, then goes on with pushNext().
+    void refreshTokens();
     void finishCycle(bool ok, const QString &error, Outcome outcome);
     bool fault(SyncStep step);
     QNetworkReply *post(const QUrl &base, const char *path, const QByteArray &body,
@@ -218,6 +223,7 @@ private:
     std::int64_t m_pushedThrough = 0;       ///< Outbox position this cycle has sent up to.
     /// The previous answer's bookkeeping, run once the batch after it has been uploaded.
     std::function<bool()> m_afterUpload;
+    bool m_refreshedThisCycle = false; ///< At most one rotation per cycle: no loops.
     std::int64_t m_sentWallMs = 0;
     std::int64_t m_sentMonotonicMs = 0;
 

@@ -5,6 +5,7 @@
 // the device clock skewed by +/-48 h without effect on ordering or cursors.
 #include "catchqt.h"
 #include "client/devicesyncstore.h"
+#include "client/tokenstore.h"
 #include "client_harness.h"
 #include "domain/enums.h"
 #include "fixtures.h"
@@ -300,6 +301,68 @@ TEST_CASE("The pin is the server's public key: renewals keep syncing, another ke
     REQUIRE(officeStore);
     CHECK(
         checkOnServerExactlyOnce(*officeStore, device.store(), device.signedSessions()).isEmpty());
+}
+
+TEST_CASE("An expired access token is refreshed and sync goes on; a replayed refresh token "
+          "signs the device out",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    Device device(office.practice, 0, fastOptions(), 8);
+    REQUIRE(device.isValid());
+    const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
+    REQUIRE(code);
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
+    REQUIRE(device.syncToQuiescence(30'000));
+    sync::FileTokenStore tokens(device.tokenPath());
+    const auto credentials = [&] {
+        return sync::DeviceCredentials::decode(tokens.token().value_or(QString()));
+    };
+    const sync::DeviceCredentials enrolled = credentials();
+    REQUIRE_FALSE(enrolled.refreshToken.isEmpty());
+    CHECK(enrolled.accessExpiresAtMs > realNowMs());
+
+    // The server says the access token has expired (401 token_expired): refresh, go on.
+    {
+        auto officeStore = office.server.openStore();
+        REQUIRE(officeStore);
+        REQUIRE(
+            officeStore->database().execLiteral("UPDATE office_access_tokens SET expires_at = 1"));
+    }
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    REQUIRE(device.syncToQuiescence(30'000));
+    CHECK_FALSE(device.client().isSignInRequired());
+    const sync::DeviceCredentials rotated = credentials();
+    CHECK(rotated.refreshToken != enrolled.refreshToken);
+    CHECK(rotated.accessToken != enrolled.accessToken);
+    CHECK(rotated.nextRefreshToken.isEmpty());
+
+    // The device sees the expiry itself (by the server's clock) and refreshes first.
+    sync::DeviceCredentials due = rotated;
+    due.accessExpiresAtMs = 1;
+    REQUIRE(tokens.setToken(due.encode()));
+    device.restartClient(false);
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    REQUIRE(device.syncToQuiescence(30'000));
+    const sync::DeviceCredentials latest = credentials();
+    CHECK(latest.refreshToken != rotated.refreshToken);
+    CHECK(device.client().pendingCount() == 0);
+
+    // A copy of an earlier (spent) refresh token is used: the device is revoked, and the
+    // genuine latest tokens stop working too. The outbox is kept.
+    sync::DeviceCredentials copy = rotated;
+    copy.accessExpiresAtMs = 1;
+    REQUIRE(tokens.setToken(copy.encode()));
+    device.restartClient(false);
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    CHECK_FALSE(device.syncToQuiescence(3'000));
+    CHECK(device.client().isSignInRequired());
+    REQUIRE(tokens.setToken(latest.encode()));
+    device.restartClient(false);
+    CHECK_FALSE(device.syncToQuiescence(3'000));
+    CHECK(device.client().isSignInRequired());
+    CHECK(device.client().pendingCount() == 1);
 }
 
 TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment it drains",
