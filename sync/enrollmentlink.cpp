@@ -3,6 +3,8 @@
 
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace sb::sync {
 
 QString EnrollmentLink::toString() const
@@ -13,11 +15,40 @@ QString EnrollmentLink::toString() const
     if (!pinSha256.isEmpty()) {
         text += QStringLiteral("&pin=") + QString::fromLatin1(pinSha256.toHex());
     }
+    if (!backupPinSha256.isEmpty()) {
+        text += QStringLiteral("&backup_pin=") + QString::fromLatin1(backupPinSha256.toHex());
+    }
     return text;
 }
 
+namespace {
+
+/// 64 hex digits (colons allowed) as 32 raw bytes; empty for empty text, nullopt if malformed.
+std::optional<QByteArray> pinFromHex(const QString &text)
+{
+    QString hex = text.trimmed();
+    hex.remove(u':');
+    if (hex.isEmpty()) {
+        return QByteArray();
+    }
+    static const QString digits = QStringLiteral("0123456789abcdefABCDEF");
+    for (const QChar c : hex) {
+        if (!digits.contains(c)) {
+            return std::nullopt;
+        }
+    }
+    const QByteArray pin = QByteArray::fromHex(hex.toLatin1());
+    if (hex.size() != 64 || pin.size() != 32) {
+        return std::nullopt;
+    }
+    return pin;
+}
+
+} // namespace
+
 Expected<EnrollmentLink, EnrollmentLink::Error>
-EnrollmentLink::fromParts(const QString &server, const QString &code, const QString &pinHex)
+EnrollmentLink::fromParts(const QString &server, const QString &code, const QString &pinHex,
+                          const QString &backupPinHex)
 {
     const QString address = server.trimmed();
     if (address.isEmpty()) {
@@ -38,22 +69,15 @@ EnrollmentLink::fromParts(const QString &server, const QString &code, const QStr
     if (trimmedCode.isEmpty() || trimmedCode.size() > 64) {
         return unexpected(Error::MissingCode);
     }
-    QString hex = pinHex.trimmed();
-    hex.remove(u':');
-    QByteArray pin;
-    if (!hex.isEmpty()) {
-        static const QString digits = QStringLiteral("0123456789abcdefABCDEF");
-        for (const QChar c : hex) {
-            if (!digits.contains(c)) {
-                return unexpected(Error::BadPin);
-            }
-        }
-        pin = QByteArray::fromHex(hex.toLatin1());
-        if (hex.size() != 64 || pin.size() != 32) {
-            return unexpected(Error::BadPin);
-        }
+    const auto pin = pinFromHex(pinHex);
+    const auto backup = pinFromHex(backupPinHex);
+    if (!pin || !backup) {
+        return unexpected(Error::BadPin);
     }
-    return EnrollmentLink{url, trimmedCode, pin};
+    if (pin->isEmpty()) {
+        return unexpected(Error::MissingPin);
+    }
+    return EnrollmentLink{url, trimmedCode, *pin, *backup == *pin ? QByteArray() : *backup};
 }
 
 Expected<EnrollmentLink, EnrollmentLink::Error> EnrollmentLink::parse(const QString &text)
@@ -65,7 +89,8 @@ Expected<EnrollmentLink, EnrollmentLink::Error> EnrollmentLink::parse(const QStr
     const QUrlQuery query(link);
     return fromParts(query.queryItemValue(QStringLiteral("server"), QUrl::FullyDecoded),
                      query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded),
-                     query.queryItemValue(QStringLiteral("pin"), QUrl::FullyDecoded));
+                     query.queryItemValue(QStringLiteral("pin"), QUrl::FullyDecoded),
+                     query.queryItemValue(QStringLiteral("backup_pin"), QUrl::FullyDecoded));
 }
 
 } // namespace sb::sync

@@ -20,6 +20,8 @@ EnrollmentController::ErrorKind kindOf(sync::EnrollmentLink::Error error)
         return EnrollmentController::NotHttps;
     case E::MissingCode:
         return EnrollmentController::MissingCode;
+    case E::MissingPin:
+        return EnrollmentController::MissingPin;
     case E::BadPin:
         return EnrollmentController::BadPin;
     }
@@ -172,13 +174,16 @@ QString EnrollmentController::errorText() const
         return tr("The server address must start with https://.");
     case MissingCode:
         return tr("Enter the one-time code from your office.");
+    case MissingPin:
+        return tr("Enter the server's key fingerprint from your office: it proves that this is "
+                  "your office's server.");
     case BadPin:
-        return tr("The certificate fingerprint must be 64 hexadecimal digits.");
+        return tr("The key fingerprint must be 64 hexadecimal digits.");
     case Unreachable:
         return tr("The server could not be reached. Check the address and your network, then "
                   "try again.");
     case CertificateMismatch:
-        return tr("The server's certificate does not match the fingerprint you were given. "
+        return tr("The server's key does not match the fingerprint you were given. "
                   "Ask your office for a new enrollment link.");
     case CodeRefused:
         return tr("The code was not accepted: it may be mistyped, already used or expired. Ask "

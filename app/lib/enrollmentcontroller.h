@@ -13,7 +13,7 @@ class SyncBridge;
 /**
  * First-run enrollment of this device with the office's sync server: a pasted enrollment
  * link (sessionbook://enroll?server=...&code=...&pin=...) or the server address, the
- * one-time code and an optional certificate fingerprint typed separately. Runs after the
+ * one-time code and the server key fingerprint typed separately. Runs after the
  * passcode is chosen (the enrollment is kept in the encrypted store). Errors are short,
  * plain and never contain PHI; the clinician may skip and enroll later (capture works
  * offline; signed sessions wait in the outbox).
@@ -37,6 +37,7 @@ public:
         MissingServer,
         NotHttps,
         MissingCode,
+        MissingPin,
         BadPin,
         Unreachable,
         CertificateMismatch,

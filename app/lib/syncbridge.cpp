@@ -243,7 +243,7 @@ void SyncBridge::enroll(const sync::EnrollmentLink &link)
             if (!state.sync) {
                 return false;
             }
-            state.sync->enroll(link.server, link.code, link.pinSha256);
+            state.sync->enroll(link.server, link.code, link.pinSha256, link.backupPinSha256);
             return true;
         },
         [this](const bool &posted) {

@@ -202,23 +202,30 @@ int deviceEnrollCode(const QStringList &arguments)
                                      "(https://HOST:PORT) on a second line."),
                       QStringLiteral("url")});
     parser.addOption({QStringLiteral("pin"),
-                      QStringLiteral("With --server: the server certificate's SHA-256 (hex, as "
-                                     "`serve` prints it) to pin in the link."),
+                      QStringLiteral("With --server (required): the SHA-256 of the server's "
+                                     "public key, SPKI (hex, as `serve` prints it), to pin in "
+                                     "the link."),
+                      QStringLiteral("hex")});
+    parser.addOption({QStringLiteral("backup-pin"),
+                      QStringLiteral("With --server: the SPKI SHA-256 of a spare key kept "
+                                     "offline, which the device also accepts."),
                       QStringLiteral("hex")});
     parser.process(arguments);
     bool ok = false;
     const int ttl = parser.value(QStringLiteral("ttl-minutes")).toInt(&ok);
     if (!parser.isSet(QStringLiteral("user")) || !ok || ttl <= 0) {
         return usage("usage: sessionbook-office device enroll-code --user LOGIN "
-                     "[--ttl-minutes N] [--server URL [--pin HEX]] --database PATH\n");
+                     "[--ttl-minutes N] [--server URL --pin HEX [--backup-pin HEX]] "
+                     "--database PATH\n");
     }
     // Checked before a code is spent: a bad address or pin issues nothing.
     const bool withLink = parser.isSet(QStringLiteral("server"));
     if (withLink
-        && !sync::EnrollmentLink::fromParts(parser.value(QStringLiteral("server")),
-                                            QStringLiteral("check"),
-                                            parser.value(QStringLiteral("pin")))) {
-        return usage("error: --server takes https://HOST:PORT and --pin 64 hex digits\n");
+        && !sync::EnrollmentLink::fromParts(
+            parser.value(QStringLiteral("server")), QStringLiteral("check"),
+            parser.value(QStringLiteral("pin")), parser.value(QStringLiteral("backup-pin")))) {
+        return usage("error: --server takes https://HOST:PORT, --pin and --backup-pin 64 hex "
+                     "digits (the server's public key SHA-256; --pin is required)\n");
     }
     SystemClock clock;
     int exitCode = 0;
@@ -238,7 +245,8 @@ int deviceEnrollCode(const QStringList &arguments)
     QTextStream(stdout) << *code << '\n';
     if (withLink) {
         const auto link = sync::EnrollmentLink::fromParts(
-            parser.value(QStringLiteral("server")), *code, parser.value(QStringLiteral("pin")));
+            parser.value(QStringLiteral("server")), *code, parser.value(QStringLiteral("pin")),
+            parser.value(QStringLiteral("backup-pin")));
         if (link) {
             QTextStream(stdout) << link->toString() << '\n';
         }
@@ -273,7 +281,9 @@ int deviceList(const QStringList &arguments)
                               : d.expiresAt <= clock.nowUtc() ? QStringLiteral("expired")
                                                               : QStringLiteral("active");
         out << d.id.toString() << ' ' << d.login << ' ' << state << " enrolled "
-            << when(d.enrolledAt) << " expires " << when(d.expiresAt) << " name \"" << d.name
+            << when(d.enrolledAt) << " expires " << when(d.expiresAt) << " seen "
+            << when(d.lastSeenAt) << " from "
+            << (d.lastPeer.isEmpty() ? QStringLiteral("-") : d.lastPeer) << " name \"" << d.name
             << "\" platform \"" << d.platform << "\"\n";
     }
     return 0;

@@ -121,7 +121,7 @@ bool enroll(Device &device, OfficeServer &server, Store &office, const UserId &u
     if (!code) {
         return false;
     }
-    const auto failure = device.enroll(server.url(), *code, server.certificateSha256());
+    const auto failure = device.enroll(server.url(), *code, server.keyPin());
     if (failure) {
         std::fprintf(stderr, "enroll: %s\n", qPrintable(*failure));
     }

@@ -507,8 +507,94 @@ ALTER TABLE audit_head ADD COLUMN keyed_from INTEGER NOT NULL DEFAULT 1;
 UPDATE audit_head SET keyed_from = seq + 1;
 )sql";
 
-constexpr std::array<MigrationStep, 8> steps{
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}}};
+// v9: the back office's ledger and conflicts are per organization. A change id is the device's
+// own number, so the same id from another organization is another change: it must neither find
+// nor block the first one (which would tell a device about another practice's changes).
+constexpr const char *v9 = R"sql(
+CREATE TABLE office_sync_ledger_v9 (
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    change_id BLOB NOT NULL,
+    device_id BLOB NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    outcome TEXT NOT NULL,
+    server_seq INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, change_id)
+) WITHOUT ROWID;
+INSERT INTO office_sync_ledger_v9 (organization_id, change_id, device_id, record_type, record_id,
+    content_hash, outcome, server_seq, received_at)
+SELECT organization_id, change_id, device_id, record_type, record_id, content_hash, outcome,
+    server_seq, received_at FROM office_sync_ledger;
+DROP TABLE office_sync_ledger;
+ALTER TABLE office_sync_ledger_v9 RENAME TO office_sync_ledger;
+CREATE INDEX office_sync_ledger_by_record ON office_sync_ledger(organization_id, record_id);
+
+CREATE TABLE office_sync_conflicts_v9 (
+    id INTEGER PRIMARY KEY,
+    change_id BLOB NOT NULL,
+    organization_id BLOB NOT NULL REFERENCES organizations(id),
+    device_id BLOB NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id BLOB NOT NULL,
+    content_hash BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    UNIQUE (organization_id, change_id, content_hash)
+);
+INSERT INTO office_sync_conflicts_v9 SELECT id, change_id, organization_id, device_id,
+    record_type, record_id, content_hash, reason, payload, received_at, resolved_at
+    FROM office_sync_conflicts;
+DROP TABLE office_sync_conflicts;
+ALTER TABLE office_sync_conflicts_v9 RENAME TO office_sync_conflicts;
+)sql";
+
+// v10: a device pins the server's public key (SHA-256 of its SubjectPublicKeyInfo), so that a
+// certificate renewed with the same key keeps it syncing, plus an optional backup key. A pin
+// saved before this step may be a certificate hash ('legacy'): the first sync that matches it
+// replaces it with that certificate's key pin.
+constexpr const char *v10 = R"sql(
+ALTER TABLE sync_state ADD COLUMN backup_pin_sha256 BLOB;
+ALTER TABLE sync_state ADD COLUMN pin_kind TEXT NOT NULL DEFAULT 'legacy';
+)sql";
+
+// v11: the office's short-lived access tokens and rotating refresh tokens (hashes only). A
+// device has any number of live access tokens (a retried rotation mints one more); each
+// refresh token is spent once, naming its successor, so a replay is told from a retry.
+// office_devices.last_seen_at is now written, with the peer address it came from.
+constexpr const char *v11 = R"sql(
+ALTER TABLE office_devices ADD COLUMN last_peer TEXT;
+CREATE TABLE office_access_tokens (
+    token_hash BLOB PRIMARY KEY NOT NULL,
+    device_id BLOB NOT NULL REFERENCES office_devices(id),
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX office_access_tokens_by_device ON office_access_tokens(device_id, expires_at);
+CREATE TABLE office_refresh_tokens (
+    token_hash BLOB PRIMARY KEY NOT NULL,
+    device_id BLOB NOT NULL REFERENCES office_devices(id),
+    issued_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    spent_at INTEGER,
+    successor_hash BLOB
+) WITHOUT ROWID;
+CREATE INDEX office_refresh_tokens_by_device ON office_refresh_tokens(device_id);
+)sql";
+
+constexpr std::array<MigrationStep, 11> steps{{{1, v1},
+                                               {2, v2},
+                                               {3, v3},
+                                               {4, v4},
+                                               {5, v5},
+                                               {6, v6},
+                                               {7, v7},
+                                               {8, v8},
+                                               {9, v9},
+                                               {10, v10},
+                                               {11, v11}}};
 
 } // namespace
 

@@ -106,9 +106,9 @@ Page {
                 Layout.preferredHeight: Math.max(56, implicitHeight)
                 visible: page.manual
                 enabled: !page.working
-                placeholderText: qsTr("Certificate fingerprint (optional)")
+                placeholderText: qsTr("Server key fingerprint")
                 inputMethodHints: Qt.ImhNoPredictiveText | Qt.ImhNoAutoUppercase
-                Accessible.name: qsTr("Certificate fingerprint, SHA-256")
+                Accessible.name: qsTr("Server key fingerprint, SHA-256")
             }
             Button {
                 objectName: "enrollSubmit"

@@ -268,8 +268,8 @@ StoreResult<SyncState> DeviceSyncStore::state()
         select,
         m_store.database().prepare(
             "SELECT device_id, user_id, organization_id, provider_id, server_url, pinned_sha256, "
-            "pull_cursor, server_offset_ms, offset_measured_at, last_success_at, last_error "
-            "FROM sync_state WHERE id = 1"));
+            "pull_cursor, server_offset_ms, offset_measured_at, last_success_at, last_error, "
+            "backup_pin_sha256, pin_kind FROM sync_state WHERE id = 1"));
     return detail::one<SyncState>(select, "sync state", [](const Statement &r) {
         SyncState s;
         s.deviceId = r.id<DeviceId>(0);
@@ -277,7 +277,9 @@ StoreResult<SyncState> DeviceSyncStore::state()
         s.organizationId = r.id<OrganizationId>(2);
         s.providerId = r.optionalId<ProviderId>(3);
         s.serverUrl = r.text(4);
-        s.pinnedSha256 = r.blob(5);
+        s.pins.primary = r.blob(5);
+        s.pins.backup = r.blob(11);
+        s.pins.legacy = r.text(12) != u"spki";
         s.pullCursor = static_cast<std::uint64_t>(r.int64(6));
         s.serverOffsetMs = r.int64(7);
         s.offsetMeasuredAt = r.dateTime(8);
@@ -287,8 +289,7 @@ StoreResult<SyncState> DeviceSyncStore::state()
     });
 }
 
-StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl,
-                                                  const QByteArray &pinnedSha256,
+StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl, const ServerPins &pins,
                                                   const DeviceId &device, const UserId &user,
                                                   const OrganizationId &organization,
                                                   const std::optional<ProviderId> &provider,
@@ -314,14 +315,16 @@ StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl,
         db.prepare(
             "UPDATE sync_state SET device_id = ?, user_id = ?, organization_id = ?, provider_id = "
             "?, "
-            "server_url = ?, pinned_sha256 = ?, pull_cursor = ?, last_error = '' WHERE id = 1"));
+            "server_url = ?, pinned_sha256 = ?, pull_cursor = ?, last_error = '', "
+            "backup_pin_sha256 = ?, pin_kind = 'spki' WHERE id = 1"));
     update.bind(1, device)
         .bind(2, user)
         .bind(3, organization)
         .bind(4, provider)
         .bind(5, serverUrl)
-        .bind(6, pinnedSha256)
-        .bind(7, static_cast<std::int64_t>(sameStream ? previous.pullCursor : 0));
+        .bind(6, pins.primary)
+        .bind(7, static_cast<std::int64_t>(sameStream ? previous.pullCursor : 0))
+        .bind(8, pins.backup);
     SB_TRY(update.run());
     // Pulled patients belong to the organization: a placeholder row satisfies the foreign key
     // until the practice's own data arrives. Names of organizations are not PHI.
@@ -332,6 +335,15 @@ StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl,
     organizationRow.bind(1, organization);
     SB_TRY(organizationRow.run());
     return tx.commit();
+}
+
+StoreResult<void> DeviceSyncStore::upgradeLegacyPin(const QByteArray &keyPin)
+{
+    SB_TRY_ASSIGN(update, m_store.database().prepare(
+                              "UPDATE sync_state SET pinned_sha256 = ?, pin_kind = 'spki' "
+                              "WHERE id = 1 AND pin_kind <> 'spki'"));
+    update.bind(1, keyPin);
+    return update.run();
 }
 
 StoreResult<void> DeviceSyncStore::recordServerOffset(std::int64_t offsetMs,

@@ -40,6 +40,15 @@ struct OutboxEntry {
     QString lastError; ///< The server's reason for a conflict or rejection; never PHI.
 };
 
+/// The server keys a device trusts: SHA-256 of each key's DER SubjectPublicKeyInfo ("SPKI").
+struct ServerPins {
+    QByteArray primary; ///< 32 bytes; empty when the system's certificate authorities decide.
+    QByteArray backup;  ///< 32 bytes of a spare key the office keeps offline, or empty.
+    /// Saved before key pinning: `primary` may be the hash of a whole certificate. The first
+    /// sync that matches it replaces it with that certificate's key pin.
+    bool legacy = false;
+};
+
 /// The device's enrollment and sync bookkeeping (one row).
 struct SyncState {
     DeviceId deviceId;
@@ -47,7 +56,7 @@ struct SyncState {
     OrganizationId organizationId;
     std::optional<ProviderId> providerId;
     QString serverUrl;
-    QByteArray pinnedSha256; ///< SHA-256 of the server certificate or of its public key.
+    ServerPins pins;
     std::uint64_t pullCursor = 0;
     std::int64_t serverOffsetMs = 0; ///< Server time minus device time.
     QDateTime offsetMeasuredAt;
@@ -142,11 +151,13 @@ public:
     /// changes. The outbox is untouched unless `discardOutbox` (the user confirmed it): then
     /// it is emptied in the same transaction, one audit row per dropped change, so no change
     /// meant for the old server can reach the new one.
-    StoreResult<void> saveEnrollment(const QString &serverUrl, const QByteArray &pinnedSha256,
+    StoreResult<void> saveEnrollment(const QString &serverUrl, const ServerPins &pins,
                                      const DeviceId &device, const UserId &user,
                                      const OrganizationId &organization,
                                      const std::optional<ProviderId> &provider,
                                      bool discardOutbox = false);
+    /// Replaces a legacy pin with the key pin of the certificate that matched it.
+    StoreResult<void> upgradeLegacyPin(const QByteArray &keyPin);
     StoreResult<void> recordServerOffset(std::int64_t offsetMs, const QDateTime &measuredAt);
     StoreResult<void> recordSuccess(const QDateTime &at);
     StoreResult<void> recordError(const QString &error, const QDateTime &at);

@@ -11,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
 #include <QSslKey>
 
 #include <cstdlib>
@@ -50,6 +51,13 @@ QString errorCodeOf(const QByteArray &body)
 
 /// Set on a reply aborted because its overall deadline passed.
 constexpr const char *deadlinePassed = "sessionbook.deadlinePassed";
+
+/// SHA-256 of the certificate's DER SubjectPublicKeyInfo: the pin, the same across renewals
+/// of a certificate that keep its key.
+QByteArray keyPinOf(const QSslCertificate &certificate)
+{
+    return QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
+}
 
 bool ignorableWithPin(QSslError::SslError error)
 {
@@ -119,7 +127,7 @@ void SyncClient::loadState()
     }
     m_enrolled = state->isEnrolled() && m_tokens.token().has_value();
     m_serverUrl = QUrl(state->serverUrl);
-    m_pin = state->pinnedSha256;
+    m_pins = state->pins;
     m_lastSuccess = state->lastSuccessAt;
     m_lastError = state->lastError;
     m_serverOffsetMs = state->serverOffsetMs;
@@ -165,30 +173,47 @@ bool SyncClient::fault(SyncStep step)
     return false;
 }
 
-bool SyncClient::pinMatches(const QByteArray &pin, const QSslCertificate &certificate)
+bool SyncClient::pinMatches(const ServerPins &pins, const QSslCertificate &certificate)
 {
-    if (pin.isEmpty()) {
+    if (pins.primary.isEmpty()) {
         return true;
     }
     if (certificate.isNull()) {
         return false;
     }
-    const QByteArray certificateHash = certificate.digest(QCryptographicHash::Sha256);
-    const QByteArray keyHash =
-        QCryptographicHash::hash(certificate.publicKey().toDer(), QCryptographicHash::Sha256);
-    return pin == certificateHash || pin == keyHash;
+    const QByteArray keyPin = keyPinOf(certificate);
+    if (keyPin == pins.primary || (!pins.backup.isEmpty() && keyPin == pins.backup)) {
+        return true;
+    }
+    // Only a pin saved before key pinning may name a whole certificate; see keepKeyPin().
+    return pins.legacy && certificate.digest(QCryptographicHash::Sha256) == pins.primary;
+}
+
+void SyncClient::keepKeyPin(const ServerPins &pins, const QSslCertificate &certificate)
+{
+    // Only the enrolled legacy pin is upgraded (not the pins an enrollment is trying).
+    if (!pins.legacy || pins.primary.isEmpty() || pins.primary != m_pins.primary
+        || certificate.isNull()) {
+        return;
+    }
+    // The certificate matched the old pin exactly, so its key is the one that was trusted.
+    const QByteArray keyPin = keyPinOf(certificate);
+    if (m_device.upgradeLegacyPin(keyPin)) {
+        m_pins.primary = keyPin;
+        m_pins.legacy = false;
+    }
 }
 
 void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors,
-                                 const QByteArray &pin)
+                                 const ServerPins &pins)
 {
     // With a pin, the pin is the trust decision: a self-signed office certificate is fine
     // when it is exactly the pinned one. Any other error (expired, revoked...) still fails.
-    if (pin.isEmpty()) {
+    if (pins.primary.isEmpty()) {
         return;
     }
     for (const QSslError &error : errors) {
-        if (!ignorableWithPin(error.error()) || !pinMatches(pin, error.certificate())) {
+        if (!ignorableWithPin(error.error()) || !pinMatches(pins, error.certificate())) {
             return;
         }
     }
@@ -196,7 +221,7 @@ void SyncClient::handleSslErrors(QNetworkReply *reply, const QList<QSslError> &e
 }
 
 QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteArray &body,
-                                bool authorized, const QByteArray &pin)
+                                bool authorized, const ServerPins &pins)
 {
     QUrl url = base;
     url.setPath(QString::fromLatin1(path));
@@ -208,16 +233,18 @@ QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteA
     if (authorized) {
         request.setRawHeader(QByteArrayLiteral("Authorization"),
                              QByteArrayLiteral("Bearer ")
-                                 + m_tokens.token().value_or(QString()).toUtf8());
+                                 + DeviceCredentials::decode(m_tokens.token().value_or(QString()))
+                                       .accessToken.toUtf8());
     }
     m_sentWallMs = m_clock.nowMsSinceEpoch();
     m_sentMonotonicMs = m_clock.monotonicMs();
     ++m_stats.requests;
     QNetworkReply *reply = m_network->post(request, body);
-    connect(reply, &QNetworkReply::sslErrors, this,
-            [reply, pin](const QList<QSslError> &errors) { handleSslErrors(reply, errors, pin); });
-    connect(reply, &QNetworkReply::encrypted, this, [reply, pin] {
-        if (!pinMatches(pin, reply->sslConfiguration().peerCertificate())) {
+    connect(reply, &QNetworkReply::sslErrors, this, [reply, pins](const QList<QSslError> &errors) {
+        handleSslErrors(reply, errors, pins);
+    });
+    connect(reply, &QNetworkReply::encrypted, this, [reply, pins] {
+        if (!pinMatches(pins, reply->sslConfiguration().peerCertificate())) {
             qCWarning(lcSyncClient) << "server certificate does not match the pin";
             reply->abort();
         }
@@ -238,7 +265,7 @@ QNetworkReply *SyncClient::post(const QUrl &base, const char *path, const QByteA
     return reply;
 }
 
-SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply, const QByteArray &pin)
+SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply, const ServerPins &pins)
 {
     Answer answer;
     answer.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -270,17 +297,19 @@ SyncClient::Answer SyncClient::answerOf(QNetworkReply *reply, const QByteArray &
         return answer;
     }
     if (reply->url().scheme() != u"https"
-        || !pinMatches(pin, reply->sslConfiguration().peerCertificate())) {
+        || !pinMatches(pins, reply->sslConfiguration().peerCertificate())) {
         answer.outcome = Outcome::Transient;
         answer.error = QStringLiteral("the server's certificate is not the pinned one");
         return answer;
     }
+    keepKeyPin(pins, reply->sslConfiguration().peerCertificate());
     switch (answer.httpStatus) {
     case 200:
         answer.outcome = Outcome::Ok;
         return answer;
     case 401:
-        answer.outcome = Outcome::SignIn;
+        answer.outcome =
+            errorCodeOf(answer.body) == u"token_expired" ? Outcome::Expired : Outcome::SignIn;
         answer.error = QStringLiteral("Sign in again to sync; your sessions are kept on this "
                                       "device.");
         break;
@@ -380,9 +409,10 @@ void SyncClient::cancelCycle()
     Q_EMIT syncFinished(false);
 }
 
-void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256,
-                        EnrollOptions options)
+void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArray &keyPin,
+                        const QByteArray &backupKeyPin, EnrollOptions options)
 {
+    const ServerPins pins{keyPin, keyPin.isEmpty() ? QByteArray() : backupKeyPin, false};
     if (server.scheme() != u"https") {
         failEnroll(EnrollError::NotHttps, QStringLiteral("the server address must use https"));
         return;
@@ -412,22 +442,23 @@ void SyncClient::enroll(const QUrl &server, const QString &code, const QByteArra
     request.set_enrollment_code(code.toStdString());
     request.set_device_name(m_options.deviceName.toStdString());
     request.set_platform(m_options.platform.toStdString());
+    request.set_refresh_tokens(true);
     const std::string body = request.SerializeAsString();
     QNetworkReply *reply =
         post(server, "/v1/enroll", QByteArray(body.data(), static_cast<qsizetype>(body.size())),
-             false, pinnedSha256);
+             false, pins);
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, server, pinnedSha256, discard = options.discardPendingOutbox] {
-                enrollAnswered(reply, server, pinnedSha256, discard);
+            [this, reply, server, pins, discard = options.discardPendingOutbox] {
+                enrollAnswered(reply, server, pins, discard);
             });
 }
 
-void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const QByteArray &pin,
+void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const ServerPins &pins,
                                 bool discardOutbox)
 {
     reply->deleteLater();
     m_reply = nullptr;
-    const Answer answer = answerOf(reply, pin);
+    const Answer answer = answerOf(reply, pins);
     pb::EnrollResponse response;
     if (answer.outcome != Outcome::Ok) {
         failEnroll(EnrollError::Refused,
@@ -465,12 +496,15 @@ void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const 
             return;
         }
     }
-    if (!m_tokens.setToken(QString::fromStdString(response.device_token()))) {
+    const DeviceCredentials credentials{
+        QString::fromStdString(response.device_token()), response.access_expires_at_ms(),
+        QString::fromStdString(response.refresh_token()), QString()};
+    if (!m_tokens.setToken(credentials.encode())) {
         failEnroll(EnrollError::NotSaved, QStringLiteral("the device token could not be stored"));
         return;
     }
     auto saved = m_device.saveEnrollment(
-        server.toString(), pin, DeviceId(*device), UserId(*user), OrganizationId(*organization),
+        server.toString(), pins, DeviceId(*device), UserId(*user), OrganizationId(*organization),
         provider->isNull() ? std::nullopt : std::optional<ProviderId>(ProviderId(*provider)),
         discardOutbox);
     if (!saved) {
@@ -478,7 +512,7 @@ void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const 
                    QStringLiteral("enrollment not saved: ") + saved.error().kindName());
         return;
     }
-    m_pin = pin;
+    m_pins = pins;
     m_serverUrl = server;
     m_enrolled = true;
     m_enrolling = false;
@@ -567,8 +601,91 @@ void SyncClient::startCycle(bool resetBackoff)
     m_prepared.reset();
     m_afterUpload = {};
     m_pushedThrough = 0;
+    m_refreshedThisCycle = false;
     setSyncing(true);
+    if (accessTokenStale()) {
+        refreshTokens();
+        return;
+    }
     pushNext();
+}
+
+bool SyncClient::accessTokenStale() const
+{
+    const auto credentials = DeviceCredentials::decode(m_tokens.token().value_or(QString()));
+    if (credentials.refreshToken.isEmpty() || credentials.accessExpiresAtMs == 0) {
+        return false;
+    }
+    // Server time as best known, with a margin for the request's own way there.
+    constexpr std::int64_t marginMs = 30'000;
+    return m_clock.nowMsSinceEpoch() + m_serverOffsetMs + marginMs >= credentials.accessExpiresAtMs;
+}
+
+void SyncClient::refreshTokens()
+{
+    m_refreshedThisCycle = true;
+    DeviceCredentials credentials = DeviceCredentials::decode(m_tokens.token().value_or(QString()));
+    if (credentials.refreshToken.isEmpty()) {
+        finishCycle(false,
+                    QStringLiteral("Sign in again to sync; your sessions are kept on this "
+                                   "device."),
+                    Outcome::SignIn);
+        return;
+    }
+    if (credentials.nextRefreshToken.isEmpty()) {
+        // Kept before it is sent: a lost answer is retried with the same pair.
+        QByteArray bytes(32, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
+                                              bytes.size() / int(sizeof(quint32)));
+        credentials.nextRefreshToken = QString::fromLatin1(
+            bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        if (!m_tokens.setToken(credentials.encode())) {
+            finishCycle(false, QStringLiteral("the device token could not be stored"),
+                        Outcome::Transient);
+            return;
+        }
+    }
+    pb::EnrollRequest request;
+    fillHeader(*request.mutable_header(), m_options.clientVersion, m_store.ids().next());
+    request.set_refresh_tokens(true);
+    request.set_refresh_token(credentials.refreshToken.toStdString());
+    request.set_next_refresh_token(credentials.nextRefreshToken.toStdString());
+    const std::string body = request.SerializeAsString();
+    QNetworkReply *reply =
+        post(m_serverUrl, "/v1/enroll",
+             QByteArray(body.data(), static_cast<qsizetype>(body.size())), false, m_pins);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, credentials] {
+        reply->deleteLater();
+        m_reply = nullptr;
+        Answer answer = answerOf(reply, m_pins);
+        pb::EnrollResponse response;
+        if (answer.outcome == Outcome::Ok
+            && (!response.ParseFromArray(answer.body.constData(),
+                                         static_cast<int>(answer.body.size()))
+                || response.device_token().empty()
+                || QString::fromStdString(response.refresh_token())
+                       != credentials.nextRefreshToken)) {
+            answer.outcome = Outcome::Failed;
+            answer.error = QStringLiteral("token refresh answer unreadable");
+        }
+        if (answer.outcome != Outcome::Ok) {
+            // Refused (revoked, replayed, expired): sign in again; else retry later with the
+            // same pair.
+            finishCycle(false, answer.error,
+                        answer.outcome == Outcome::Expired ? Outcome::SignIn : answer.outcome);
+            return;
+        }
+        noteServerTime(response.header().server_time_ms());
+        const DeviceCredentials renewed{QString::fromStdString(response.device_token()),
+                                        response.access_expires_at_ms(),
+                                        credentials.nextRefreshToken, QString()};
+        if (!m_tokens.setToken(renewed.encode())) {
+            finishCycle(false, QStringLiteral("the device token could not be stored"),
+                        Outcome::Transient);
+            return;
+        }
+        pushNext();
+    });
 }
 
 StoreResult<SyncClient::PreparedPush> SyncClient::preparePush(std::int64_t afterSeq)
@@ -627,7 +744,7 @@ bool SyncClient::sendPrepared()
     PreparedPush push = std::move(*m_prepared);
     m_prepared.reset();
     m_pushedThrough = push.lastSeq;
-    QNetworkReply *reply = post(m_serverUrl, "/v1/push", push.body, true, m_pin);
+    QNetworkReply *reply = post(m_serverUrl, "/v1/push", push.body, true, m_pins);
     connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
         if (total <= 0 || sent != total) {
             return;
@@ -667,7 +784,7 @@ void SyncClient::pushAnswered(QNetworkReply *reply, std::int64_t afterSeq, const
             return;
         }
     }
-    const Answer answer = answerOf(reply, m_pin);
+    const Answer answer = answerOf(reply, m_pins);
     if (fault(SyncStep::PushAnswered)) {
         return;
     }
@@ -769,11 +886,11 @@ void SyncClient::pullNext()
     const std::uint64_t cursor = state->pullCursor;
     QNetworkReply *reply =
         post(m_serverUrl, "/v1/pull", QByteArray(body.data(), static_cast<qsizetype>(body.size())),
-             true, m_pin);
+             true, m_pins);
     connect(reply, &QNetworkReply::finished, this, [this, reply, cursor] {
         reply->deleteLater();
         m_reply = nullptr;
-        const Answer answer = answerOf(reply, m_pin);
+        const Answer answer = answerOf(reply, m_pins);
         if (fault(SyncStep::PullAnswered)) {
             return;
         }
@@ -813,6 +930,17 @@ void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
     abandonReply(); // a pipelined push still in flight: its changes stay pending
     m_prepared.reset();
     m_afterUpload = {}; // acks not applied: those changes go again and come back DUPLICATE
+    if (outcome == Outcome::Expired) {
+        const bool refreshable =
+            !DeviceCredentials::decode(m_tokens.token().value_or(QString())).refreshToken.isEmpty();
+        if (refreshable && !m_refreshedThisCycle) {
+            // The access token ran out mid-cycle: renew it and start over from the outbox.
+            m_pushedThrough = 0;
+            refreshTokens();
+            return;
+        }
+        outcome = Outcome::SignIn;
+    }
     m_busy = false;
     const QDateTime now = m_clock.nowUtc();
     refreshPending();

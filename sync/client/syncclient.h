@@ -54,8 +54,8 @@ struct EnrollOptions {
 
 /**
  * The device's sync client: pushes the outbox in bounded batches and pulls the office's
- * changes with the server's cursor, over HTTPS (TLS 1.2 or later, optional certificate or
- * public-key pin) with QNetworkAccessManager.
+ * changes with the server's cursor, over HTTPS (TLS 1.2 or later; with a pin, the server's
+ * public key must be the pinned one or the backup) with QNetworkAccessManager.
  *
  * Every upload has three outcomes: acknowledged, refused, or unknown (the connection died).
  * Unknown is retried with the same change ids, and the server deduplicates by change id, so a
@@ -127,13 +127,14 @@ public:
                Options options, QObject *parent = nullptr);
     ~SyncClient() override;
 
-    /// Enrolls this device with a one-time code; `pinnedSha256` (32 bytes, optional) pins
-    /// the server certificate or its public key. Emits enrollFinished(). A sync in flight
-    /// ends first. Re-enrolling to another server or user while the outbox holds changes is
-    /// refused (EnrollError::PendingOutbox) unless `options` confirm discarding them: the old
-    /// outbox never goes to the new server.
-    void enroll(const QUrl &server, const QString &code, const QByteArray &pinnedSha256 = {},
-                EnrollOptions options = {});
+    /// Enrolls this device with a one-time code. `keyPin` and `backupKeyPin` (32 bytes each)
+    /// are SHA-256 of the server's public key (SPKI) and of a spare one; with no pin only the
+    /// system's (and Options') certificate authorities decide. Emits enrollFinished(). A sync
+    /// in flight ends first. Re-enrolling to another server or user while the outbox holds
+    /// changes is refused (EnrollError::PendingOutbox) unless `options` confirm discarding
+    /// them: the old outbox never goes to the new server.
+    void enroll(const QUrl &server, const QString &code, const QByteArray &keyPin = {},
+                const QByteArray &backupKeyPin = {}, EnrollOptions options = {});
 
     /// Signs a session and enqueues it in one transaction, then starts a sync.
     StoreResult<Signature> signSession(const Actor &actor, const SessionId &id,
@@ -180,7 +181,8 @@ Q_SIGNALS:
     void enrolledChanged();
 
 private:
-    enum class Outcome { Ok, Transient, SignIn, TooLarge, UpdateApp, Failed };
+    /// Expired: the access token has expired (401 token_expired); a refresh may go on.
+    enum class Outcome { Ok, Transient, SignIn, Expired, TooLarge, UpdateApp, Failed };
     struct Answer {
         Outcome outcome = Outcome::Failed;
         int httpStatus = 0;
@@ -207,22 +209,26 @@ private:
     /// Applies a push answer's acks to the outbox; false when that ended the cycle.
     bool applyAnswer(const QList<AckResult> &acks, const QList<QUuid> &ids);
     void pullNext();
+    /// Whether the access token is known to have expired (or is about to) and can be renewed.
+    [[nodiscard]] bool accessTokenStale() const;
+    /// Rotates the refresh token for a new access token, then goes on with pushNext().
+    void refreshTokens();
     void finishCycle(bool ok, const QString &error, Outcome outcome);
     /// Ends a running cycle without an answer (its changes stay pending).
     void cancelCycle();
     void failEnroll(EnrollError kind, const QString &error);
     /// The enrollment answer from `server` under `pin`, once it arrived.
-    void enrollAnswered(QNetworkReply *reply, const QUrl &server, const QByteArray &pin,
+    void enrollAnswered(QNetworkReply *reply, const QUrl &server, const ServerPins &pins,
                         bool discardOutbox);
     /// Whether enrolling `server` (and, once known, `user`) would hand the outbox to someone
     /// else: the device is enrolled elsewhere and the outbox is not empty.
     StoreResult<bool> outboxWouldMove(const QUrl &server, const std::optional<UserId> &user);
     bool fault(SyncStep step);
-    /// Sends with the inactivity timeout and the overall deadline; `pin` is the one the
-    /// server must match (the enrolled one, or the one an enrollment is trying).
+    /// Sends with the inactivity timeout and the overall deadline; `pins` are the ones the
+    /// server must match (the enrolled ones, or the ones an enrollment is trying).
     QNetworkReply *post(const QUrl &base, const char *path, const QByteArray &body, bool authorized,
-                        const QByteArray &pin);
-    Answer answerOf(QNetworkReply *reply, const QByteArray &pin);
+                        const ServerPins &pins);
+    Answer answerOf(QNetworkReply *reply, const ServerPins &pins);
     void noteServerTime(std::int64_t serverMs);
     void refreshPending();
     void setError(const QString &error);
@@ -230,9 +236,11 @@ private:
     void abandonReply();
     /// Bookkeeping the cycle's outcome depends on; logs the failure (kind only, no PHI).
     bool bookkeepingSaved(const StoreResult<void> &result, const char *what);
-    static bool pinMatches(const QByteArray &pin, const QSslCertificate &certificate);
+    static bool pinMatches(const ServerPins &pins, const QSslCertificate &certificate);
+    /// After the enrolled legacy pin matched: keeps the certificate's key pin instead.
+    void keepKeyPin(const ServerPins &pins, const QSslCertificate &certificate);
     static void handleSslErrors(QNetworkReply *reply, const QList<QSslError> &errors,
-                                const QByteArray &pin);
+                                const ServerPins &pins);
 
     Store &m_store;
     DeviceSyncStore m_device;
@@ -248,7 +256,7 @@ private:
     FaultHook m_faultHook;
 
     QUrl m_serverUrl;
-    QByteArray m_pin;
+    ServerPins m_pins;
     bool m_enrolled = false;
     bool m_enrolling = false; ///< No cycle starts while an enrollment is on the wire.
     bool m_busy = false;
@@ -259,6 +267,7 @@ private:
     std::int64_t m_pushedThrough = 0;       ///< Outbox position this cycle has sent up to.
     /// The previous answer's bookkeeping, run once the batch after it has been uploaded.
     std::function<bool()> m_afterUpload;
+    bool m_refreshedThisCycle = false; ///< At most one rotation per cycle: no loops.
     std::int64_t m_sentWallMs = 0;
     std::int64_t m_sentMonotonicMs = 0;
 

@@ -3,9 +3,27 @@
 
 #include <QString>
 
+#include <cstdint>
 #include <optional>
 
 namespace sb::sync {
+
+/**
+ * What a device keeps as its one secret in the TokenStore: the short-lived access token, when
+ * it expires (server time), the refresh token and, while a rotation's answer has not come,
+ * the refresh token the device proposed as the next one (kept before it is sent, so that a
+ * lost answer is retried with the same pair instead of looking like a replay).
+ */
+struct DeviceCredentials {
+    QString accessToken;
+    std::int64_t accessExpiresAtMs = 0; ///< 0: unknown (a device token from an older server).
+    QString refreshToken;               ///< Empty: no refresh (enroll again when refused).
+    QString nextRefreshToken;
+
+    [[nodiscard]] QString encode() const;
+    /// Reads encode()'s form; anything else is an older device token, kept as the access token.
+    static DeviceCredentials decode(const QString &secret);
+};
 
 /**
  * Where the device token lives. On phones it is the OS keystore (platform/ backs this with

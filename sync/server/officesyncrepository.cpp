@@ -2,6 +2,7 @@
 #include "server/officesyncrepository.h"
 
 #include "domain/enums.h"
+#include "server/accesspolicy.h"
 #include "store/database.h"
 #include "store/repositoryhelpers_p.h"
 #include "util/clock.h"
@@ -15,6 +16,7 @@ namespace sb::sync {
 namespace {
 
 using AuthResult = Expected<Principal, AuthFailure>;
+using EnrollResult = Expected<Enrollment, EnrollFailure>;
 
 constexpr std::int64_t minuteMs = 60'000;
 constexpr std::int64_t dayMs = 24 * 60 * minuteMs;
@@ -71,6 +73,19 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
         return storeError(StoreError::Kind::InvalidArgument,
                           QStringLiteral("the code's lifetime must be 1 minute to 7 days"));
     }
+    {
+        SB_TRY_ASSIGN(find, m_db.prepare("SELECT role FROM users WHERE id = ?"));
+        find.bind(1, user);
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row) {
+            return storeError(StoreError::Kind::NotFound, QStringLiteral("user not found"));
+        }
+        const auto role = fromName<Role>(find.text(0));
+        if (!role || !roleMayUse(*role, Endpoint::Enroll)) {
+            return storeError(StoreError::Kind::InvalidArgument,
+                              QStringLiteral("this user's role enrolls no device"));
+        }
+    }
     SB_TRY_ASSIGN(tx, m_db.begin());
     const QString code = newEnrollmentCode();
     const std::int64_t now = m_clock.nowMsSinceEpoch();
@@ -89,8 +104,10 @@ StoreResult<QString> OfficeSyncRepository::issueEnrollmentCode(const Actor &acto
     return code;
 }
 
-StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
-                                                     const QString &platform, int tokenTtlDays)
+StoreResult<Expected<Enrollment, EnrollFailure>>
+OfficeSyncRepository::enroll(const QString &code, const QString &deviceName,
+                             const QString &platform, const TokenPolicy &policy, bool refreshable,
+                             const QString &peer)
 {
     SB_TRY_ASSIGN(tx, m_db.begin());
     const std::int64_t now = m_clock.nowMsSinceEpoch();
@@ -103,7 +120,7 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const 
         find.bind(1, codeHash).bind(2, now);
         SB_TRY_ASSIGN(row, find.step());
         if (!row) {
-            return storeError(StoreError::Kind::NotFound, QStringLiteral("enrollment code"));
+            return EnrollResult(unexpected(EnrollFailure::InvalidCode));
         }
         userId = find.id<UserId>(0);
     }
@@ -116,30 +133,46 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const 
         user.bind(1, userId);
         SB_TRY_ASSIGN(row, user.step());
         if (!row || !user.boolean(4)) {
-            return storeError(StoreError::Kind::NotFound, QStringLiteral("enrollment code"));
+            return EnrollResult(unexpected(EnrollFailure::InvalidCode));
+        }
+        // A role this server does not know is no role at all, never a guess.
+        const auto role = fromName<Role>(user.text(1));
+        if (!role || !roleMayUse(*role, Endpoint::Enroll)) {
+            return EnrollResult(unexpected(EnrollFailure::RoleRefused));
         }
         principal.user = userId;
         principal.organization = user.id<OrganizationId>(0);
-        principal.role = fromName<Role>(user.text(1)).value_or(Role::Clinician);
+        principal.role = *role;
         principal.provider = user.optionalId<ProviderId>(2);
         principal.displayName = user.text(3);
     }
     principal.device = DeviceId(m_ids.next());
-    Enrollment enrollment{principal, newToken()};
+    const std::int64_t refreshExpiry = now + std::int64_t{policy.refreshTtlDays} * dayMs;
+    Enrollment enrollment{principal, newToken(), QString(), refreshExpiry};
     {
+        // A refreshing device's own token_hash names no token anyone holds: it is reached
+        // through its access tokens only. Its expires_at is that of its refresh token.
         SB_TRY_ASSIGN(
             insert,
             m_db.prepare(
                 "INSERT INTO office_devices (id, user_id, name, platform, token_hash, enrolled_at, "
-                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                "expires_at, last_seen_at, last_peer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         insert.bind(1, principal.device)
             .bind(2, userId)
             .bind(3, deviceName)
             .bind(4, platform)
-            .bind(5, secretHash(enrollment.token))
+            .bind(5, secretHash(refreshable ? newToken() : enrollment.token))
             .bind(6, now)
-            .bind(7, now + std::int64_t{tokenTtlDays} * dayMs);
+            .bind(7, refreshExpiry)
+            .bind(8, now)
+            .bind(9, peer);
         SB_TRY(insert.run());
+    }
+    if (refreshable) {
+        enrollment.refreshToken = newToken();
+        enrollment.accessExpiresAtMs = now + std::int64_t{policy.accessTtlSeconds} * 1000;
+        SB_TRY(insertRefreshToken(principal.device, enrollment.refreshToken, now, refreshExpiry));
+        SB_TRY(insertAccessToken(principal.device, enrollment.token, enrollment.accessExpiresAtMs));
     }
     {
         SB_TRY_ASSIGN(
@@ -150,18 +183,31 @@ StoreResult<Enrollment> OfficeSyncRepository::enroll(const QString &code, const 
         spend.bind(1, now).bind(2, principal.device).bind(3, codeHash);
         SB_TRY(spend.run());
         if (spend.changes() != 1) {
-            return storeError(StoreError::Kind::NotFound, QStringLiteral("enrollment code"));
+            return EnrollResult(unexpected(EnrollFailure::InvalidCode));
         }
     }
     SB_TRY(m_audit.append(Actor{userId, principal.device}, AuditAction::Create, u"device",
                           principal.device.uuid()));
     SB_TRY(tx.commit());
-    return enrollment;
+    return EnrollResult(std::move(enrollment));
 }
 
 StoreResult<Expected<Principal, AuthFailure>>
 OfficeSyncRepository::authenticate(const QString &token)
 {
+    // An access token, or the device token of a client without refresh tokens.
+    SB_TRY_ASSIGN(
+        access,
+        m_db.prepare(
+            "SELECT d.id, d.user_id, a.expires_at, d.revoked_at, u.organization_id, u.role, "
+            "u.provider_id, u.display_name, u.active FROM office_access_tokens a "
+            "JOIN office_devices d ON d.id = a.device_id JOIN users u ON u.id = d.user_id "
+            "WHERE a.token_hash = ?"));
+    access.bind(1, secretHash(token));
+    SB_TRY_ASSIGN(accessRow, access.step());
+    if (accessRow) {
+        return principalOf(access);
+    }
     SB_TRY_ASSIGN(
         find, m_db.prepare(
                   "SELECT d.id, d.user_id, d.expires_at, d.revoked_at, u.organization_id, u.role, "
@@ -172,6 +218,11 @@ OfficeSyncRepository::authenticate(const QString &token)
     if (!row) {
         return AuthResult(unexpected(AuthFailure::Unknown));
     }
+    return principalOf(find);
+}
+
+Expected<Principal, AuthFailure> OfficeSyncRepository::principalOf(const Statement &find) const
+{
     if (!find.isNull(3)) {
         return AuthResult(unexpected(AuthFailure::Revoked));
     }
@@ -181,14 +232,143 @@ OfficeSyncRepository::authenticate(const QString &token)
     if (!find.boolean(8)) {
         return AuthResult(unexpected(AuthFailure::Inactive));
     }
+    const auto role = fromName<Role>(find.text(5));
+    if (!role) {
+        return AuthResult(unexpected(AuthFailure::RoleRefused));
+    }
     Principal principal;
     principal.device = find.id<DeviceId>(0);
     principal.user = find.id<UserId>(1);
     principal.organization = find.id<OrganizationId>(4);
-    principal.role = fromName<Role>(find.text(5)).value_or(Role::Clinician);
+    principal.role = *role;
     principal.provider = find.optionalId<ProviderId>(6);
     principal.displayName = find.text(7);
     return AuthResult(principal);
+}
+
+StoreResult<void> OfficeSyncRepository::insertAccessToken(const DeviceId &device,
+                                                          const QString &token,
+                                                          std::int64_t expiresAt)
+{
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO office_access_tokens (token_hash, device_id, "
+                                       "expires_at) VALUES (?, ?, ?)"));
+    insert.bind(1, secretHash(token)).bind(2, device).bind(3, expiresAt);
+    return insert.run();
+}
+
+StoreResult<void> OfficeSyncRepository::insertRefreshToken(const DeviceId &device,
+                                                           const QString &token,
+                                                           std::int64_t issuedAt,
+                                                           std::int64_t expiresAt)
+{
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO office_refresh_tokens (token_hash, device_id, "
+                                       "issued_at, expires_at) VALUES (?, ?, ?, ?)"));
+    insert.bind(1, secretHash(token)).bind(2, device).bind(3, issuedAt).bind(4, expiresAt);
+    return insert.run();
+}
+
+StoreResult<Expected<Enrollment, AuthFailure>>
+OfficeSyncRepository::refresh(const QString &refreshToken, const QString &nextRefreshToken,
+                              const TokenPolicy &policy, const QString &peer)
+{
+    using Result = Expected<Enrollment, AuthFailure>;
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    const std::int64_t now = m_clock.nowMsSinceEpoch();
+    const QByteArray nextHash = secretHash(nextRefreshToken);
+    DeviceId device;
+    std::int64_t expiresAt = 0;
+    bool spent = false;
+    QByteArray successor;
+    {
+        SB_TRY_ASSIGN(find, m_db.prepare("SELECT device_id, expires_at, spent_at, successor_hash "
+                                         "FROM office_refresh_tokens WHERE token_hash = ?"));
+        find.bind(1, secretHash(refreshToken));
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row) {
+            return Result(unexpected(AuthFailure::Unknown));
+        }
+        device = find.id<DeviceId>(0);
+        expiresAt = find.int64(1);
+        spent = !find.isNull(2);
+        successor = find.blob(3);
+    }
+    Principal principal;
+    {
+        SB_TRY_ASSIGN(
+            find, m_db.prepare("SELECT d.id, d.user_id, d.expires_at, d.revoked_at, "
+                               "u.organization_id, u.role, u.provider_id, u.display_name, "
+                               "u.active FROM office_devices d JOIN users u ON u.id = d.user_id "
+                               "WHERE d.id = ?"));
+        find.bind(1, device);
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row) {
+            return Result(unexpected(AuthFailure::Unknown));
+        }
+        // A revoked device, an inactive user or an unknown role rotate nothing.
+        auto checked = principalOf(find);
+        if (!checked) {
+            return Result(unexpected(checked.error()));
+        }
+        principal = *checked;
+    }
+    Enrollment issued{principal, newToken(), nextRefreshToken,
+                      now + std::int64_t{policy.accessTtlSeconds} * 1000};
+    if (spent) {
+        if (successor != nextHash) {
+            // A spent token with another successor: someone else holds a copy. Both copies
+            // stop here; the device enrolls again.
+            SB_TRY_ASSIGN(revoke, m_db.prepare("UPDATE office_devices SET revoked_at = "
+                                               "coalesce(revoked_at, ?) WHERE id = ?"));
+            revoke.bind(1, now).bind(2, device);
+            SB_TRY(revoke.run());
+            SB_TRY(m_audit.append(Actor{principal.user, device}, AuditAction::Update, u"device",
+                                  device.uuid(), u"revoked: refresh token reused"));
+            SB_TRY(tx.commit());
+            return Result(unexpected(AuthFailure::Reused));
+        }
+        // The same rotation again: its answer was lost. Honoured only while the successor is
+        // unused; afterwards it is a stale copy and gets nothing.
+        SB_TRY_ASSIGN(next, m_db.prepare("SELECT spent_at FROM office_refresh_tokens "
+                                         "WHERE token_hash = ? AND device_id = ?"));
+        next.bind(1, nextHash).bind(2, device);
+        SB_TRY_ASSIGN(row, next.step());
+        if (!row || !next.isNull(0)) {
+            return Result(unexpected(AuthFailure::Unknown));
+        }
+    } else {
+        if (expiresAt <= now) {
+            return Result(unexpected(AuthFailure::Expired));
+        }
+        SB_TRY_ASSIGN(spend, m_db.prepare("UPDATE office_refresh_tokens SET spent_at = ?, "
+                                          "successor_hash = ? WHERE token_hash = ? "
+                                          "AND spent_at IS NULL"));
+        spend.bind(1, now).bind(2, nextHash).bind(3, secretHash(refreshToken));
+        SB_TRY(spend.run());
+        const std::int64_t refreshExpiry = now + std::int64_t{policy.refreshTtlDays} * dayMs;
+        SB_TRY(insertRefreshToken(device, nextRefreshToken, now, refreshExpiry));
+        SB_TRY_ASSIGN(extend,
+                      m_db.prepare("UPDATE office_devices SET expires_at = ? WHERE id = ?"));
+        extend.bind(1, refreshExpiry).bind(2, device);
+        SB_TRY(extend.run());
+    }
+    SB_TRY(insertAccessToken(device, issued.token, issued.accessExpiresAtMs));
+    SB_TRY_ASSIGN(prune, m_db.prepare("DELETE FROM office_access_tokens WHERE device_id = ? "
+                                      "AND expires_at <= ?"));
+    prune.bind(1, device).bind(2, now);
+    SB_TRY(prune.run());
+    SB_TRY(touchDevice(device, peer));
+    SB_TRY(tx.commit());
+    return Result(std::move(issued));
+}
+
+StoreResult<void> OfficeSyncRepository::touchDevice(const DeviceId &device, const QString &peer)
+{
+    const std::int64_t now = m_clock.nowMsSinceEpoch();
+    SB_TRY_ASSIGN(touch, m_db.prepare("UPDATE office_devices SET last_seen_at = ?, last_peer = ? "
+                                      "WHERE id = ? AND (last_seen_at IS NULL OR "
+                                      "last_seen_at <= ? OR last_peer IS NOT ?)"));
+    touch.bind(1, now).bind(2, peer).bind(3, device).bind(4, now - minuteMs).bind(5, peer);
+    return touch.run();
 }
 
 StoreResult<QList<DeviceInfo>> OfficeSyncRepository::devices()
@@ -197,12 +377,12 @@ StoreResult<QList<DeviceInfo>> OfficeSyncRepository::devices()
         list,
         m_db.prepare(
             "SELECT d.id, d.user_id, u.login, d.name, d.platform, d.enrolled_at, d.expires_at, "
-            "d.revoked_at, d.last_seen_at FROM office_devices d JOIN users u ON u.id = d.user_id "
-            "ORDER BY d.enrolled_at, d.id"));
+            "d.revoked_at, d.last_seen_at, d.last_peer FROM office_devices d "
+            "JOIN users u ON u.id = d.user_id ORDER BY d.enrolled_at, d.id"));
     return detail::all<DeviceInfo>(list, [](const Statement &s) {
-        return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),
-                          s.text(3),         s.text(4),       s.dateTime(5),
-                          s.dateTime(6),     s.dateTime(7),   s.dateTime(8)};
+        return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),     s.text(3),
+                          s.text(4),         s.dateTime(5),   s.dateTime(6), s.dateTime(7),
+                          s.dateTime(8),     s.text(9)};
     });
 }
 
@@ -222,11 +402,12 @@ StoreResult<void> OfficeSyncRepository::revokeDevice(const Actor &actor, const D
 }
 
 StoreResult<std::optional<LedgerEntry>>
-OfficeSyncRepository::ledgerEntry(const QByteArray &changeId)
+OfficeSyncRepository::ledgerEntry(const OrganizationId &organization, const QByteArray &changeId)
 {
     SB_TRY_ASSIGN(find, m_db.prepare("SELECT content_hash, outcome, server_seq FROM "
-                                     "office_sync_ledger WHERE change_id = ?"));
-    find.bind(1, changeId);
+                                     "office_sync_ledger WHERE organization_id = ? "
+                                     "AND change_id = ?"));
+    find.bind(1, organization).bind(2, changeId);
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
         return std::optional<LedgerEntry>();
@@ -236,14 +417,13 @@ OfficeSyncRepository::ledgerEntry(const QByteArray &changeId)
 }
 
 StoreResult<std::optional<LedgerEntry>>
-OfficeSyncRepository::ledgerForRecord(const QByteArray &recordId)
+OfficeSyncRepository::ledgerForRecord(const OrganizationId &organization,
+                                      const QByteArray &recordId)
 {
-    SB_TRY_ASSIGN(
-        find,
-        m_db.prepare(
-            "SELECT content_hash, outcome, server_seq FROM office_sync_ledger WHERE record_id = ? "
-            "ORDER BY server_seq LIMIT 1"));
-    find.bind(1, recordId);
+    SB_TRY_ASSIGN(find, m_db.prepare("SELECT content_hash, outcome, server_seq FROM "
+                                     "office_sync_ledger WHERE organization_id = ? "
+                                     "AND record_id = ? ORDER BY server_seq LIMIT 1"));
+    find.bind(1, organization).bind(2, recordId);
     SB_TRY_ASSIGN(row, find.step());
     if (!row) {
         return std::optional<LedgerEntry>();
@@ -284,7 +464,8 @@ OfficeSyncRepository::recordConflict(const QByteArray &changeId, const Principal
                                        "organization_id, device_id, record_type, "
                                        "record_id, content_hash, reason, payload, received_at) "
                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                                       "?) ON CONFLICT (change_id, content_hash) DO NOTHING"));
+                                       "?) ON CONFLICT (organization_id, change_id, content_hash) "
+                                       "DO NOTHING"));
     insert.bind(1, changeId)
         .bind(2, principal.organization)
         .bind(3, principal.device)

@@ -18,6 +18,7 @@
 namespace sb {
 class Clock;
 class Database;
+class Statement;
 } // namespace sb
 
 namespace sb::sync {
@@ -32,13 +33,28 @@ struct Principal {
     QString displayName;
 };
 
-/// Why a token does not authenticate. All of them are a 401 to the device.
-enum class AuthFailure { Unknown, Revoked, Expired, Inactive };
+/// Why a token does not authenticate: a 401 to the device, except RoleRefused (403), whose
+/// user has a role the server does not know or that has no sync device.
+/// Reused: a spent refresh token came back with another successor; the device is revoked.
+enum class AuthFailure { Unknown, Revoked, Expired, Inactive, RoleRefused, Reused };
 
-/// A freshly enrolled device: the token exists only here and on the device.
+/// How long the tokens of a device live.
+struct TokenPolicy {
+    int refreshTtlDays = 90;    ///< A refresh token unused this long expires (so does a device
+                                ///< token of a client without refresh tokens).
+    int accessTtlSeconds = 900; ///< Access tokens: short, so a stolen one is soon worthless.
+};
+
+/// Why a code does not enroll: InvalidCode is unknown, used or expired (the caller cannot tell
+/// which); RoleRefused is a valid code of a user whose role enrolls no device (it stays unused).
+enum class EnrollFailure { InvalidCode, RoleRefused };
+
+/// A freshly enrolled or refreshed device: the tokens exist only here and on the device.
 struct Enrollment {
     Principal principal;
-    QString token;
+    QString token;        ///< The access token (a long-lived device token for older clients).
+    QString refreshToken; ///< Empty for a client without refresh tokens.
+    std::int64_t accessExpiresAtMs = 0;
 };
 
 /// An enrolled device as `device list` shows it (no token, no hash).
@@ -52,6 +68,7 @@ struct DeviceInfo {
     QDateTime expiresAt;
     QDateTime revokedAt;
     QDateTime lastSeenAt;
+    QString lastPeer; ///< The address of the last request (the proxy's, behind one).
 };
 
 /// A ledger row: what the server did with a change id the first time it saw it.
@@ -105,24 +122,40 @@ public:
     }
 
     /// A new one-time code for `user`, valid for `ttlMinutes`. Only its hash is stored; the
-    /// code itself is returned once ("ABCD-EFGH-JKLM").
+    /// code itself is returned once ("ABCD-EFGH-JKLM"). InvalidArgument when the user's role
+    /// enrolls no device, NotFound for an unknown user.
     StoreResult<QString> issueEnrollmentCode(const Actor &actor, const UserId &user,
                                              int ttlMinutes);
+    /// Redeems a code. On success the code is spent and a device with new tokens exists:
+    /// with `refreshable`, a short-lived access token and a refresh token, else one device
+    /// token living as long as a refresh token.
+    StoreResult<Expected<Enrollment, EnrollFailure>>
+    enroll(const QString &code, const QString &deviceName, const QString &platform,
+           const TokenPolicy &policy, bool refreshable, const QString &peer);
     /**
-     * Redeems a code: NotFound for an unknown, used or expired code (the caller cannot tell
-     * which). On success the code is spent and a device with a new token exists.
+     * Rotates a device's tokens: `refreshToken` is spent, `nextRefreshToken` (chosen by the
+     * device) becomes its refresh token and a new access token is issued. The same pair again
+     * while the next token is unused is a retry of a lost answer (a new access token, no
+     * rotation); a spent token with another successor is a replay: the device is revoked.
      */
-    StoreResult<Enrollment> enroll(const QString &code, const QString &deviceName,
-                                   const QString &platform, int tokenTtlDays);
+    StoreResult<Expected<Enrollment, AuthFailure>> refresh(const QString &refreshToken,
+                                                           const QString &nextRefreshToken,
+                                                           const TokenPolicy &policy,
+                                                           const QString &peer);
+    /// Notes that the device was seen now from `peer` (written at most once a minute).
+    StoreResult<void> touchDevice(const DeviceId &device, const QString &peer);
     /// The principal behind a bearer token, or why not (nullopt error means a store error).
     StoreResult<Expected<Principal, AuthFailure>> authenticate(const QString &token);
     StoreResult<QList<DeviceInfo>> devices();
     /// Revokes a device: its token stops working at once. NotFound for an unknown id.
     StoreResult<void> revokeDevice(const Actor &actor, const DeviceId &device);
 
-    StoreResult<std::optional<LedgerEntry>> ledgerEntry(const QByteArray &changeId);
-    /// The ledger row of the change that first stored `recordId`, if any.
-    StoreResult<std::optional<LedgerEntry>> ledgerForRecord(const QByteArray &recordId);
+    /// The ledger row of a change id of `organization`; another organization's is no match.
+    StoreResult<std::optional<LedgerEntry>> ledgerEntry(const OrganizationId &organization,
+                                                        const QByteArray &changeId);
+    /// The ledger row of the change of `organization` that first stored `recordId`, if any.
+    StoreResult<std::optional<LedgerEntry>> ledgerForRecord(const OrganizationId &organization,
+                                                            const QByteArray &recordId);
     StoreResult<void> recordLedger(const QByteArray &changeId, const Principal &principal,
                                    QStringView recordType, const QByteArray &recordId,
                                    const QByteArray &contentHash, std::uint64_t serverSeq);
@@ -169,6 +202,14 @@ public:
     StoreResult<QList<TaskInfo>> completeAddendumTasks(const SessionId &session);
 
 private:
+    /// The principal of a row (device id, user id, expiry, revoked, organization, role,
+    /// provider, display name, active), or why it does not authenticate.
+    Expected<Principal, AuthFailure> principalOf(const Statement &row) const;
+    StoreResult<void> insertAccessToken(const DeviceId &device, const QString &token,
+                                        std::int64_t expiresAt);
+    StoreResult<void> insertRefreshToken(const DeviceId &device, const QString &token,
+                                         std::int64_t issuedAt, std::int64_t expiresAt);
+
     Database &m_db;
     AuditLog &m_audit;
     const Clock &m_clock;

@@ -92,8 +92,15 @@ RequestResult<pb::EnrollRequest> decodeEnrollRequest(QByteArrayView bytes,
         return unexpected(ok.error());
     }
     if (request->enrollment_code().size() > 64 || request->device_name().size() > 200
-        || request->platform().size() > 64) {
+        || request->platform().size() > 64 || request->refresh_token().size() > 256
+        || request->next_refresh_token().size() > 256) {
         return refuse(400, "malformed", "enrollment field too long");
+    }
+    // A rotation names the next token, random enough to be a secret of its own.
+    if (!request->refresh_token().empty()
+        && (request->next_refresh_token().size() < 32
+            || request->next_refresh_token() == request->refresh_token())) {
+        return refuse(400, "malformed", "next_refresh_token must be a new random token");
     }
     return request;
 }

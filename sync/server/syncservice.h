@@ -3,6 +3,7 @@
 
 #include "coding/codingengine.h"
 #include "domain/organization.h"
+#include "server/accesspolicy.h"
 #include "server/officesyncrepository.h"
 #include "server/requestdecoder.h"
 
@@ -33,7 +34,8 @@ struct HttpReply {
 
 struct SyncServiceConfig {
     RequestLimits limits;
-    int tokenTtlDays = 90;
+    int tokenTtlDays = 90; ///< Refresh tokens (and older clients' device tokens).
+    int accessTokenTtlSeconds = 900;
     int maxPullItems = 500; ///< Server cap on PullRequest.max_items.
 };
 
@@ -45,9 +47,10 @@ struct SyncServiceConfig {
  * changes nothing but that row. Runs on the store's thread and never blocks on the network.
  *
  * Authorization: a bearer device token names device -> user -> role and organization.
- * Clinicians see and push only their own caseload, billers the whole organization, admins
- * no PHI at all (403). Anything outside what the caller may see is 404, exactly as if it
- * did not exist.
+ * roleMayUse() lists the endpoints of each role; any other is 403, as is a role the server
+ * does not know. Clinicians see and push only their own caseload, billers the whole
+ * organization. Anything outside what the caller may see is 404, exactly as if it did not
+ * exist; every session and change id is looked up within the caller's organization.
  */
 class SyncService {
 public:
@@ -55,6 +58,7 @@ public:
                 SyncServiceConfig config);
 
     [[nodiscard]] HttpReply health() const;
+    /// The token endpoint: enrollment with a one-time code, or a refresh token's rotation.
     HttpReply enroll(QByteArrayView body);
     HttpReply push(QByteArrayView authorization, QByteArrayView body);
     HttpReply pull(QByteArrayView authorization, QByteArrayView body);
@@ -90,12 +94,16 @@ public:
 
 private:
     struct Auth;
-    Auth authenticate(QByteArrayView authorization);
+    /// The principal behind the token if its role may use `endpoint`, else the refusal.
+    Auth authenticate(QByteArrayView authorization, Endpoint endpoint);
     HttpReply finish(const Actor &actor, AuditAction action, QStringView what,
                      const QUuid &recordId, HttpReply reply);
     void fillHeader(pb::ResponseHeader &header) const;
     HttpReply message(const google::protobuf::MessageLite &message) const;
     HttpReply storeFailure(const StoreError &error) const;
+    HttpReply refresh(const pb::EnrollRequest &request);
+    HttpReply tokens(const Enrollment &issued, QStringView what);
+    [[nodiscard]] TokenPolicy tokenPolicy() const;
 
     struct ChangeOutcome;
     StoreResult<ChangeOutcome> applyChange(const Principal &principal, const pb::Change &change);
@@ -135,6 +143,7 @@ private:
     /// Anonymous refusals since m_refusalWindowStartMs, by route and status.
     QHash<std::pair<QString, int>, std::int64_t> m_refusals;
     std::int64_t m_refusalWindowStartMs = 0;
+    QString m_peer;
 };
 
 } // namespace sb::sync

@@ -100,7 +100,7 @@ struct AppDevice {
 
 QString linkFor(const QUrl &server, const QString &code, const QByteArray &pin)
 {
-    return EnrollmentLink{server, code, pin}.toString();
+    return EnrollmentLink{server, code, pin, {}}.toString();
 }
 
 } // namespace
@@ -108,8 +108,8 @@ QString linkFor(const QUrl &server, const QString &code, const QByteArray &pin)
 TEST_CASE("EnrollmentLink: round trip, typed parts and clear refusals", "[app]")
 {
     const QByteArray pin = QByteArray(32, '\x5a');
-    const EnrollmentLink link{QUrl(QStringLiteral("https://office.example:8443")),
-                              QStringLiteral("ABCD-1234"), pin};
+    const EnrollmentLink link{
+        QUrl(QStringLiteral("https://office.example:8443")), QStringLiteral("ABCD-1234"), pin, {}};
     const QString text = link.toString();
     CHECK(text.startsWith(QStringLiteral("sessionbook://enroll?server=https%3A%2F%2F")));
     auto parsed = EnrollmentLink::parse(QStringLiteral("  ") + text + QStringLiteral("\n"));
@@ -117,6 +117,22 @@ TEST_CASE("EnrollmentLink: round trip, typed parts and clear refusals", "[app]")
     CHECK(parsed->server == link.server);
     CHECK(parsed->code == link.code);
     CHECK(parsed->pinSha256 == pin);
+    CHECK(parsed->backupPinSha256.isEmpty());
+
+    // A backup pin travels with the link; a link without a pin is refused.
+    const QByteArray backup = QByteArray(32, '\x3c');
+    auto withBackup =
+        EnrollmentLink::parse(EnrollmentLink{link.server, link.code, pin, backup}.toString());
+    REQUIRE(withBackup);
+    CHECK(withBackup->pinSha256 == pin);
+    CHECK(withBackup->backupPinSha256 == backup);
+    CHECK(EnrollmentLink::parse(EnrollmentLink{link.server, link.code, {}, {}}.toString()).error()
+          == EnrollmentLink::Error::MissingPin);
+    CHECK(
+        EnrollmentLink::parse(EnrollmentLink{link.server, link.code, {}, backup}.toString()).error()
+        == EnrollmentLink::Error::MissingPin);
+    CHECK(EnrollmentLink::parse(text + QStringLiteral("&backup_pin=abc")).error()
+          == EnrollmentLink::Error::BadPin);
 
     using E = EnrollmentLink::Error;
     CHECK(EnrollmentLink::parse(QStringLiteral("https://office.example")).error() == E::NotALink);
@@ -132,6 +148,9 @@ TEST_CASE("EnrollmentLink: round trip, typed parts and clear refusals", "[app]")
                                     QStringLiteral("abc"))
               .error()
           == E::BadPin);
+    CHECK(
+        EnrollmentLink::fromParts(QStringLiteral("office.example"), QStringLiteral("X"), {}).error()
+        == E::MissingPin);
     auto typed =
         EnrollmentLink::fromParts(QStringLiteral("office.example:9443/ignored"),
                                   QStringLiteral(" code "), QString::fromLatin1(pin.toHex(':')));
@@ -194,7 +213,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         CHECK(device.enrollment->errorKind() == EnrollmentController::InvalidLink);
 
         device.enrollment->enrollWithLink(
-            linkFor(office.url(), QStringLiteral("WRONG-CODE"), office.certificateSha256()));
+            linkFor(office.url(), QStringLiteral("WRONG-CODE"), office.keyPin()));
         CHECK(device.enrollment->state() == EnrollmentController::Enrolling);
         REQUIRE(device.waitFor(settled));
         CHECK(device.enrollment->state() == EnrollmentController::Needed);
@@ -207,7 +226,13 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(device.waitFor(settled));
         CHECK(device.enrollment->errorKind() == EnrollmentController::CertificateMismatch);
 
+        // Without the server's key fingerprint nothing is sent.
         device.enrollment->enroll(QStringLiteral("https://127.0.0.1:1"), *code, QString());
+        CHECK(device.enrollment->errorKind() == EnrollmentController::MissingPin);
+        CHECK(device.enrollment->state() == EnrollmentController::Needed);
+
+        device.enrollment->enroll(QStringLiteral("https://127.0.0.1:1"), *code,
+                                  QString::fromLatin1(QByteArray(32, '\x11').toHex()));
         REQUIRE(device.waitFor(settled));
         CHECK(device.enrollment->errorKind() == EnrollmentController::Unreachable);
         CHECK(device.enrollment->state() == EnrollmentController::Needed);
@@ -218,7 +243,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
     {
         const auto code = office.enrollCode(login);
         REQUIRE(code);
-        device.enrollment->enrollWithLink(linkFor(office.url(), *code, office.certificateSha256()));
+        device.enrollment->enrollWithLink(linkFor(office.url(), *code, office.keyPin()));
         REQUIRE(device.waitFor(settled));
         INFO(device.enrollment->errorText().toStdString());
         REQUIRE(device.enrollment->state() == EnrollmentController::Enrolled);

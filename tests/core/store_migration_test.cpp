@@ -256,6 +256,13 @@ void insertSession(Database &db, const Session &s, int version)
                  .bind(12, s.note)
                  .bind(13, s.updatedAt);
          });
+    if (version >= 7 && !s.timing.isEmpty()) {
+        // The code of version 7 and later keeps the first tap as it writes the taps.
+        exec(db, "UPDATE sessions SET first_tap_ms = ? WHERE id = ?", [&](Statement &st) {
+            st.bind(1, std::int64_t{s.timing.first().wallClockUtc.toMSecsSinceEpoch()})
+                .bind(2, s.id);
+        });
+    }
     for (qsizetype i = 0; i < s.timing.size(); ++i) {
         const TimingEvent &e = s.timing[i];
         exec(db,
@@ -465,6 +472,16 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
                 insertPatient(**db, seed, version);
                 insertSession(**db, seed.draft, version);
                 insertSession(**db, seed.signedSession, version);
+                if (version >= 5) {
+                    // The office's ledger: one change of the signed session, as sync wrote it.
+                    exec(**db,
+                         "INSERT INTO office_sync_ledger (change_id, organization_id, device_id, "
+                         "record_type, record_id, content_hash, outcome, server_seq, received_at) "
+                         "VALUES (X'0102', ?, X'03', 'session', ?, X'04', 'accepted', 7, 1)",
+                         [&](Statement &st) {
+                             st.bind(1, seed.organization.id).bind(2, seed.signedSession.id);
+                         });
+                }
                 chain = auditWriterFor(version)(**db, seed, clock);
             }
 
@@ -474,6 +491,17 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
             Store &store = **opened;
             CHECK(store.database().schemaVersion() == storeSchemaVersion());
             CHECK(store.database().checkIntegrity().hasValue());
+
+            // Version 9 keys the ledger by organization and change id; the rows stay.
+            if (version >= 5) {
+                auto ledger = store.database().prepare(
+                    "SELECT server_seq FROM office_sync_ledger WHERE organization_id = ? AND "
+                    "change_id = X'0102' AND record_id = ?");
+                REQUIRE(ledger.hasValue());
+                ledger->bind(1, seed.organization.id).bind(2, seed.signedSession.id);
+                REQUIRE(*ledger->step());
+                CHECK(ledger->int64(0) == 7);
+            }
 
             // The chain head (version 2) is the last row the older code wrote, and the key
             // (version 8) starts with the next row: the old rows keep their plain hashes.

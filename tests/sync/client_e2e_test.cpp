@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real sync client against the real `sessionbook-office serve` process over loopback TLS:
-// enrollment (with the dev certificate pinned), push with acknowledgements, pull with the
+// enrollment (with the server's public key pinned), push with acknowledgements, pull with the
 // server's cursor, statuses coming back (received, coded), a 401 that keeps the outbox, and
 // the device clock skewed by +/-48 h without effect on ordering or cursors.
 #include "catchqt.h"
 #include "client/devicesyncstore.h"
+#include "client/tokenstore.h"
 #include "client_harness.h"
 #include "domain/enums.h"
 #include "fixtures.h"
+
+#include <QTemporaryDir>
 
 #include <catch2/catch_test_macros.hpp>
 
@@ -64,9 +67,8 @@ TEST_CASE("Enroll with a pinned certificate, push, acknowledge, pull statuses ba
 
     const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
     REQUIRE(code);
-    REQUIRE(office.server.certificateSha256().size() == 32);
-    const auto failure =
-        device.enroll(office.server.url(), *code, office.server.certificateSha256());
+    REQUIRE(office.server.keyPin().size() == 32);
+    const auto failure = device.enroll(office.server.url(), *code, office.server.keyPin());
     INFO((failure ? failure->toStdString() : std::string("enrolled")));
     REQUIRE_FALSE(failure);
     CHECK(device.client().isEnrolled());
@@ -151,7 +153,7 @@ TEST_CASE("Pushes are pipelined in order: an addendum in the batch after its ses
     REQUIRE(device.isValid());
     const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
     REQUIRE(device.syncToQuiescence(30'000));
     const int requestsBefore = device.client().stats().requests;
 
@@ -200,7 +202,7 @@ TEST_CASE("A certificate that is not the pinned one fails enrollment and stores 
     REQUIRE(device.isValid());
     const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
     REQUIRE(code);
-    QByteArray wrongPin = office.server.certificateSha256();
+    QByteArray wrongPin = office.server.keyPin();
     wrongPin[0] = static_cast<char>(wrongPin[0] ^ 0x01);
     const auto failure = device.enroll(office.server.url(), *code, wrongPin);
     CHECK(failure);
@@ -210,6 +212,157 @@ TEST_CASE("A certificate that is not the pinned one fails enrollment and stores 
     const auto unpinned = device.enroll(office.server.url(), *code);
     CHECK(unpinned);
     CHECK_FALSE(device.client().isEnrolled());
+}
+
+TEST_CASE("The pin is the server's public key: renewals keep syncing, another key is refused, "
+          "the backup key is accepted",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    office.server.kill();
+    office.server.keepPort();
+    QTemporaryDir certificates;
+    REQUIRE(certificates.isValid());
+    const auto file = [&](const char *name) {
+        return certificates.filePath(QLatin1String(name));
+    };
+    // Key A signs the first certificate and its renewal; B is the office's spare key; C is
+    // anyone else's.
+    REQUIRE(makeServerCertificate(file("a1.pem"), file("a.key"), true, 2));
+    REQUIRE(makeServerCertificate(file("a2.pem"), file("a.key"), false, 30));
+    REQUIRE(makeServerCertificate(file("b.pem"), file("b.key"), true));
+    REQUIRE(makeServerCertificate(file("c.pem"), file("c.key"), true));
+    const QByteArray pinA = keyPinOfFile(file("a1.pem"));
+    const QByteArray pinB = keyPinOfFile(file("b.pem"));
+    REQUIRE(pinA.size() == 32);
+    REQUIRE(pinB.size() == 32);
+    REQUIRE(keyPinOfFile(file("a2.pem")) == pinA); // the renewal keeps the key...
+    const auto serve = [&](const char *cert, const char *key) {
+        office.server.useCertificate(file(cert), file(key));
+        return office.server.start();
+    };
+    REQUIRE(serve("a1.pem", "a.key"));
+    // ... but not the certificate, whose own hash is no pin.
+    REQUIRE(office.server.certificateSha256().size() == 32);
+
+    Device device(office.practice, 0, fastOptions(), 7);
+    REQUIRE(device.isValid());
+    const QString login = office.practice.clinicians[0].user.login;
+    auto code = office.server.enrollCode(login);
+    REQUIRE(code);
+    CHECK(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    CHECK_FALSE(device.client().isEnrolled());
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, pinA, pinB));
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    REQUIRE(device.syncToQuiescence(30'000));
+
+    SECTION("a renewed certificate with the same key keeps the device syncing")
+    {
+        REQUIRE(serve("a2.pem", "a.key"));
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        REQUIRE(device.syncToQuiescence(30'000));
+    }
+    SECTION("another key is refused; the backup key is accepted")
+    {
+        REQUIRE(serve("c.pem", "c.key"));
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        CHECK_FALSE(device.syncToQuiescence(3'000));
+        CHECK(device.client().pendingCount() == 1);
+        CHECK(device.client().lastError().contains(QStringLiteral("certificate")));
+
+        REQUIRE(serve("b.pem", "b.key"));
+        REQUIRE(device.syncToQuiescence(30'000));
+        CHECK(device.client().pendingCount() == 0);
+    }
+    SECTION("a pin saved before key pinning (a certificate hash) becomes the key's pin")
+    {
+        {
+            auto legacy = device.store().database().prepare(
+                "UPDATE sync_state SET pinned_sha256 = ?, backup_pin_sha256 = NULL, "
+                "pin_kind = 'legacy' WHERE id = 1");
+            REQUIRE(legacy);
+            legacy->bind(1, office.server.certificateSha256());
+            REQUIRE(legacy->run());
+        }
+        device.restartClient(false);
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        REQUIRE(device.syncToQuiescence(30'000));
+        auto state = device.client().deviceStore().state();
+        REQUIRE(state);
+        CHECK(state->pins.primary == pinA);
+        CHECK_FALSE(state->pins.legacy);
+        // And so the renewal is trusted too.
+        REQUIRE(serve("a2.pem", "a.key"));
+        REQUIRE_FALSE(device.signNewSession().isNull());
+        REQUIRE(device.syncToQuiescence(30'000));
+    }
+    auto officeStore = office.server.openStore();
+    REQUIRE(officeStore);
+    CHECK(
+        checkOnServerExactlyOnce(*officeStore, device.store(), device.signedSessions()).isEmpty());
+}
+
+TEST_CASE("An expired access token is refreshed and sync goes on; a replayed refresh token "
+          "signs the device out",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    Device device(office.practice, 0, fastOptions(), 8);
+    REQUIRE(device.isValid());
+    const auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
+    REQUIRE(code);
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
+    REQUIRE(device.syncToQuiescence(30'000));
+    sync::FileTokenStore tokens(device.tokenPath());
+    const auto credentials = [&] {
+        return sync::DeviceCredentials::decode(tokens.token().value_or(QString()));
+    };
+    const sync::DeviceCredentials enrolled = credentials();
+    REQUIRE_FALSE(enrolled.refreshToken.isEmpty());
+    CHECK(enrolled.accessExpiresAtMs > realNowMs());
+
+    // The server says the access token has expired (401 token_expired): refresh, go on.
+    {
+        auto officeStore = office.server.openStore();
+        REQUIRE(officeStore);
+        REQUIRE(
+            officeStore->database().execLiteral("UPDATE office_access_tokens SET expires_at = 1"));
+    }
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    REQUIRE(device.syncToQuiescence(30'000));
+    CHECK_FALSE(device.client().isSignInRequired());
+    const sync::DeviceCredentials rotated = credentials();
+    CHECK(rotated.refreshToken != enrolled.refreshToken);
+    CHECK(rotated.accessToken != enrolled.accessToken);
+    CHECK(rotated.nextRefreshToken.isEmpty());
+
+    // The device sees the expiry itself (by the server's clock) and refreshes first.
+    sync::DeviceCredentials due = rotated;
+    due.accessExpiresAtMs = 1;
+    REQUIRE(tokens.setToken(due.encode()));
+    device.restartClient(false);
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    REQUIRE(device.syncToQuiescence(30'000));
+    const sync::DeviceCredentials latest = credentials();
+    CHECK(latest.refreshToken != rotated.refreshToken);
+    CHECK(device.client().pendingCount() == 0);
+
+    // A copy of an earlier (spent) refresh token is used: the device is revoked, and the
+    // genuine latest tokens stop working too. The outbox is kept.
+    sync::DeviceCredentials copy = rotated;
+    copy.accessExpiresAtMs = 1;
+    REQUIRE(tokens.setToken(copy.encode()));
+    device.restartClient(false);
+    REQUIRE_FALSE(device.signNewSession().isNull());
+    CHECK_FALSE(device.syncToQuiescence(3'000));
+    CHECK(device.client().isSignInRequired());
+    REQUIRE(tokens.setToken(latest.encode()));
+    device.restartClient(false);
+    CHECK_FALSE(device.syncToQuiescence(3'000));
+    CHECK(device.client().isSignInRequired());
+    CHECK(device.client().pendingCount() == 1);
 }
 
 TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment it drains",
@@ -222,7 +375,7 @@ TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment
     const QString login = office.practice.clinicians[0].user.login;
     auto code = office.server.enrollCode(login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
 
     // The token goes bad (expired, revoked, or the keystore lost it).
     REQUIRE(sync::FileTokenStore(device.tokenPath()).setToken(QStringLiteral("not-a-token")));
@@ -238,7 +391,7 @@ TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment
 
     code = office.server.enrollCode(login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
     CHECK_FALSE(device.client().isSignInRequired());
     REQUIRE(device.syncToQuiescence(30'000));
     auto officeStore = office.server.openStore();
@@ -260,8 +413,7 @@ TEST_CASE("Device clock at +/-48 h: skew is flagged, ordering and cursors are th
             device.clock().setWallMs(realNowMs() + skew);
             auto code = office.server.enrollCode(office.practice.clinicians[clinician].user.login);
             REQUIRE(code);
-            REQUIRE_FALSE(
-                device.enroll(office.server.url(), *code, office.server.certificateSha256()));
+            REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
             CHECK(device.client().isClockSkewed());
             CHECK(std::llabs(device.client().serverOffsetMs() + skew) < 60'000);
 

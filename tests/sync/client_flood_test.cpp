@@ -34,7 +34,7 @@ TEST_CASE("1,000 idle connections from one address while a device syncs: it stil
     REQUIRE(device.isValid());
     const auto code = server.enrollCode(practice.clinicians[0].user.login);
     REQUIRE(code);
-    REQUIRE_FALSE(device.enroll(server.url(), *code, server.certificateSha256()));
+    REQUIRE_FALSE(device.enroll(server.url(), *code, server.keyPin()));
 
     // The flood, from another loopback address than the device's.
     std::vector<std::unique_ptr<QTcpSocket>> flood;

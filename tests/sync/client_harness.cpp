@@ -5,6 +5,7 @@
 #include "store/database.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QEventLoop>
@@ -70,6 +71,48 @@ std::uint64_t envNumber(const char *name, std::uint64_t fallback)
     return std::strtoull(value, nullptr, 10);
 }
 
+bool makeServerCertificate(const QString &certPath, const QString &keyPath, bool newKey, int days)
+{
+    QStringList arguments{QStringLiteral("req"), QStringLiteral("-x509")};
+    if (newKey) {
+        arguments += {QStringLiteral("-newkey"),
+                      QStringLiteral("ec"),
+                      QStringLiteral("-pkeyopt"),
+                      QStringLiteral("ec_paramgen_curve:P-256"),
+                      QStringLiteral("-nodes"),
+                      QStringLiteral("-keyout"),
+                      keyPath};
+    } else {
+        arguments += {QStringLiteral("-key"), keyPath};
+    }
+    arguments += {QStringLiteral("-out"),    certPath,
+                  QStringLiteral("-days"),   QString::number(days),
+                  QStringLiteral("-subj"),   QStringLiteral("/CN=127.0.0.1"),
+                  QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1")};
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"), arguments);
+    return openssl.waitForFinished(30'000) && openssl.exitStatus() == QProcess::NormalExit
+           && openssl.exitCode() == 0;
+}
+
+QByteArray keyPinOfFile(const QString &certPath)
+{
+    // openssl x509 -pubkey | openssl pkey -pubin -outform der: the DER SubjectPublicKeyInfo.
+    QProcess x509;
+    QProcess pkey;
+    x509.setStandardOutputProcess(&pkey);
+    x509.start(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-in"), certPath,
+                                           QStringLiteral("-pubkey"), QStringLiteral("-noout")});
+    pkey.start(QStringLiteral("openssl"), {QStringLiteral("pkey"), QStringLiteral("-pubin"),
+                                           QStringLiteral("-outform"), QStringLiteral("der")});
+    if (!x509.waitForFinished(30'000) || !pkey.waitForFinished(30'000) || x509.exitCode() != 0
+        || pkey.exitCode() != 0) {
+        return {};
+    }
+    const QByteArray der = pkey.readAllStandardOutput();
+    return der.isEmpty() ? QByteArray() : QCryptographicHash::hash(der, QCryptographicHash::Sha256);
+}
+
 // ---- OfficeServer ------------------------------------------------------------------------
 
 OfficeServer::OfficeServer() = default;
@@ -127,6 +170,12 @@ bool OfficeServer::seed(int clinicians, int patientsEach, Practice &practice)
     return ok;
 }
 
+void OfficeServer::useCertificate(const QString &certPath, const QString &keyPath)
+{
+    m_certPath = certPath;
+    m_keyPath = keyPath;
+}
+
 bool OfficeServer::start()
 {
     kill();
@@ -134,10 +183,21 @@ bool OfficeServer::start()
     m_process->setProcessEnvironment(environment());
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     m_process->setProgram(QStringLiteral(SESSIONBOOK_BIN_DIR "/sessionbook-office"));
-    m_process->setArguments(QStringList{QStringLiteral("serve"), QStringLiteral("--listen"),
-                                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"),
-                                        databasePath(), QStringLiteral("--dev-cert")}
-                            + m_extraArguments);
+    // The pins come from the certificate file, whatever `serve` prints about it.
+    const bool given = !m_certPath.isEmpty();
+    const QString certPath =
+        given ? m_certPath : m_dir.filePath(QStringLiteral("dev-cert/cert.pem"));
+    QStringList arguments{QStringLiteral("serve"), QStringLiteral("--listen"),
+                          QStringLiteral("127.0.0.1:%1").arg(m_keepPort ? m_port : 0),
+                          QStringLiteral("--database"), databasePath()};
+    if (given) {
+        arguments +=
+            {QStringLiteral("--tls-cert"), m_certPath, QStringLiteral("--tls-key"), m_keyPath};
+    } else {
+        arguments += {QStringLiteral("--dev-cert"), QStringLiteral("--dev-cert-dir"),
+                      m_dir.filePath(QStringLiteral("dev-cert"))};
+    }
+    m_process->setArguments(arguments + m_extraArguments);
     m_process->start();
     if (!m_process->waitForStarted(10'000)) {
         qCWarning(lcHarness) << "sessionbook-office did not start:" << m_process->errorString();
@@ -145,8 +205,6 @@ bool OfficeServer::start()
     }
     static const QRegularExpression listening(
         QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
-    static const QRegularExpression sha(
-        QStringLiteral("dev certificate sha256 ([0-9a-fA-F:]{64,})"));
     QByteArray out;
     QDeadlineTimer deadline(20'000);
     while (!deadline.hasExpired()) {
@@ -158,10 +216,11 @@ bool OfficeServer::start()
         const auto port = listening.match(text);
         if (port.hasMatch()) {
             m_port = static_cast<quint16>(port.captured(1).toUInt());
-            const auto digest = sha.match(text);
-            m_certSha256 = digest.hasMatch()
-                               ? QByteArray::fromHex(digest.captured(1).remove(u':').toLatin1())
-                               : QByteArray();
+            const auto certificates = QSslCertificate::fromPath(certPath);
+            m_certSha256 = certificates.isEmpty()
+                               ? QByteArray()
+                               : certificates.first().digest(QCryptographicHash::Sha256);
+            m_keyPin = keyPinOfFile(certPath);
             ++m_starts;
             return true;
         }
@@ -278,7 +337,7 @@ void Device::makeClient()
 }
 
 std::optional<QString> Device::enroll(const QUrl &server, const QString &code,
-                                      const QByteArray &pin,
+                                      const QByteArray &pin, const QByteArray &backupPin,
                                       sync::SyncClient::EnrollOptions options,
                                       sync::SyncClient::EnrollError *kind)
 {
@@ -295,7 +354,7 @@ std::optional<QString> Device::enroll(const QUrl &server, const QString &code,
                 *kind = errorKind;
             }
         });
-    m_client->enroll(server, code, pin, options);
+    m_client->enroll(server, code, pin, backupPin, options);
     if (!waitUntil([&] { return done; }, 30'000)) {
         result = QStringLiteral("enrollment timed out");
     }

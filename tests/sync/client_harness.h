@@ -37,6 +37,14 @@ std::int64_t realNowMs();
 /// A number from the environment, or `fallback`.
 std::uint64_t envNumber(const char *name, std::uint64_t fallback);
 
+/// A self-signed certificate for 127.0.0.1 made by the openssl command: with a new P-256 key
+/// written to `keyPath`, or (`newKey` false) renewed for the key already there.
+bool makeServerCertificate(const QString &certPath, const QString &keyPath, bool newKey,
+                           int days = 2);
+/// SHA-256 of the certificate file's SubjectPublicKeyInfo, computed by the openssl command
+/// (independently of Qt and of the client): the pin, raw 32 bytes; empty on failure.
+QByteArray keyPinOfFile(const QString &certPath);
+
 /// The office's practice, written to its store before the server starts.
 struct Practice {
     Organization organization;
@@ -52,9 +60,10 @@ struct Practice {
 };
 
 /**
- * `sessionbook-office serve` on 127.0.0.1:0 with --dev-cert over a store in its own
- * directory, keyed with the test key through SESSIONBOOK_OFFICE_KEY. kill() is SIGKILL;
- * start() again reopens the same store (on a new port, with a new certificate).
+ * `sessionbook-office serve` on 127.0.0.1:0 with --dev-cert (or the certificate given to
+ * useCertificate()) over a store in its own directory, keyed with the test key through
+ * SESSIONBOOK_OFFICE_KEY. kill() is SIGKILL; start() again reopens the same store (on a new
+ * port; with --dev-cert, with a new certificate and key).
  */
 class OfficeServer {
 public:
@@ -67,6 +76,10 @@ public:
     bool seed(int clinicians, int patientsEach, Practice &practice);
     /// Options added to `serve` by every later start().
     void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
+    /// Serves `certPath` and `keyPath` (--tls-cert, --tls-key) from the next start() on.
+    void useCertificate(const QString &certPath, const QString &keyPath);
+    /// Later starts listen on the port of the last one, so enrolled devices find the server.
+    void keepPort() { m_keepPort = true; }
     /// Spawns the server and waits until it listens; false (with a warning) otherwise.
     bool start();
     void kill();
@@ -78,8 +91,10 @@ public:
 
     [[nodiscard]] QUrl url() const;
     [[nodiscard]] quint16 port() const { return m_port; }
-    /// SHA-256 of the DER certificate (raw 32 bytes): the pin.
+    /// SHA-256 of the DER certificate (raw 32 bytes), for the fault proxy's upstream check.
     [[nodiscard]] QByteArray certificateSha256() const { return m_certSha256; }
+    /// SHA-256 of the certificate's public key, SPKI (raw 32 bytes): the device's pin.
+    [[nodiscard]] QByteArray keyPin() const { return m_keyPin; }
     [[nodiscard]] QString databasePath() const
     {
         return m_dir.filePath(QStringLiteral("office.db"));
@@ -95,7 +110,11 @@ private:
     std::unique_ptr<QProcess> m_process;
     QStringList m_extraArguments;
     quint16 m_port = 0;
+    bool m_keepPort = false;
+    QString m_certPath;
+    QString m_keyPath;
     QByteArray m_certSha256;
+    QByteArray m_keyPin;
     int m_starts = 0;
 };
 
@@ -114,7 +133,7 @@ public:
     /// Enrolls through the client and waits; the error text on failure (its kind in
     /// `kind` when given).
     std::optional<QString> enroll(const QUrl &server, const QString &code,
-                                  const QByteArray &pin = {},
+                                  const QByteArray &pin = {}, const QByteArray &backupPin = {},
                                   sync::SyncClient::EnrollOptions options = {},
                                   sync::SyncClient::EnrollError *kind = nullptr);
     /// Saves a draft and signs it through the sign-and-enqueue path (which starts a sync

@@ -46,7 +46,7 @@ struct Office {
         if (!code) {
             return QStringLiteral("no enrollment code");
         }
-        return device.enroll(server.url(), *code, server.certificateSha256(), options, kind);
+        return device.enroll(server.url(), *code, server.keyPin(), {}, options, kind);
     }
 };
 

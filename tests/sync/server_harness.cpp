@@ -318,13 +318,35 @@ sync::pb::Change signedSessionChange(Uuid7Generator &ids, const Clock &clock,
                                      const Provider &provider, const User &clinician,
                                      const Payer &payer)
 {
-    Session session = makeDraftSession(ids, clock, org.id, patient.id, provider.id, payer.id);
+    return sessionChange(ids, clock,
+                         makeDraftSession(ids, clock, org.id, patient.id, provider.id, payer.id),
+                         clinician);
+}
+
+sync::pb::Change sessionChange(Uuid7Generator &ids, const Clock &clock, Session session,
+                               const User &clinician)
+{
     session.signature = Signature{clinician.id, clock.nowUtc(), sessionContentHash(session)};
     sync::pb::Change change;
     change.set_change_id(sync::toWireId(ids.next()));
     const QByteArray hash = session.signature->contentHash;
     change.set_content_hash(hash.constData(), static_cast<std::size_t>(hash.size()));
     sync::encodeSession(session, *change.mutable_session());
+    return change;
+}
+
+sync::pb::Change addendumChange(Uuid7Generator &ids, const Clock &clock, const SessionId &session,
+                                const AddendumId &addendumId, const User &author)
+{
+    Addendum addendum =
+        makeAddendum(ids, author.id, clock.nowUtc(), QStringLiteral("Fictional addendum text."));
+    addendum.id = addendumId;
+    const QByteArray hash = addendumContentHash(session, addendum);
+    addendum.signature = Signature{author.id, clock.nowUtc(), hash};
+    sync::pb::Change change;
+    change.set_change_id(sync::toWireId(ids.next()));
+    change.set_content_hash(hash.constData(), static_cast<std::size_t>(hash.size()));
+    sync::encodeAddendum(session, addendum, *change.mutable_addendum());
     return change;
 }
 

@@ -102,5 +102,11 @@ sync::pb::Change signedSessionChange(Uuid7Generator &ids, const Clock &clock,
                                      const Organization &org, const Patient &patient,
                                      const Provider &provider, const User &clinician,
                                      const Payer &payer);
+/// `session` signed by `clinician`, as a Change ready to push.
+sync::pb::Change sessionChange(Uuid7Generator &ids, const Clock &clock, Session session,
+                               const User &clinician);
+/// A signed addendum by `author` to `session` (with id `addendumId`), as a Change.
+sync::pb::Change addendumChange(Uuid7Generator &ids, const Clock &clock, const SessionId &session,
+                                const AddendumId &addendumId, const User &author);
 
 } // namespace sb::test

@@ -5,6 +5,8 @@
 // huge head, chunked). After all of it the server still answers and serves a good client.
 #include "catchqt.h"
 #include "server_harness.h"
+#include "store/database.h"
+#include "store/schema.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -64,11 +66,28 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
         QUuid::fromRfc4122(QByteArray::fromStdString(a1Session.session().id()))
             .toString(QUuid::WithoutBraces);
 
+    // Admins have no sync device: no code is issued for them. A user promoted to admin after
+    // enrolling keeps a token that the allow-list refuses everywhere.
+    int refused = 0;
+    CHECK(server
+              .office({QStringLiteral("device"), QStringLiteral("enroll-code"),
+                       QStringLiteral("--user"), QStringLiteral("admin")},
+                      &refused)
+              .isEmpty());
+    CHECK(refused != 0);
+    int created = -1;
+    server.office({QStringLiteral("user"), QStringLiteral("create"), QStringLiteral("--org"),
+                   p.orgA.id.toString(), QStringLiteral("--login"), QStringLiteral("promoted"),
+                   QStringLiteral("--name"), QStringLiteral("Promoted Biller"),
+                   QStringLiteral("--role"), QStringLiteral("biller")},
+                  &created);
+    REQUIRE(created == 0);
+
     std::map<std::string, QString> tokens{
         {"clinician A1", a1},
         {"clinician A2", server.enroll(QStringLiteral("a2"))},
         {"biller A", server.enroll(QStringLiteral("biller"))},
-        {"admin A", server.enroll(QStringLiteral("admin"))},
+        {"admin A", server.enroll(QStringLiteral("promoted"))},
         {"clinician B1", server.enroll(QStringLiteral("b1"))},
         {"missing", QString()},
         {"garbage", QStringLiteral("not-a-token-at-all")},
@@ -81,6 +100,7 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
             REQUIRE_FALSE(token.isEmpty());
         }
     }
+    REQUIRE(server.execute("UPDATE users SET role = 'admin' WHERE login = 'promoted'"));
     // Revoke through the admin command, expire through the clock's stand-in (the table).
     const QByteArray devices = server.office({QStringLiteral("device"), QStringLiteral("list")});
     const QList<QByteArray> lines = devices.split('\n');
@@ -181,6 +201,295 @@ TEST_CASE("Authorization matrix: users x roles x organizations x endpoints")
             CHECK(item.patient().id() != sync::toWireId(p.patientB1.id));
         }
     }
+}
+
+namespace {
+
+/// Pushes one change as `token`; its ack.
+pb::Ack pushOne(ServerHarness &server, Uuid7Generator &ids, const QString &token,
+                const pb::Change &change)
+{
+    pb::PushRequest request;
+    test::fillHeader(*request.mutable_header(), ids);
+    *request.add_changes() = change;
+    const test::Reply reply = server.post(QStringLiteral("/v1/push"), request, token);
+    REQUIRE(reply.status == 200);
+    pb::PushResponse response;
+    REQUIRE(response.ParseFromArray(reply.body.constData(), int(reply.body.size())));
+    REQUIRE(response.acks_size() == 1);
+    return response.acks(0);
+}
+
+QString sessionIdOf(const pb::Change &change)
+{
+    return QUuid::fromRfc4122(QByteArray::fromStdString(change.session().id()))
+        .toString(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+TEST_CASE("A role the server does not know is refused, never taken for a clinician")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const QString a1 = server.enroll(QStringLiteral("a1"));
+    REQUIRE_FALSE(a1.isEmpty());
+    const pb::Change change = test::signedSessionChange(ids, clock, p.orgA, p.patientA1,
+                                                        p.providerA1, p.clinicianA1, p.payer);
+    REQUIRE(pushOne(server, ids, a1, change).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+
+    // An enrolled device whose user's role became unknown reaches nothing.
+    REQUIRE(server.execute("UPDATE users SET role = 'superuser' WHERE login = 'a1'"));
+    pb::PushRequest push;
+    test::fillHeader(*push.mutable_header(), ids);
+    *push.add_changes() = test::signedSessionChange(ids, clock, p.orgA, p.patientA1, p.providerA1,
+                                                    p.clinicianA1, p.payer);
+    pb::PullRequest pull;
+    test::fillHeader(*pull.mutable_header(), ids);
+    CHECK(server.post(QStringLiteral("/v1/push"), push, a1).status == 403);
+    CHECK(server.post(QStringLiteral("/v1/pull"), pull, a1).status == 403);
+    CHECK(server.get(QStringLiteral("/v1/sessions/") + sessionIdOf(change) + u"/status", a1).status
+          == 403);
+    CHECK(server.get(QStringLiteral("/v1/patients/") + p.patientA1.id.toString(), a1).status
+          == 403);
+    CHECK(server.count("sessions") == 1);
+
+    // A valid code of a user with an unknown role enrolls nothing and stays unspent.
+    const QString code = server.enrollmentCode(QStringLiteral("a2"));
+    REQUIRE(code.size() == 14);
+    REQUIRE(server.execute("UPDATE users SET role = 'superuser' WHERE login = 'a2'"));
+    pb::EnrollRequest enroll;
+    test::fillHeader(*enroll.mutable_header(), ids);
+    enroll.set_enrollment_code(code.toStdString());
+    enroll.set_device_name("tablet");
+    CHECK(server.post(QStringLiteral("/v1/enroll"), enroll).status == 403);
+    CHECK(server.count("office_devices") == 1);
+    int exitCode = 0;
+    server.office({QStringLiteral("device"), QStringLiteral("enroll-code"),
+                   QStringLiteral("--user"), QStringLiteral("a2")},
+                  &exitCode);
+    CHECK(exitCode != 0);
+    REQUIRE(server.execute("UPDATE users SET role = 'clinician' WHERE login = 'a2'"));
+    CHECK(server.post(QStringLiteral("/v1/enroll"), enroll).status == 200);
+    CHECK(server.count("office_devices") == 2);
+}
+
+TEST_CASE("A clinician names only participants of their own caseload")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const QString a1 = server.enroll(QStringLiteral("a1"));
+    REQUIRE_FALSE(a1.isEmpty());
+    const auto groupWith = [&](const Patient &member) {
+        Session session = test::makeDraftSession(ids, clock, p.orgA.id, p.patientA1.id,
+                                                 p.providerA1.id, p.payer.id);
+        session.service = ServiceKind::Group;
+        session.participants.append(
+            Participant{ParticipantRole::GroupMember, member.id, QString(), false});
+        return test::sessionChange(ids, clock, session, p.clinicianA1);
+    };
+
+    // Patient A2 is of the same practice but on clinician A2's caseload, not A1's.
+    const pb::Ack otherCaseload = pushOne(server, ids, a1, groupWith(p.patientA2));
+    CHECK(otherCaseload.outcome() == pb::ACK_OUTCOME_REJECTED);
+    CHECK(otherCaseload.reason() == "participant not found");
+    const pb::Ack otherOrg = pushOne(server, ids, a1, groupWith(p.patientB1));
+    CHECK(otherOrg.outcome() == pb::ACK_OUTCOME_REJECTED);
+    CHECK(otherOrg.reason() == "participant not found");
+    CHECK(server.count("sessions") == 0);
+
+    // Once clinician A1 is patient A2's primary clinician, A2 is on A1's caseload.
+    REQUIRE(server.execute(
+        QStringLiteral("UPDATE patients SET primary_provider_id = X'%1' WHERE id = X'%2'")
+            .arg(QString::fromLatin1(p.providerA1.id.uuid().toRfc4122().toHex()),
+                 QString::fromLatin1(p.patientA2.id.uuid().toRfc4122().toHex()))
+            .toUtf8()
+            .constData()));
+    CHECK(pushOne(server, ids, a1, groupWith(p.patientA2)).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+}
+
+TEST_CASE("Session and change ids are looked up within the caller's organization")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    const test::Practice &p = server.practice();
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const QString a1 = server.enroll(QStringLiteral("a1"));
+    const QString b1 = server.enroll(QStringLiteral("b1"));
+    const QString billerA = server.enroll(QStringLiteral("biller"));
+    REQUIRE_FALSE(a1.isEmpty());
+    REQUIRE_FALSE(b1.isEmpty());
+    REQUIRE_FALSE(billerA.isEmpty());
+    const auto sessionOfA = [&] {
+        return test::signedSessionChange(ids, clock, p.orgA, p.patientA1, p.providerA1,
+                                         p.clinicianA1, p.payer);
+    };
+    const auto sessionOfB = [&] {
+        return test::signedSessionChange(ids, clock, p.orgB, p.patientB1, p.providerB1,
+                                         p.clinicianB1, p.payer);
+    };
+
+    // Organization B's own records: two sessions and an addendum.
+    const pb::Change b1Session = sessionOfB();
+    const pb::Ack b1Ack = pushOne(server, ids, b1, b1Session);
+    REQUIRE(b1Ack.outcome() == pb::ACK_OUTCOME_ACCEPTED);
+    const pb::Change b1Later = sessionOfB();
+    REQUIRE(pushOne(server, ids, b1, b1Later).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+    const SessionId bSessionId(
+        QUuid::fromRfc4122(QByteArray::fromStdString(b1Session.session().id())));
+    const AddendumId bAddendumId(ids.next());
+    REQUIRE(pushOne(server, ids, b1,
+                    test::addendumChange(ids, clock, bSessionId, bAddendumId, p.clinicianB1))
+                .outcome()
+            == pb::ACK_OUTCOME_ACCEPTED);
+    REQUIRE(server.count("sessions") == 2);
+
+    // A's own session under a change id B already used is A's change: applied, not mistaken
+    // for B's (which would tell A that B has it, and lose A's session).
+    pb::Change sameChangeId = sessionOfA();
+    sameChangeId.set_change_id(b1Session.change_id());
+    const pb::Ack own = pushOne(server, ids, a1, sameChangeId);
+    CHECK(own.outcome() == pb::ACK_OUTCOME_ACCEPTED);
+    CHECK(own.server_seq() == 1); // organization A's first
+    CHECK(server.count("sessions") == 3);
+
+    // B's change replayed by A, byte for byte: no duplicate ack carrying B's sequence.
+    const pb::Ack replay = pushOne(server, ids, a1, b1Later);
+    CHECK(replay.outcome() == pb::ACK_OUTCOME_REJECTED);
+    CHECK(replay.server_seq() == 0);
+
+    // A session of A under B's session id: refused, and no conflict about B's session kept.
+    pb::Change sameSessionId = sessionOfA();
+    {
+        auto decoded = decodeSession(sameSessionId.session());
+        REQUIRE(decoded.hasValue());
+        Session session = *decoded;
+        session.id = bSessionId;
+        session.signature.reset();
+        sameSessionId = test::sessionChange(ids, clock, session, p.clinicianA1);
+    }
+    const pb::Ack takeover = pushOne(server, ids, a1, sameSessionId);
+    CHECK(takeover.outcome() == pb::ACK_OUTCOME_REJECTED);
+    CHECK(takeover.reason() != "session already stored with other content");
+
+    // An addendum to A's own session under B's addendum id: refused the same way.
+    const pb::Change aSession = sessionOfA();
+    REQUIRE(pushOne(server, ids, a1, aSession).outcome() == pb::ACK_OUTCOME_ACCEPTED);
+    const SessionId aSessionId(
+        QUuid::fromRfc4122(QByteArray::fromStdString(aSession.session().id())));
+    const pb::Ack addendum = pushOne(
+        server, ids, a1, test::addendumChange(ids, clock, aSessionId, bAddendumId, p.clinicianA1));
+    CHECK(addendum.outcome() == pb::ACK_OUTCOME_REJECTED);
+    CHECK(addendum.reason() != "addendum already stored with other content");
+    CHECK(server.count("office_sync_conflicts") == 0);
+    CHECK(server.count("sessions") == 4);
+
+    // Organization A's biller does not see B's session either.
+    CHECK(server.get(QStringLiteral("/v1/sessions/") + sessionIdOf(b1Session) + u"/status", billerA)
+              .status
+          == 404);
+}
+
+TEST_CASE("Access tokens are short-lived; refresh tokens rotate, and a replayed one revokes "
+          "the device")
+{
+    ServerHarness server;
+    REQUIRE(server.running());
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const auto tokenRequest = [&](const std::string &refresh, const std::string &next) {
+        pb::EnrollRequest request;
+        test::fillHeader(*request.mutable_header(), ids);
+        request.set_refresh_token(refresh);
+        request.set_next_refresh_token(next);
+        return server.post(QStringLiteral("/v1/enroll"), request);
+    };
+    const auto parsed = [](const test::Reply &reply) {
+        pb::EnrollResponse response;
+        REQUIRE(response.ParseFromArray(reply.body.constData(), int(reply.body.size())));
+        return response;
+    };
+    const auto pullStatus = [&](const std::string &access) {
+        pb::PullRequest request;
+        test::fillHeader(*request.mutable_header(), ids);
+        return server.post(QStringLiteral("/v1/pull"), request, QString::fromStdString(access));
+    };
+    const auto next = [](char c) {
+        return std::string(43, c);
+    };
+
+    // A client with refresh tokens gets a short-lived access token and a refresh token.
+    pb::EnrollRequest enroll;
+    test::fillHeader(*enroll.mutable_header(), ids);
+    enroll.set_enrollment_code(server.enrollmentCode(QStringLiteral("a1")).toStdString());
+    enroll.set_refresh_tokens(true);
+    const auto enrolled = parsed(server.post(QStringLiteral("/v1/enroll"), enroll));
+    const std::string r1 = enrolled.refresh_token();
+    REQUIRE(r1.size() >= 43);
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    CHECK(enrolled.access_expires_at_ms() > now);
+    CHECK(enrolled.access_expires_at_ms() <= now + 16 * 60'000);
+    CHECK(pullStatus(enrolled.device_token()).status == 200);
+
+    // Last seen, and from where.
+    {
+        auto db = Database::open(server.databasePath(), test::testKey(), storeSchema());
+        REQUIRE(db);
+        auto seen = (*db)->prepare("SELECT last_seen_at, last_peer FROM office_devices");
+        REQUIRE(seen);
+        REQUIRE(*seen->step());
+        CHECK(seen->int64(0) >= now - 60'000);
+        CHECK(seen->text(1) == QStringLiteral("127.0.0.1"));
+    }
+
+    // Expired: 401 "token_expired", which tells the device to refresh.
+    REQUIRE(server.execute("UPDATE office_access_tokens SET expires_at = 1"));
+    const test::Reply expired = pullStatus(enrolled.device_token());
+    CHECK(expired.status == 401);
+    pb::ErrorResponse why;
+    REQUIRE(why.ParseFromArray(expired.body.constData(), int(expired.body.size())));
+    CHECK(why.code() == "token_expired");
+
+    // A rotation: the device names its next refresh token.
+    const test::Reply rotated = tokenRequest(r1, next('b'));
+    REQUIRE(rotated.status == 200);
+    const auto second = parsed(rotated);
+    CHECK(second.refresh_token() == next('b'));
+    CHECK(pullStatus(second.device_token()).status == 200);
+    // Its answer lost, the same pair again: another access token, no harm.
+    const test::Reply retried = tokenRequest(r1, next('b'));
+    REQUIRE(retried.status == 200);
+    CHECK(pullStatus(parsed(retried).device_token()).status == 200);
+    CHECK(pullStatus(second.device_token()).status == 200);
+    // The next rotation; then the old pair is stale: nothing for it, nothing revoked.
+    const test::Reply third = tokenRequest(next('b'), next('c'));
+    REQUIRE(third.status == 200);
+    const std::string access = parsed(third).device_token();
+    CHECK(tokenRequest(r1, next('b')).status == 401);
+    CHECK(pullStatus(access).status == 200);
+
+    // A spent refresh token with another successor: a copy is in other hands. The device is
+    // revoked: its access tokens and its current refresh token stop working.
+    CHECK(tokenRequest(next('b'), next('x')).status == 401);
+    CHECK(pullStatus(access).status == 401);
+    CHECK(tokenRequest(next('c'), next('d')).status == 401);
+    CHECK(server.office({QStringLiteral("device"), QStringLiteral("list")}).contains(" revoked "));
+
+    // A client without refresh tokens keeps a long-lived device token.
+    pb::EnrollRequest older;
+    test::fillHeader(*older.mutable_header(), ids);
+    older.set_enrollment_code(server.enrollmentCode(QStringLiteral("a2")).toStdString());
+    const auto legacy = parsed(server.post(QStringLiteral("/v1/enroll"), older));
+    CHECK(legacy.refresh_token().empty());
+    REQUIRE(server.execute("UPDATE office_access_tokens SET expires_at = 1"));
+    CHECK(pullStatus(legacy.device_token()).status == 200);
 }
 
 TEST_CASE("Hostile HTTP is refused and the server keeps serving")
