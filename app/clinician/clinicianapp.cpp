@@ -40,7 +40,7 @@ StoreHost::Config ClinicianApp::hostConfig(const Config &config)
     host.storePath = QDir(config.dataDirectory).filePath(QStringLiteral("sessionbook.db"));
     host.secrets = config.secrets;
     host.clock = config.clock;
-    host.seedDemo = config.seedDemo;
+    host.prepareNewStore = config.prepareNewStore;
     return host;
 }
 

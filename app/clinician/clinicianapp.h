@@ -15,6 +15,8 @@
 #include <QQmlApplicationEngine>
 #include <QSettings>
 
+#include <functional>
+
 class QQuickWindow;
 
 namespace sb::app {
@@ -36,8 +38,8 @@ public:
         bool deviceSettings = true;
         /// Sync on regained reachability where Qt has a backend for it.
         bool watchConnectivity = true;
-        /// StoreHost::Config::seedDemo.
-        bool seedDemo = false;
+        /// StoreHost::Config::prepareNewStore; the app sets none.
+        std::function<StoreResult<void>(Store &)> prepareNewStore;
     };
 
     /// Once per process, after the QGuiApplication and before a ClinicianApp: the names

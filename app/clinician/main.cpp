@@ -3,7 +3,6 @@
 // entry that runs it on the device.
 //
 //   sessionbook                      run the app (data in DevicePaths::dataDirectory())
-//   sessionbook --demo               seed the fictional demo practice on first run
 //   sessionbook --enroll LINK        enroll with this sessionbook://enroll?... link right
 //                                    after the passcode is chosen (scripts/demo uses it)
 //   sessionbook --exit-after-first-frame   (hidden; bench-app-start) print when the first
@@ -65,8 +64,6 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Sessionbook clinician app"));
     parser.addHelpOption();
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Seed the fictional demo practice on first run."));
     const QCommandLineOption enroll(
         QStringLiteral("enroll"),
         QStringLiteral("Enroll with this sessionbook://enroll?... link after unlocking."),
@@ -75,7 +72,7 @@ int main(int argc, char *argv[])
         QStringLiteral("exit-after-first-frame"),
         QStringLiteral("Print when the first frame is shown, then exit."));
     firstFrame.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({demo, enroll, firstFrame});
+    parser.addOptions({enroll, firstFrame});
     parser.process(app);
 
     const QString dataDir = sb::DevicePaths::dataDirectory();
@@ -85,7 +82,6 @@ int main(int argc, char *argv[])
     config.dataDirectory = dataDir;
     config.secrets = secrets.get();
     config.clock = &clock;
-    config.seedDemo = parser.isSet(demo);
     sb::app::ClinicianApp clinician(config);
     if (parser.isSet(enroll)) {
         clinician.enrollment().setSuggestedLink(parser.value(enroll), true);

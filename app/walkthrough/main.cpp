@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // sessionbook-walkthrough: the clinician app's object graph (ClinicianApp) walked through every
-// page by script, on a throwaway store holding the fictional demo practice, the FAKE keystore
-// and a manual clock (so a capture can show 38 minutes). Exits 1 when a step times out or on any
-// warning (QML errors arrive as warnings).
+// page by script, on a throwaway store holding the fictional demo practice with its clinician
+// Maya Okafor enrolled, the FAKE keystore and a manual clock (so a capture can show 38
+// minutes). Exits 1 when a step times out or on any warning (QML errors arrive as warnings).
 //
 //   sessionbook-walkthrough                    the self-test (ctest app_selftest)
 //   sessionbook-walkthrough --screenshots DIR  the same walk, saving PNGs at phone and tablet
@@ -11,6 +11,7 @@
 // SESSIONBOOK_SOFTWARE_RENDER=1 picks the software renderer where no OpenGL is available
 // (Material shadows are then lost).
 #include "clinicianapp.h"
+#include "demodevice.h"
 #include "secretstore.h"
 #include "util/clock.h"
 #include "walkthrough.h"
@@ -72,7 +73,11 @@ int main(int argc, char *argv[])
     config.clock = &clock;
     config.deviceSettings = false;
     config.watchConnectivity = false;
-    config.seedDemo = true;
+    // The new store: the demo practice, and the clinician whose caseload shows authorization
+    // and eligibility warnings recorded as the enrolled one (with no server, so no sync).
+    config.prepareNewStore = [](sb::Store &store) {
+        return sb::demo::prepareDemoDevice(store, QStringLiteral("maya.okafor"));
+    };
     sb::app::ClinicianApp clinician(config);
     if (!clinician.load()) {
         return 1;
