@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lockcontroller.h"
 
-#include "../office/demodata.h"
 #include "storehost.h"
 #include "syncbridge.h"
 
@@ -26,54 +25,26 @@ struct LockController::Outcome {
 
 namespace {
 
-/// After a key is in hand: open the store, seed the demo practice if asked, pick the user.
-void openStore(WorkerState &state, DatabaseKey key, LockController::Outcome &outcome)
+/// After a key is in hand: open the store (preparing it first when the passcode was just
+/// chosen) and take the device's clinician from its enrollment, the only source of it. An
+/// unenrolled device has none until it enrolls.
+void openStore(WorkerState &state, DatabaseKey key, bool isNew, LockController::Outcome &outcome)
 {
     auto store = Store::open(state.storePath, key, state.clock);
     if (!store) {
         outcome.storeFailed = true;
         return;
     }
-    state.store = std::move(store.value());
-    auto &practice = state.store->practice();
-    if (state.seedDemo) {
-        auto orgs = practice.organizations();
-        if (orgs && orgs->isEmpty()) {
-            const Actor system{UserId(state.store->ids().next()),
-                               DeviceId(state.store->ids().next())};
-            (void)office::seedDemoPractice(*state.store, system);
+    if (isNew && state.prepareNewStore) {
+        if (auto prepared = state.prepareNewStore(*store.value()); !prepared) {
+            outcome.storeFailed = true;
+            return;
         }
     }
+    state.store = std::move(store.value());
     state.clinician.reset();
     state.provider.reset();
-    // The device's clinician: SESSIONBOOK_USER (a login), else the first provider whose
-    // "first.last" login exists. Device enrollment (sync) will set this for real.
-    QStringList logins;
-    if (const QString login = qEnvironmentVariable("SESSIONBOOK_USER"); !login.isEmpty()) {
-        logins.append(login);
-    }
-    for (const auto &org : practice.organizations().valueOr(QList<Organization>{})) {
-        for (const auto &provider : practice.providers(org.id).valueOr(QList<Provider>{})) {
-            logins.append(provider.firstName.toLower() + u'.' + provider.lastName.toLower());
-        }
-    }
-    std::optional<User> user;
-    for (const QString &login : logins) {
-        if (auto found = practice.userByLogin(login); found && found->providerId) {
-            user = found.value();
-            break;
-        }
-    }
-    state.clinician = user;
-    if (user && user->providerId) {
-        if (auto provider = practice.provider(*user->providerId)) {
-            state.provider = provider.value();
-            outcome.clinicianName = provider->firstName + u' ' + provider->lastName;
-        }
-    }
-    state.actor = Actor{user ? user->id : UserId(state.store->ids().next()),
-                        DeviceId(state.store->ids().next())};
-    // An enrolled device is its enrolled clinician's, whatever the local practice says.
+    state.actor = Actor{UserId(state.store->ids().next()), DeviceId(state.store->ids().next())};
     if (const auto enrolledName = adoptEnrolledIdentity(state)) {
         outcome.clinicianName = *enrolledName;
     }
@@ -212,7 +183,7 @@ void LockController::choosePasscode(const QString &passcode, const QString &conf
                 outcome.kind = key.error().kind;
                 return outcome;
             }
-            openStore(state, std::move(key.value()), outcome);
+            openStore(state, std::move(key.value()), true, outcome);
             return outcome;
         },
         [this](const Outcome &outcome) { finish(outcome); });
@@ -246,7 +217,7 @@ void LockController::unlock(const QString &passcode)
                 outcome.failures = key.error().failedAttempts;
                 return outcome;
             }
-            openStore(state, std::move(key.value()), outcome);
+            openStore(state, std::move(key.value()), false, outcome);
             return outcome;
         },
         [this](const Outcome &outcome) { finish(outcome); });

@@ -35,7 +35,7 @@ StoreHost::StoreHost(const Config &config, QObject *parent)
     , m_clock(*config.clock)
     , m_state(std::make_unique<WorkerState>(WorkerState{
           KeyVault(config.vaultPath, *config.secrets, *config.clock, config.vaultOptions),
-          config.storePath, *config.clock, config.seedDemo, nullptr, Actor{}, std::nullopt,
+          config.storePath, *config.clock, config.prepareNewStore, nullptr, Actor{}, std::nullopt,
           std::nullopt, payerChecksFor(config), nullptr, nullptr, nullptr}))
 {
     m_thread.setObjectName(QStringLiteral("sessionbook-store"));

@@ -34,7 +34,8 @@ struct WorkerState {
     KeyVault vault;
     QString storePath;
     const Clock &clock;
-    bool seedDemo = false;
+    /// StoreHost::Config::prepareNewStore.
+    std::function<StoreResult<void>(Store &)> prepareNewStore;
     std::unique_ptr<Store> store;
     Actor actor;
     std::optional<User> clinician;
@@ -70,9 +71,12 @@ public:
         SecretStore *secrets = nullptr;
         const Clock *clock = nullptr;
         KeyVault::Options vaultOptions;
-        bool seedDemo = false; ///< Seed the fictional demo practice into a new, empty store.
         /// The scrubber settings the device's payer warnings use; null: the built-in rules.
         std::shared_ptr<const claims::ScrubSettings> scrubSettings;
+        /// Runs once on the store thread when the passcode is chosen, on the new store before
+        /// anything reads it (the walkthrough, tests and benchmarks put a practice there); an
+        /// error fails that unlock. The app sets none.
+        std::function<StoreResult<void>(Store &)> prepareNewStore;
     };
 
     explicit StoreHost(const Config &config, QObject *parent = nullptr);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store administration: keygen, init, demo-seed, show, verify.
 #include "commands.h"
-#include "demodata.h"
+#include "demopractice.h"
 #include "domain/enums.h"
 #include "keyoption.h"
 #include "store/schema.h"
@@ -83,7 +83,7 @@ int runDemoSeed(const QStringList &arguments)
     if (!opened.store) {
         return opened.exitCode;
     }
-    if (auto ok = seedDemoPractice(*opened.store, commandLineActor); !ok) {
+    if (auto ok = demo::seedDemoPractice(*opened.store, commandLineActor); !ok) {
         QTextStream(stderr) << "error: " << describeStoreError(ok.error()) << '\n';
         return 1;
     }

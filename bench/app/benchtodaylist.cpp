@@ -11,6 +11,7 @@
 // Memory once every page is in: the heap bytes the model's rows hold, as what clear() frees
 // (mallinfo2 with one arena, after malloc_trim), and VmRSS from /proc/self/status likewise.
 // Budget (design.md): model reset <= 30 ms.
+#include "demodevice.h"
 #include "domain/session.h"
 #include "lockcontroller.h"
 #include "secretstore.h"
@@ -222,7 +223,9 @@ int main(int argc, char *argv[])
     config.secrets = &secrets;
     config.clock = &clock;
     config.vaultOptions.iterations = 1000;
-    config.seedDemo = true;
+    config.prepareNewStore = [](Store &store) {
+        return demo::prepareDemoDevice(store, QStringLiteral("sam.lindqvist"));
+    };
     app::StoreHost host(config);
     app::LockController lock(host);
     app::TodayModel today(host);

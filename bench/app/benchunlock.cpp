@@ -4,9 +4,9 @@
 // machine load affects all alike. Prints medians and the ratios (budget: <= 1.2).
 //   direct:   KeyVault::unlock + Store::open + the first query, called in this thread
 //   app path: LockController::unlock through the store thread (StoreHost) as the app runs it:
-//             vault, Store::open, picking the clinician, then TodayModel's first load, timed
+//             vault, Store::open, the enrolled clinician, then TodayModel's first load, timed
 //             until the Today rows are on the GUI thread
-#include "../../app/office/demodata.h"
+#include "demodevice.h"
 #include "keycrypto.h"
 #include "keyvault.h"
 #include "lockcontroller.h"
@@ -92,11 +92,13 @@ int main(int argc, char *argv[])
         if (!store) {
             return 1;
         }
-        const sb::Actor actor{sb::UserId((*store)->ids().next()),
-                              sb::DeviceId((*store)->ids().next())};
-        (void)sb::office::seedDemoPractice(**store, actor);
-        const auto orgs = (*store)->practice().organizations();
-        provider = (*store)->practice().providers(orgs->first().id)->first().id;
+        // The demo practice, its clinician enrolled on the device as the app path reads it.
+        const QString login = QStringLiteral("sam.lindqvist");
+        if (!sb::demo::prepareDemoDevice(**store, login)) {
+            std::fprintf(stderr, "bench-unlock: seeding failed\n");
+            return 1;
+        }
+        provider = *(*store)->practice().userByLogin(login)->providerId;
     }
     std::printf("bench-unlock: PBKDF2-HMAC-SHA512 iterations %d (calibrated to ~250 ms)\n",
                 vault.iterations());

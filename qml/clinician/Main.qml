@@ -7,7 +7,8 @@ import Sessionbook.App
 import Sessionbook.Components
 
 // The clinician app's window. Controllers come in as required properties from the
-// composition root (main.cpp); no context properties, no global instances.
+// composition root (app/clinician/clinicianapp.cpp); no context properties, no global
+// instances.
 ApplicationWindow {
     id: window
     required property LockController lock

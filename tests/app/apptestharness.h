@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-// What the app tests share: a QCoreApplication with the app's translations (as main.cpp
+// What the app tests share: a QCoreApplication with the app's translations (as the app
 // installs them), waiting on the event loop, and a StoreHost on a fresh directory (or one
-// shared with another process) with the FAKE keystore, a fast KDF and the demo practice.
+// shared with another process) with the FAKE keystore, a fast KDF and the demo practice, its
+// clinician Sam Lindqvist enrolled on the device.
 
+#include "demodevice.h"
 #include "lockcontroller.h"
 #include "secretstore.h"
 #include "storehost.h"
@@ -69,8 +71,19 @@ inline bool waitFor(const std::function<bool()> &done, int timeoutMs = 20000)
     return true;
 }
 
-/// A store host on a fresh directory with the FAKE keystore, a fast KDF and the demo practice.
+/// A store host on a fresh directory with the FAKE keystore, a fast KDF and, when the passcode
+/// is chosen, what `prepare` puts into the new store (by default the demo practice with
+/// Sam Lindqvist enrolled as the device's clinician).
 struct Harness {
+    using Prepare = std::function<StoreResult<void>(Store &)>;
+
+    static Prepare demoDevice()
+    {
+        return [](Store &store) {
+            return demo::prepareDemoDevice(store, QStringLiteral("sam.lindqvist"));
+        };
+    }
+
     /// The fresh directory; none when one is given (a killed child leaves nothing behind).
     std::unique_ptr<sb::test::TempDir> dir;
     ManualClock clock{QDateTime::currentMSecsSinceEpoch()};
@@ -90,7 +103,7 @@ struct Harness {
      * processes, the SystemClock can (same boot, same monotonic counter).
      */
     explicit Harness(const QString &sharedDir, const Clock *storeClock = nullptr,
-                     int wipeAfterFailures = 0)
+                     Prepare prepare = demoDevice(), int wipeAfterFailures = 0)
         : dir(sharedDir.isEmpty() ? std::make_unique<sb::test::TempDir>() : nullptr)
         , dataDir(dir ? dir->path() : sharedDir)
         , secrets(QDir(dataDir).filePath(QStringLiteral("keystore")))
@@ -103,7 +116,7 @@ struct Harness {
         config.clock = storeClock != nullptr ? storeClock : &clock;
         config.vaultOptions.iterations = 1000;
         config.vaultOptions.wipeAfterFailures = wipeAfterFailures;
-        config.seedDemo = true;
+        config.prepareNewStore = std::move(prepare);
         host = std::make_unique<StoreHost>(config);
     }
 

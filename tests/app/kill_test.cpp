@@ -4,8 +4,8 @@
 // chooses the passcode, starts a session for a caseload patient, waits until the Start tap
 // is stored, prints the session id and blocks. The test kills it, then builds a fresh store
 // host and controllers on the same directory, unlocks, and expects the unlock alone (wired as
-// main.cpp wires it) to bring the same session back with its time counted from the stored
-// taps. Both processes use the SystemClock: same boot, same monotonic counter.
+// clinicianapp.cpp wires it) to bring the same session back with its time counted from the
+// stored taps. Both processes use the SystemClock: same boot, same monotonic counter.
 #include "apptestharness.h"
 #include "catchqt.h"
 #include "lockcontroller.h"
@@ -166,7 +166,7 @@ TEST_CASE("A killed app reopens its interrupted session on the next unlock (real
     Harness h(shared.path(), &clock);
     LockController lock(*h.host);
     SessionController capture(*h.host);
-    // As main.cpp wires them.
+    // As clinicianapp.cpp wires them.
     QObject::connect(&lock, &LockController::unlocked, &capture,
                      &SessionController::resumeInterrupted);
     QObject::connect(&lock, &LockController::locked, &capture, &SessionController::handleLocked);

@@ -5,6 +5,7 @@
 // back. Timers are shortened; the vault's delays run on the manual clock.
 #include "apptestharness.h"
 #include "catchqt.h"
+#include "demopractice.h"
 #include "lockcontroller.h"
 #include "sessioncontroller.h"
 
@@ -37,7 +38,7 @@ int sessionCount(Harness &h)
     });
 }
 
-/// An unlocked app with the capture controller wired to the lock as main.cpp wires it.
+/// An unlocked app with the capture controller wired to the lock as the app wires it.
 struct LockedCapture {
     Harness h;
     LockController lock{*h.host};
@@ -110,7 +111,78 @@ void wrongAttempt(LockController &lock)
     REQUIRE(waitFor([&] { return lock.state() == LockController::Locked; }));
 }
 
+/// Sets an environment variable for one scope.
+class ScopedEnv {
+public:
+    ScopedEnv(const char *name, const QByteArray &value)
+        : m_name(name)
+    {
+        qputenv(m_name, value);
+    }
+    ~ScopedEnv() { qunsetenv(m_name); }
+    ScopedEnv(const ScopedEnv &) = delete;
+    ScopedEnv &operator=(const ScopedEnv &) = delete;
+
+private:
+    const char *m_name;
+};
+
+/// Who the store thread holds as the device's clinician: "" when none.
+QString clinicianLogin(Harness &h)
+{
+    return h.onStore<QString>([](WorkerState &state) {
+        if (!state.clinician || !state.provider) {
+            return QString();
+        }
+        const auto user = state.store->practice().user(state.clinician->id);
+        return user ? user->login : QStringLiteral("(not in the practice)");
+    });
+}
+
 } // namespace
+
+TEST_CASE("The device's clinician comes from its enrollment only", "[app]")
+{
+    // What the app once guessed from: the environment, and logins shaped "first.last".
+    const ScopedEnv user("SESSIONBOOK_USER", "maya.okafor");
+
+    SECTION("not enrolled: no clinician, on the first unlock and the next")
+    {
+        Harness h(QString(), nullptr, [](Store &store) {
+            const Actor setup{UserId(store.ids().next()), DeviceId(store.ids().next())};
+            return demo::seedDemoPractice(store, setup);
+        });
+        LockController lock(*h.host);
+        unlockFirstRun(lock);
+        CHECK(lock.clinicianName().isEmpty());
+        CHECK(clinicianLogin(h).isEmpty());
+        lock.lock();
+        lock.unlock(QStringLiteral("123456"));
+        REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
+        CHECK(lock.clinicianName().isEmpty());
+        CHECK(clinicianLogin(h).isEmpty());
+    }
+    SECTION("enrolled: the enrolled clinician, whatever the environment says")
+    {
+        Harness h; // Sam Lindqvist enrolled
+        LockController lock(*h.host);
+        unlockFirstRun(lock);
+        CHECK(lock.clinicianName() == QStringLiteral("Sam Lindqvist"));
+        CHECK(clinicianLogin(h) == QStringLiteral("sam.lindqvist"));
+    }
+}
+
+TEST_CASE("A new store that cannot be prepared fails its first unlock", "[app]")
+{
+    Harness h(QString(), nullptr, [](Store &) -> StoreResult<void> {
+        return storeError(StoreError::Kind::Io, QStringLiteral("disk full"));
+    });
+    LockController lock(*h.host);
+    lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
+    REQUIRE(waitFor([&] { return lock.state() != LockController::Unlocking; }));
+    CHECK(lock.state() == LockController::Locked);
+    CHECK(lock.errorText().startsWith(QStringLiteral("The encrypted store could not be opened")));
+}
 
 TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "[app]")
 {
@@ -441,7 +513,7 @@ TEST_CASE("The minimum passcode policy: length, no repeats, no runs", "[app]")
 
 TEST_CASE("The practice's wipe policy erases the store after N wrong passcodes", "[app]")
 {
-    Harness h(QString(), nullptr, /*wipeAfterFailures=*/3);
+    Harness h(QString(), nullptr, Harness::demoDevice(), /*wipeAfterFailures=*/3);
     LockController lock(*h.host);
     lock.setRetryTickMs(1);
     unlockFirstRun(lock);

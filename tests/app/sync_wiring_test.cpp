@@ -69,7 +69,7 @@ struct AppDevice {
         capture = std::make_unique<SessionController>(*host);
         trail = std::make_unique<SessionTrailModel>(*host);
         tasks = std::make_unique<TaskModel>(*host);
-        // As app/clinician/main.cpp wires them.
+        // As app/clinician/clinicianapp.cpp wires them.
         QObject::connect(lock.get(), &LockController::unlocked, today.get(), &TodayModel::reload);
         QObject::connect(lock.get(), &LockController::unlocked, bridge.get(), &SyncBridge::start);
         QObject::connect(lock.get(), &LockController::locked, bridge.get(), &SyncBridge::stop);

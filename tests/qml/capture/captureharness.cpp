@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "captureharness.h"
 
+#include "demodevice.h"
 #include "secrettokenstore.h"
 
 #include <QDateTime>
@@ -17,7 +18,10 @@ CaptureHarness::CaptureHarness()
     config.secrets = m_secrets.get();
     config.clock = &m_clock;
     config.vaultOptions.iterations = 1000;
-    config.seedDemo = true;
+    // The demo practice with Sam Lindqvist enrolled as the device's clinician.
+    config.prepareNewStore = [](sb::Store &store) {
+        return sb::demo::prepareDemoDevice(store, QStringLiteral("sam.lindqvist"));
+    };
     m_host = std::make_unique<sb::app::StoreHost>(config);
     m_lock = std::make_unique<sb::app::LockController>(*m_host);
     m_today = std::make_unique<sb::app::TodayModel>(*m_host);

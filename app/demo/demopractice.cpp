@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "demodata.h"
+#include "demopractice.h"
 
 #include "store/repositoryhelpers_p.h"
 #include "store/store.h"
@@ -7,7 +7,7 @@
 
 #include <array>
 
-namespace sb::office {
+namespace sb::demo {
 
 namespace {
 
@@ -222,4 +222,4 @@ StoreResult<void> seedDemoPractice(Store &store, const Actor &actor)
     return tx.commit();
 }
 
-} // namespace sb::office
+} // namespace sb::demo

@@ -8,7 +8,7 @@ namespace sb {
 class Store;
 }
 
-namespace sb::office {
+namespace sb::demo {
 
 /**
  * Adds a fictional practice to a store: an organization, four clinicians with their users,
@@ -18,4 +18,4 @@ namespace sb::office {
  */
 StoreResult<void> seedDemoPractice(Store &store, const Actor &actor);
 
-} // namespace sb::office
+} // namespace sb::demo
