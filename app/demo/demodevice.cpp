@@ -18,7 +18,7 @@ StoreResult<void> enrollDemoClinician(Store &store, const QString &login)
     }
     // No server: an address that can never resolve (RFC 6761), no pin, a device id of its own.
     return sync::DeviceSyncStore(store).saveEnrollment(
-        QStringLiteral("https://office.invalid"), QByteArray(), DeviceId(store.ids().next()),
+        QStringLiteral("https://office.invalid"), sync::ServerPins{}, DeviceId(store.ids().next()),
         user->id, user->organizationId, user->providerId);
 }
 

@@ -343,683 +343,679 @@ HttpReply SyncService::tokens(const Enrollment &issued, QStringView what)
 
 std::optional<HttpReply> SyncService::checkPushToken(QByteArrayView authorization)
 {
-    Auth auth = authenticate(authorization);
+    Auth auth = authenticate(authorization, Endpoint::Push);
     if (auth.principal) {
         return std::nullopt;
     }
     return finish(Actor{}, AuditAction::Create, u"sync.push", QUuid(), auth.failure);
-    HttpReply SyncService::refresh(const pb::EnrollRequest &request)
-    {
-        auto refreshed = m_repo.refresh(QString::fromStdString(request.refresh_token()),
-                                        QString::fromStdString(request.next_refresh_token()),
-                                        tokenPolicy(), m_peer);
-        if (!refreshed) {
-            return storeFailure(refreshed.error());
-        }
-        if (!*refreshed) {
-            const AuthFailure why = refreshed->error();
-            HttpReply refused =
-                why == AuthFailure::RoleRefused
-                    ? error(403, QStringLiteral("forbidden"),
-                            QStringLiteral("this account's role is not recognized"))
-                    : error(401, QStringLiteral("unauthorized"),
-                            why == AuthFailure::Reused
-                                ? QStringLiteral("the refresh token was used twice; this device is "
-                                                 "signed out and must enroll again")
-                                : QStringLiteral("the refresh token is not valid; enroll again"));
-            return finish(Actor{}, AuditAction::Create, u"sync.refresh", QUuid(), refused);
-        }
-        return tokens(refreshed->value(), u"sync.refresh");
+}
+
+HttpReply SyncService::refresh(const pb::EnrollRequest &request)
+{
+    auto refreshed =
+        m_repo.refresh(QString::fromStdString(request.refresh_token()),
+                       QString::fromStdString(request.next_refresh_token()), tokenPolicy(), m_peer);
+    if (!refreshed) {
+        return storeFailure(refreshed.error());
+    }
+    if (!*refreshed) {
+        const AuthFailure why = refreshed->error();
+        HttpReply refused =
+            why == AuthFailure::RoleRefused
+                ? error(403, QStringLiteral("forbidden"),
+                        QStringLiteral("this account's role is not recognized"))
+                : error(401, QStringLiteral("unauthorized"),
+                        why == AuthFailure::Reused
+                            ? QStringLiteral("the refresh token was used twice; this device is "
+                                             "signed out and must enroll again")
+                            : QStringLiteral("the refresh token is not valid; enroll again"));
+        return finish(Actor{}, AuditAction::Create, u"sync.refresh", QUuid(), refused);
+    }
+    return tokens(refreshed->value(), u"sync.refresh");
+}
+
+HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
+{
+    Auth auth = authenticate(authorization, Endpoint::Push);
+    if (!auth.principal) {
+        return finish(Actor{}, AuditAction::Create, u"sync.push", QUuid(), auth.failure);
+    }
+    const Principal &principal = *auth.principal;
+    const Actor actor{principal.user, principal.device};
+    auto request = decodePushRequest(body, m_config.limits);
+    if (!request) {
+        return finish(
+            actor, AuditAction::Create, u"sync.push", QUuid(),
+            error(request.error().httpStatus, request.error().code, request.error().message));
+    }
+    const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
+    if (!principal.provider) {
+        return finish(actor, AuditAction::Create, u"sync.push", requestId,
+                      error(403, QStringLiteral("forbidden"),
+                            QStringLiteral("only a clinician's device pushes sessions")));
     }
 
-    HttpReply SyncService::push(QByteArrayView authorization, QByteArrayView body)
-    {
-        Auth auth = authenticate(authorization, Endpoint::Push);
-        if (!auth.principal) {
-            return finish(Actor{}, AuditAction::Create, u"sync.push", QUuid(), auth.failure);
+    auto tx = m_store.database().begin();
+    if (!tx) {
+        return storeFailure(tx.error());
+    }
+    // Whatever the outcome, nothing read in this transaction outlives it.
+    const auto forget = qScopeGuard([this] { m_lookups = {}; });
+    pb::PushResponse response;
+    for (const pb::Change &change : request->changes()) {
+        auto outcome = applyChange(principal, change);
+        if (!outcome) {
+            return storeFailure(outcome.error()); // the whole batch rolls back
         }
-        const Principal &principal = *auth.principal;
-        const Actor actor{principal.user, principal.device};
-        auto request = decodePushRequest(body, m_config.limits);
-        if (!request) {
-            return finish(
-                actor, AuditAction::Create, u"sync.push", QUuid(),
-                error(request.error().httpStatus, request.error().code, request.error().message));
-        }
-        const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
-        if (!principal.provider) {
-            return finish(actor, AuditAction::Create, u"sync.push", requestId,
-                          error(403, QStringLiteral("forbidden"),
-                                QStringLiteral("only a clinician's device pushes sessions")));
-        }
-
-        auto tx = m_store.database().begin();
-        if (!tx) {
-            return storeFailure(tx.error());
-        }
-        // Whatever the outcome, nothing read in this transaction outlives it.
-        const auto forget = qScopeGuard([this] { m_lookups = {}; });
-        pb::PushResponse response;
-        for (const pb::Change &change : request->changes()) {
-            auto outcome = applyChange(principal, change);
-            if (!outcome) {
-                return storeFailure(outcome.error()); // the whole batch rolls back
-            }
-            pb::Ack *ack = response.add_acks();
-            ack->set_change_id(change.change_id());
-            ack->set_outcome(outcome->outcome);
-            ack->set_reason(wireText(outcome->reason));
-            ack->set_server_seq(outcome->seq);
-        }
-        fillHeader(*response.mutable_header());
-        HttpReply reply =
-            finish(actor, AuditAction::Create, u"sync.push", requestId, message(response));
-        if (reply.status != 200) {
-            return reply;
-        }
-        if (auto ok = tx->commit(); !ok) {
-            return storeFailure(ok.error());
-        }
+        pb::Ack *ack = response.add_acks();
+        ack->set_change_id(change.change_id());
+        ack->set_outcome(outcome->outcome);
+        ack->set_reason(wireText(outcome->reason));
+        ack->set_server_seq(outcome->seq);
+    }
+    fillHeader(*response.mutable_header());
+    HttpReply reply =
+        finish(actor, AuditAction::Create, u"sync.push", requestId, message(response));
+    if (reply.status != 200) {
         return reply;
     }
+    if (auto ok = tx->commit(); !ok) {
+        return storeFailure(ok.error());
+    }
+    return reply;
+}
 
-    StoreResult<SyncService::ChangeOutcome> SyncService::applyChange(const Principal &principal,
-                                                                     const pb::Change &change)
-    {
-        const auto changeId = fromWireId(change.change_id());
-        if (!changeId || changeId->isNull()) {
-            return ChangeOutcome{pb::ACK_OUTCOME_REJECTED,
-                                 QStringLiteral("change_id must be 16 bytes"), 0};
+StoreResult<SyncService::ChangeOutcome> SyncService::applyChange(const Principal &principal,
+                                                                 const pb::Change &change)
+{
+    const auto changeId = fromWireId(change.change_id());
+    if (!changeId || changeId->isNull()) {
+        return ChangeOutcome{pb::ACK_OUTCOME_REJECTED, QStringLiteral("change_id must be 16 bytes"),
+                             0};
+    }
+    if (change.content_hash().size() != 32) {
+        return ChangeOutcome{pb::ACK_OUTCOME_REJECTED,
+                             QStringLiteral("content_hash must be a SHA-256 (32 bytes)"), 0};
+    }
+    const QByteArray changeKey = bytesOf(change.change_id());
+    const QByteArray hash = bytesOf(change.content_hash());
+    SB_TRY_ASSIGN(ledger, m_repo.ledgerEntry(principal.organization, changeKey));
+    if (ledger) {
+        if (ledger->contentHash == hash) {
+            return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), ledger->serverSeq};
         }
-        if (change.content_hash().size() != 32) {
-            return ChangeOutcome{pb::ACK_OUTCOME_REJECTED,
-                                 QStringLiteral("content_hash must be a SHA-256 (32 bytes)"), 0};
+        const QString reason = QStringLiteral("change_id already applied with other content");
+        const QByteArray recordId =
+            change.has_session() ? bytesOf(change.session().id()) : bytesOf(change.addendum().id());
+        SB_TRY(m_repo.recordConflict(changeKey, principal,
+                                     change.has_session() ? sessionRecord : addendumRecord,
+                                     recordId, hash, reason, serialized(change)));
+        return ChangeOutcome{pb::ACK_OUTCOME_CONFLICT, reason, 0};
+    }
+    // Each change in its own savepoint: one that cannot be stored leaves nothing behind and
+    // does not take the rest of the batch with it.
+    SB_TRY_ASSIGN(savepoint, m_store.database().begin());
+    StoreResult<ChangeOutcome> outcome =
+        change.has_session() ? applySession(principal, change)
+        : change.has_addendum()
+            ? applyAddendum(principal, change)
+            : StoreResult<ChangeOutcome>(ChangeOutcome{
+                pb::ACK_OUTCOME_REJECTED, QStringLiteral("change carries no record"), 0});
+    if (!outcome) {
+        savepoint.rollback();
+        if (isChangeError(outcome.error())) {
+            return ChangeOutcome{
+                pb::ACK_OUTCOME_REJECTED,
+                QStringLiteral("could not be stored: ") + outcome.error().kindName(), 0};
         }
-        const QByteArray changeKey = bytesOf(change.change_id());
-        const QByteArray hash = bytesOf(change.content_hash());
-        SB_TRY_ASSIGN(ledger, m_repo.ledgerEntry(principal.organization, changeKey));
-        if (ledger) {
-            if (ledger->contentHash == hash) {
-                return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), ledger->serverSeq};
+        return outcome;
+    }
+    if (outcome->outcome == pb::ACK_OUTCOME_REJECTED) {
+        savepoint.rollback();
+        return outcome;
+    }
+    SB_TRY(savepoint.commit());
+    return outcome;
+}
+
+StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principal &principal,
+                                                                  const pb::Change &change)
+{
+    auto rejected = [](QString reason) {
+        return ChangeOutcome{pb::ACK_OUTCOME_REJECTED, std::move(reason), 0};
+    };
+    auto decoded = decodeSession(change.session());
+    if (!decoded) {
+        return rejected(decoded.error().field + u": " + decoded.error().message);
+    }
+    Session session = std::move(*decoded);
+    if (!session.signature) {
+        return rejected(QStringLiteral("session must be signed"));
+    }
+    const QByteArray hash = bytesOf(change.content_hash());
+    const QByteArray computed = sessionContentHash(session);
+    if (computed != hash || session.signature->contentHash != hash) {
+        return rejected(QStringLiteral("content_hash does not match the session's content"));
+    }
+    // Authorization: nothing outside the caller's organization and caseload exists for it.
+    if (session.organizationId != principal.organization) {
+        return rejected(QStringLiteral("organization not found"));
+    }
+    if (session.providerId != *principal.provider) {
+        return rejected(QStringLiteral("provider not found"));
+    }
+    if (session.signature->signedBy != principal.user) {
+        return rejected(QStringLiteral("signer must be the device's user"));
+    }
+    SB_TRY_ASSIGN(visible,
+                  m_repo.inCaseload(principal.organization, session.patientId, principal.provider));
+    if (!visible) {
+        return rejected(QStringLiteral("patient not found"));
+    }
+    for (const Participant &p : session.participants) {
+        if (p.patientId) {
+            SB_TRY_ASSIGN(member, m_repo.inCaseload(principal.organization, *p.patientId,
+                                                    principal.provider));
+            if (!member) {
+                return rejected(QStringLiteral("participant not found"));
             }
-            const QString reason = QStringLiteral("change_id already applied with other content");
-            const QByteArray recordId = change.has_session() ? bytesOf(change.session().id())
-                                                             : bytesOf(change.addendum().id());
-            SB_TRY(m_repo.recordConflict(changeKey, principal,
-                                         change.has_session() ? sessionRecord : addendumRecord,
+        }
+    }
+    if (session.payerId) {
+        SB_TRY_ASSIGN(known, payer(*session.payerId));
+        if (!known) {
+            return rejected(QStringLiteral("payer not found"));
+        }
+    }
+
+    const QByteArray recordId = session.id.uuid().toRfc4122();
+    const Actor actor{principal.user, principal.device};
+    {
+        // Within the organization only: another practice's session of the same id is not
+        // found here, and the store refuses to write over it.
+        SB_TRY_ASSIGN(existing, m_store.database().prepare("SELECT signed_hash FROM sessions "
+                                                           "WHERE id = ? AND organization_id = ?"));
+        existing.bind(1, session.id).bind(2, principal.organization);
+        SB_TRY_ASSIGN(row, existing.step());
+        if (row) {
+            if (existing.blob(0) == hash) {
+                // The same signed content under a new change id: already applied.
+                SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(principal.organization, recordId));
+                const std::uint64_t seq = first ? first->serverSeq : 0;
+                SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, sessionRecord,
+                                           recordId, hash, seq));
+                return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), seq};
+            }
+            const QString reason = QStringLiteral("session already stored with other content");
+            SB_TRY(m_repo.recordConflict(bytesOf(change.change_id()), principal, sessionRecord,
                                          recordId, hash, reason, serialized(change)));
             return ChangeOutcome{pb::ACK_OUTCOME_CONFLICT, reason, 0};
         }
-        // Each change in its own savepoint: one that cannot be stored leaves nothing behind and
-        // does not take the rest of the batch with it.
-        SB_TRY_ASSIGN(savepoint, m_store.database().begin());
-        StoreResult<ChangeOutcome> outcome =
-            change.has_session() ? applySession(principal, change)
-            : change.has_addendum()
-                ? applyAddendum(principal, change)
-                : StoreResult<ChangeOutcome>(ChangeOutcome{
-                    pb::ACK_OUTCOME_REJECTED, QStringLiteral("change carries no record"), 0});
-        if (!outcome) {
-            savepoint.rollback();
-            if (isChangeError(outcome.error())) {
-                return ChangeOutcome{
-                    pb::ACK_OUTCOME_REJECTED,
-                    QStringLiteral("could not be stored: ") + outcome.error().kindName(), 0};
-            }
-            return outcome;
-        }
-        if (outcome->outcome == pb::ACK_OUTCOME_REJECTED) {
-            savepoint.rollback();
-            return outcome;
-        }
-        SB_TRY(savepoint.commit());
-        return outcome;
     }
 
-    StoreResult<SyncService::ChangeOutcome> SyncService::applySession(const Principal &principal,
-                                                                      const pb::Change &change)
-    {
-        auto rejected = [](QString reason) {
-            return ChangeOutcome{pb::ACK_OUTCOME_REJECTED, std::move(reason), 0};
-        };
-        auto decoded = decodeSession(change.session());
-        if (!decoded) {
-            return rejected(decoded.error().field + u": " + decoded.error().message);
-        }
-        Session session = std::move(*decoded);
-        if (!session.signature) {
-            return rejected(QStringLiteral("session must be signed"));
-        }
-        const QByteArray hash = bytesOf(change.content_hash());
-        const QByteArray computed = sessionContentHash(session);
-        if (computed != hash || session.signature->contentHash != hash) {
-            return rejected(QStringLiteral("content_hash does not match the session's content"));
-        }
-        // Authorization: nothing outside the caller's organization and caseload exists for it.
-        if (session.organizationId != principal.organization) {
-            return rejected(QStringLiteral("organization not found"));
-        }
-        if (session.providerId != *principal.provider) {
-            return rejected(QStringLiteral("provider not found"));
-        }
-        if (session.signature->signedBy != principal.user) {
-            return rejected(QStringLiteral("signer must be the device's user"));
-        }
-        SB_TRY_ASSIGN(visible, m_repo.inCaseload(principal.organization, session.patientId,
-                                                 principal.provider));
-        if (!visible) {
-            return rejected(QStringLiteral("patient not found"));
-        }
-        for (const Participant &p : session.participants) {
-            if (p.patientId) {
-                SB_TRY_ASSIGN(member, m_repo.inCaseload(principal.organization, *p.patientId,
-                                                        principal.provider));
-                if (!member) {
-                    return rejected(QStringLiteral("participant not found"));
-                }
-            }
-        }
-        if (session.payerId) {
-            SB_TRY_ASSIGN(known, payer(*session.payerId));
-            if (!known) {
-                return rejected(QStringLiteral("payer not found"));
-            }
-        }
-
-        const QByteArray recordId = session.id.uuid().toRfc4122();
-        const Actor actor{principal.user, principal.device};
-        {
-            // Within the organization only: another practice's session of the same id is not
-            // found here, and the store refuses to write over it.
-            SB_TRY_ASSIGN(existing,
-                          m_store.database().prepare("SELECT signed_hash FROM sessions "
-                                                     "WHERE id = ? AND organization_id = ?"));
-            existing.bind(1, session.id).bind(2, principal.organization);
-            SB_TRY_ASSIGN(row, existing.step());
-            if (row) {
-                if (existing.blob(0) == hash) {
-                    // The same signed content under a new change id: already applied.
-                    SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(principal.organization, recordId));
-                    const std::uint64_t seq = first ? first->serverSeq : 0;
-                    SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal,
-                                               sessionRecord, recordId, hash, seq));
-                    return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), seq};
-                }
-                const QString reason = QStringLiteral("session already stored with other content");
-                SB_TRY(m_repo.recordConflict(bytesOf(change.change_id()), principal, sessionRecord,
-                                             recordId, hash, reason, serialized(change)));
-                return ChangeOutcome{pb::ACK_OUTCOME_CONFLICT, reason, 0};
-            }
-        }
-
-        // Coded before it is stored, so the session, its received and coded statuses and its
-        // signature go in as one write with one audit row.
-        SB_TRY_ASSIGN(coded, codeSession(session));
-        const QDateTime now = m_store.clock().nowUtc();
-        Session incoming = session;
-        incoming.addenda.clear();
-        incoming.statusTrail = {StatusEntry{SessionStatus::Received, now, QString()},
-                                StatusEntry{SessionStatus::Coded, now, coded}};
-        if (!incoming.updatedAt.isValid()) {
-            incoming.updatedAt = now;
-        }
-        SB_TRY(m_store.sessions().storeSigned(actor, incoming));
-        SB_TRY_ASSIGN(seq, m_repo.nextSeq(principal.organization));
-        SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, sessionRecord, recordId,
-                                   hash, seq));
-        // Received and coded in the same step: one feed item carries both.
-        SB_TRY(publishStatus(session, seq, toName(SessionStatus::Coded), coded,
-                             {toName(SessionStatus::Received)}));
-        return ChangeOutcome{pb::ACK_OUTCOME_ACCEPTED, QString(), seq};
+    // Coded before it is stored, so the session, its received and coded statuses and its
+    // signature go in as one write with one audit row.
+    SB_TRY_ASSIGN(coded, codeSession(session));
+    const QDateTime now = m_store.clock().nowUtc();
+    Session incoming = session;
+    incoming.addenda.clear();
+    incoming.statusTrail = {StatusEntry{SessionStatus::Received, now, QString()},
+                            StatusEntry{SessionStatus::Coded, now, coded}};
+    if (!incoming.updatedAt.isValid()) {
+        incoming.updatedAt = now;
     }
+    SB_TRY(m_store.sessions().storeSigned(actor, incoming));
+    SB_TRY_ASSIGN(seq, m_repo.nextSeq(principal.organization));
+    SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, sessionRecord, recordId,
+                               hash, seq));
+    // Received and coded in the same step: one feed item carries both.
+    SB_TRY(publishStatus(session, seq, toName(SessionStatus::Coded), coded,
+                         {toName(SessionStatus::Received)}));
+    return ChangeOutcome{pb::ACK_OUTCOME_ACCEPTED, QString(), seq};
+}
 
-    StoreResult<SyncService::ChangeOutcome> SyncService::applyAddendum(const Principal &principal,
-                                                                       const pb::Change &change)
-    {
-        auto rejected = [](QString reason) {
-            return ChangeOutcome{pb::ACK_OUTCOME_REJECTED, std::move(reason), 0};
-        };
-        auto decoded = decodeAddendum(change.addendum());
-        if (!decoded) {
-            return rejected(decoded.error().field + u": " + decoded.error().message);
-        }
-        const SessionId sessionId = decoded->sessionId;
-        const Addendum addendum = decoded->addendum;
-        if (!addendum.signature) {
-            return rejected(QStringLiteral("addendum must be signed"));
-        }
-        const QByteArray hash = bytesOf(change.content_hash());
-        if (addendumContentHash(sessionId, addendum) != hash
-            || addendum.signature->contentHash != hash) {
-            return rejected(QStringLiteral("content_hash does not match the addendum's content"));
-        }
-        if (addendum.authorId != principal.user || addendum.signature->signedBy != principal.user) {
-            return rejected(QStringLiteral("author must be the device's user"));
-        }
-        Session session;
-        {
-            SB_TRY_ASSIGN(find, m_store.database().prepare(
-                                    "SELECT organization_id, patient_id, provider_id FROM "
-                                    "sessions WHERE id = ? AND organization_id = ?"));
-            find.bind(1, sessionId).bind(2, principal.organization);
-            SB_TRY_ASSIGN(row, find.step());
-            if (!row || find.id<ProviderId>(2) != *principal.provider) {
-                return rejected(QStringLiteral("session not found"));
-            }
-            session.id = sessionId;
-            session.organizationId = find.id<OrganizationId>(0);
-            session.patientId = find.id<PatientId>(1);
-            session.providerId = find.id<ProviderId>(2);
-        }
-        const QByteArray recordId = addendum.id.uuid().toRfc4122();
-        {
-            SB_TRY_ASSIGN(
-                existing,
-                m_store.database().prepare(
-                    "SELECT a.signed_hash FROM session_addenda a JOIN sessions s ON s.id = "
-                    "a.session_id WHERE a.id = ? AND s.organization_id = ?"));
-            existing.bind(1, addendum.id).bind(2, principal.organization);
-            SB_TRY_ASSIGN(row, existing.step());
-            if (row) {
-                if (existing.blob(0) == hash) {
-                    SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(principal.organization, recordId));
-                    const std::uint64_t seq = first ? first->serverSeq : 0;
-                    SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal,
-                                               addendumRecord, recordId, hash, seq));
-                    return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), seq};
-                }
-                const QString reason = QStringLiteral("addendum already stored with other content");
-                SB_TRY(m_repo.recordConflict(bytesOf(change.change_id()), principal, addendumRecord,
-                                             recordId, hash, reason, serialized(change)));
-                return ChangeOutcome{pb::ACK_OUTCOME_CONFLICT, reason, 0};
-            }
-        }
-        const Actor actor{principal.user, principal.device};
-        SB_TRY(m_store.sessions().addAddendum(actor, sessionId, addendum));
-        SB_TRY_ASSIGN(seq, m_repo.nextSeq(principal.organization));
-        SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, addendumRecord, recordId,
-                                   hash, seq));
-        SB_TRY_ASSIGN(done, m_repo.completeAddendumTasks(sessionId));
-        for (const TaskInfo &task : done) {
-            pb::PullItem item;
-            encodeTask(task, *item.mutable_task());
-            SB_TRY_ASSIGN(taskSeq, m_repo.nextSeq(principal.organization));
-            SB_TRY(m_repo.publish(principal.organization, taskSeq, session.providerId, u"task",
-                                  task.id.toRfc4122(), serialized(item)));
-        }
-        return ChangeOutcome{pb::ACK_OUTCOME_ACCEPTED, QString(), seq};
+StoreResult<SyncService::ChangeOutcome> SyncService::applyAddendum(const Principal &principal,
+                                                                   const pb::Change &change)
+{
+    auto rejected = [](QString reason) {
+        return ChangeOutcome{pb::ACK_OUTCOME_REJECTED, std::move(reason), 0};
+    };
+    auto decoded = decodeAddendum(change.addendum());
+    if (!decoded) {
+        return rejected(decoded.error().field + u": " + decoded.error().message);
     }
-
-    StoreResult<QString> SyncService::codeSession(const Session &session)
+    const SessionId sessionId = decoded->sessionId;
+    const Addendum addendum = decoded->addendum;
+    if (!addendum.signature) {
+        return rejected(QStringLiteral("addendum must be signed"));
+    }
+    const QByteArray hash = bytesOf(change.content_hash());
+    if (addendumContentHash(sessionId, addendum) != hash
+        || addendum.signature->contentHash != hash) {
+        return rejected(QStringLiteral("content_hash does not match the addendum's content"));
+    }
+    if (addendum.authorId != principal.user || addendum.signature->signedBy != principal.user) {
+        return rejected(QStringLiteral("author must be the device's user"));
+    }
+    Session session;
     {
-        coding::SessionFacts facts;
-        facts.service = session.service;
-        facts.minutes = static_cast<int>(session.elapsedMs() / 60'000);
-        facts.modality = session.modality;
-        facts.patientLocation = session.patientLocation;
-        facts.interactiveComplexity = session.interactiveComplexity;
-        facts.dateOfService = session.dateOfService;
-        if (!session.diagnoses.isEmpty()) {
-            facts.primaryDiagnosis = session.diagnoses.first().code;
+        SB_TRY_ASSIGN(
+            find, m_store.database().prepare("SELECT organization_id, patient_id, provider_id FROM "
+                                             "sessions WHERE id = ? AND organization_id = ?"));
+        find.bind(1, sessionId).bind(2, principal.organization);
+        SB_TRY_ASSIGN(row, find.step());
+        if (!row || find.id<ProviderId>(2) != *principal.provider) {
+            return rejected(QStringLiteral("session not found"));
         }
-        SB_TRY_ASSIGN(renderer, provider(session.providerId));
-        facts.provider = renderer.credential;
-        SB_TRY_ASSIGN(practice, organization(session.organizationId));
-        facts.state = coding::StateCode::parse(practice.state).value_or(coding::StateCode());
-        if (session.payerId) {
-            SB_TRY_ASSIGN(billed, payer(*session.payerId));
-            if (billed) {
-                facts.payer = billed->kind;
-                facts.payerProfile = billed->profile;
+        session.id = sessionId;
+        session.organizationId = find.id<OrganizationId>(0);
+        session.patientId = find.id<PatientId>(1);
+        session.providerId = find.id<ProviderId>(2);
+    }
+    const QByteArray recordId = addendum.id.uuid().toRfc4122();
+    {
+        SB_TRY_ASSIGN(existing,
+                      m_store.database().prepare(
+                          "SELECT a.signed_hash FROM session_addenda a JOIN sessions s ON s.id = "
+                          "a.session_id WHERE a.id = ? AND s.organization_id = ?"));
+        existing.bind(1, addendum.id).bind(2, principal.organization);
+        SB_TRY_ASSIGN(row, existing.step());
+        if (row) {
+            if (existing.blob(0) == hash) {
+                SB_TRY_ASSIGN(first, m_repo.ledgerForRecord(principal.organization, recordId));
+                const std::uint64_t seq = first ? first->serverSeq : 0;
+                SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, addendumRecord,
+                                           recordId, hash, seq));
+                return ChangeOutcome{pb::ACK_OUTCOME_DUPLICATE, QString(), seq};
             }
+            const QString reason = QStringLiteral("addendum already stored with other content");
+            SB_TRY(m_repo.recordConflict(bytesOf(change.change_id()), principal, addendumRecord,
+                                         recordId, hash, reason, serialized(change)));
+            return ChangeOutcome{pb::ACK_OUTCOME_CONFLICT, reason, 0};
         }
-        const coding::CodingDecision decision = m_engine.code(facts);
-        if (!decision.billable) {
-            return QString(QStringLiteral("not billable: ")
-                           + (decision.rule ? decision.rule->id : QStringLiteral("unknown")));
-        }
-        QStringList lines;
-        for (const coding::CodedLine &line : decision.lines) {
-            QString text = line.code.toString();
-            for (const coding::Modifier &modifier : line.modifiers) {
-                text += u'-' + modifier.toString();
-            }
-            if (line.units > 1) {
-                text += u'x' + QString::number(line.units);
-            }
-            lines.append(text);
-        }
-        return QString(lines.join(u' ') + u" POS " + decision.pos.toString());
     }
-
-    StoreResult<Provider> SyncService::provider(const ProviderId &id)
-    {
-        if (const auto it = m_lookups.providers.constFind(id.uuid());
-            it != m_lookups.providers.cend()) {
-            return *it;
-        }
-        SB_TRY_ASSIGN(found, m_store.practice().provider(id));
-        m_lookups.providers.insert(id.uuid(), found);
-        return found;
-    }
-
-    StoreResult<Organization> SyncService::organization(const OrganizationId &id)
-    {
-        if (const auto it = m_lookups.organizations.constFind(id.uuid());
-            it != m_lookups.organizations.cend()) {
-            return *it;
-        }
-        SB_TRY_ASSIGN(found, m_store.practice().organization(id));
-        m_lookups.organizations.insert(id.uuid(), found);
-        return found;
-    }
-
-    StoreResult<std::optional<Payer>> SyncService::payer(const PayerId &id)
-    {
-        if (const auto it = m_lookups.payers.constFind(id.uuid()); it != m_lookups.payers.cend()) {
-            return *it;
-        }
-        auto found = m_store.practice().payer(id);
-        if (!found && found.error().kind != StoreError::Kind::NotFound) {
-            return unexpected(found.error());
-        }
-        const std::optional<Payer> known = found ? std::optional<Payer>(*found) : std::nullopt;
-        m_lookups.payers.insert(id.uuid(), known);
-        return known;
-    }
-
-    StoreResult<void> SyncService::publishStatus(const Session &session, std::uint64_t seq,
-                                                 const QString &status, const QString &detail,
-                                                 const QStringList &earlier)
-    {
+    const Actor actor{principal.user, principal.device};
+    SB_TRY(m_store.sessions().addAddendum(actor, sessionId, addendum));
+    SB_TRY_ASSIGN(seq, m_repo.nextSeq(principal.organization));
+    SB_TRY(m_repo.recordLedger(bytesOf(change.change_id()), principal, addendumRecord, recordId,
+                               hash, seq));
+    SB_TRY_ASSIGN(done, m_repo.completeAddendumTasks(sessionId));
+    for (const TaskInfo &task : done) {
         pb::PullItem item;
+        encodeTask(task, *item.mutable_task());
+        SB_TRY_ASSIGN(taskSeq, m_repo.nextSeq(principal.organization));
+        SB_TRY(m_repo.publish(principal.organization, taskSeq, session.providerId, u"task",
+                              task.id.toRfc4122(), serialized(item)));
+    }
+    return ChangeOutcome{pb::ACK_OUTCOME_ACCEPTED, QString(), seq};
+}
+
+StoreResult<QString> SyncService::codeSession(const Session &session)
+{
+    coding::SessionFacts facts;
+    facts.service = session.service;
+    facts.minutes = static_cast<int>(session.elapsedMs() / 60'000);
+    facts.modality = session.modality;
+    facts.patientLocation = session.patientLocation;
+    facts.interactiveComplexity = session.interactiveComplexity;
+    facts.dateOfService = session.dateOfService;
+    if (!session.diagnoses.isEmpty()) {
+        facts.primaryDiagnosis = session.diagnoses.first().code;
+    }
+    SB_TRY_ASSIGN(renderer, provider(session.providerId));
+    facts.provider = renderer.credential;
+    SB_TRY_ASSIGN(practice, organization(session.organizationId));
+    facts.state = coding::StateCode::parse(practice.state).value_or(coding::StateCode());
+    if (session.payerId) {
+        SB_TRY_ASSIGN(billed, payer(*session.payerId));
+        if (billed) {
+            facts.payer = billed->kind;
+            facts.payerProfile = billed->profile;
+        }
+    }
+    const coding::CodingDecision decision = m_engine.code(facts);
+    if (!decision.billable) {
+        return QString(QStringLiteral("not billable: ")
+                       + (decision.rule ? decision.rule->id : QStringLiteral("unknown")));
+    }
+    QStringList lines;
+    for (const coding::CodedLine &line : decision.lines) {
+        QString text = line.code.toString();
+        for (const coding::Modifier &modifier : line.modifiers) {
+            text += u'-' + modifier.toString();
+        }
+        if (line.units > 1) {
+            text += u'x' + QString::number(line.units);
+        }
+        lines.append(text);
+    }
+    return QString(lines.join(u' ') + u" POS " + decision.pos.toString());
+}
+
+StoreResult<Provider> SyncService::provider(const ProviderId &id)
+{
+    if (const auto it = m_lookups.providers.constFind(id.uuid());
+        it != m_lookups.providers.cend()) {
+        return *it;
+    }
+    SB_TRY_ASSIGN(found, m_store.practice().provider(id));
+    m_lookups.providers.insert(id.uuid(), found);
+    return found;
+}
+
+StoreResult<Organization> SyncService::organization(const OrganizationId &id)
+{
+    if (const auto it = m_lookups.organizations.constFind(id.uuid());
+        it != m_lookups.organizations.cend()) {
+        return *it;
+    }
+    SB_TRY_ASSIGN(found, m_store.practice().organization(id));
+    m_lookups.organizations.insert(id.uuid(), found);
+    return found;
+}
+
+StoreResult<std::optional<Payer>> SyncService::payer(const PayerId &id)
+{
+    if (const auto it = m_lookups.payers.constFind(id.uuid()); it != m_lookups.payers.cend()) {
+        return *it;
+    }
+    auto found = m_store.practice().payer(id);
+    if (!found && found.error().kind != StoreError::Kind::NotFound) {
+        return unexpected(found.error());
+    }
+    const std::optional<Payer> known = found ? std::optional<Payer>(*found) : std::nullopt;
+    m_lookups.payers.insert(id.uuid(), known);
+    return known;
+}
+
+StoreResult<void> SyncService::publishStatus(const Session &session, std::uint64_t seq,
+                                             const QString &status, const QString &detail,
+                                             const QStringList &earlier)
+{
+    pb::PullItem item;
+    auto *update = item.mutable_session_status();
+    const std::int64_t now = m_store.clock().nowMsSinceEpoch();
+    update->set_session_id(toWireId(session.id));
+    update->set_status(wireText(status));
+    update->set_at_ms(now);
+    update->set_detail(wireText(detail));
+    for (const QString &before : earlier) {
+        auto *step = update->add_earlier();
+        step->set_status(wireText(before));
+        step->set_at_ms(now);
+    }
+    return m_repo.publish(session.organizationId, seq, session.providerId, u"session_status",
+                          session.id.uuid().toRfc4122(), serialized(item));
+}
+
+StoreResult<QList<SyncService::SnapshotItem>> SyncService::snapshot(const Principal &principal,
+                                                                    std::uint64_t seq)
+{
+    const Actor actor{principal.user, principal.device};
+    // The whole snapshot is assembled for each page, but a page discloses only its own items:
+    // pull() audits those (one Export row each), not every record read here.
+    const AuditLog::ReadsAuditedByCaller auditedByPull(m_store.audit());
+    const QDate today = m_store.clock().nowUtc().date();
+    const std::optional<ProviderId> caseload =
+        principal.role == Role::Clinician ? principal.provider : std::nullopt;
+    SB_TRY_ASSIGN(patientIds, m_repo.snapshotPatients(principal.organization, caseload, today));
+
+    QList<SnapshotItem> first;  // patients, then active authorizations and coverage
+    QList<SnapshotItem> second; // active coverage and eligibility, credentialing
+    QList<SnapshotItem> rest;   // expired authorizations, ended coverage, statuses, tasks
+    QHash<PayerId, Payer> payers;
+    SB_TRY_ASSIGN(allPayers, m_store.practice().payers());
+    for (const Payer &payer : allPayers) {
+        payers.insert(payer.id, payer);
+    }
+    for (const PatientId &id : patientIds) {
+        SB_TRY_ASSIGN(patient, m_store.patients().patient(actor, id));
+        pb::PullItem item;
+        item.set_seq(seq);
+        encodePatient(patient, *item.mutable_patient());
+        first.append({item, QStringLiteral("patient"), patient.id.uuid()});
+    }
+    for (const PatientId &id : patientIds) {
+        SB_TRY_ASSIGN(authorizations, m_store.patients().authorizations(actor, id));
+        for (const Authorization &a : authorizations) {
+            pb::PullItem item;
+            item.set_seq(seq);
+            encodeAuthorization(a, *item.mutable_authorization());
+            const bool active = !a.endDate.isValid() || a.endDate >= today;
+            (active ? second : rest).append({item, QStringLiteral("authorization"), a.id.uuid()});
+        }
+        SB_TRY_ASSIGN(coverages, m_store.patients().coverages(actor, id));
+        for (const Coverage &c : coverages) {
+            pb::PullItem item;
+            item.set_seq(seq);
+            encodeCoverage(c, payers.value(c.payerId), *item.mutable_coverage());
+            const bool active = !c.termination.isValid() || c.termination >= today;
+            (active ? second : rest).append({item, QStringLiteral("coverage"), c.id.uuid()});
+        }
+    }
+    QList<ProviderId> providers;
+    if (caseload) {
+        providers.append(*caseload);
+    } else {
+        SB_TRY_ASSIGN(all, m_store.practice().providers(principal.organization));
+        for (const Provider &p : all) {
+            providers.append(p.id);
+        }
+    }
+    for (const ProviderId &provider : providers) {
+        SB_TRY_ASSIGN(records, m_store.practice().credentialingFor(provider));
+        for (const CredentialingRecord &c : records) {
+            pb::PullItem item;
+            item.set_seq(seq);
+            encodeCredentialing(c, *item.mutable_credentialing());
+            second.append({item, QStringLiteral("credentialing"), c.id.uuid()});
+        }
+    }
+    SB_TRY_ASSIGN(tasks, m_repo.openTasks(principal.organization, caseload));
+    for (const TaskInfo &task : tasks) {
+        pb::PullItem item;
+        item.set_seq(seq);
+        encodeTask(task, *item.mutable_task());
+        second.append({item, QStringLiteral("task"), task.id});
+    }
+    SB_TRY_ASSIGN(statuses,
+                  m_repo.latestStatuses(principal.organization, caseload, today.addDays(-90)));
+    for (const LatestStatus &status : statuses) {
+        pb::PullItem item;
+        item.set_seq(seq);
         auto *update = item.mutable_session_status();
-        const std::int64_t now = m_store.clock().nowMsSinceEpoch();
-        update->set_session_id(toWireId(session.id));
-        update->set_status(wireText(status));
-        update->set_at_ms(now);
-        update->set_detail(wireText(detail));
-        for (const QString &before : earlier) {
-            auto *step = update->add_earlier();
-            step->set_status(wireText(before));
-            step->set_at_ms(now);
-        }
-        return m_repo.publish(session.organizationId, seq, session.providerId, u"session_status",
-                              session.id.uuid().toRfc4122(), serialized(item));
+        update->set_session_id(toWireId(status.session));
+        update->set_status(wireText(status.status));
+        update->set_at_ms(wireMs(status.at));
+        update->set_detail(wireText(status.detail));
+        rest.append({item, QStringLiteral("session_status"), status.session.uuid()});
     }
+    return first + second + rest;
+}
 
-    StoreResult<QList<SyncService::SnapshotItem>> SyncService::snapshot(const Principal &principal,
-                                                                        std::uint64_t seq)
-    {
-        const Actor actor{principal.user, principal.device};
-        // The whole snapshot is assembled for each page, but a page discloses only its own items:
-        // pull() audits those (one Export row each), not every record read here.
-        const AuditLog::ReadsAuditedByCaller auditedByPull(m_store.audit());
-        const QDate today = m_store.clock().nowUtc().date();
-        const std::optional<ProviderId> caseload =
-            principal.role == Role::Clinician ? principal.provider : std::nullopt;
-        SB_TRY_ASSIGN(patientIds, m_repo.snapshotPatients(principal.organization, caseload, today));
-
-        QList<SnapshotItem> first;  // patients, then active authorizations and coverage
-        QList<SnapshotItem> second; // active coverage and eligibility, credentialing
-        QList<SnapshotItem> rest;   // expired authorizations, ended coverage, statuses, tasks
-        QHash<PayerId, Payer> payers;
-        SB_TRY_ASSIGN(allPayers, m_store.practice().payers());
-        for (const Payer &payer : allPayers) {
-            payers.insert(payer.id, payer);
-        }
-        for (const PatientId &id : patientIds) {
-            SB_TRY_ASSIGN(patient, m_store.patients().patient(actor, id));
-            pb::PullItem item;
-            item.set_seq(seq);
-            encodePatient(patient, *item.mutable_patient());
-            first.append({item, QStringLiteral("patient"), patient.id.uuid()});
-        }
-        for (const PatientId &id : patientIds) {
-            SB_TRY_ASSIGN(authorizations, m_store.patients().authorizations(actor, id));
-            for (const Authorization &a : authorizations) {
-                pb::PullItem item;
-                item.set_seq(seq);
-                encodeAuthorization(a, *item.mutable_authorization());
-                const bool active = !a.endDate.isValid() || a.endDate >= today;
-                (active ? second : rest)
-                    .append({item, QStringLiteral("authorization"), a.id.uuid()});
-            }
-            SB_TRY_ASSIGN(coverages, m_store.patients().coverages(actor, id));
-            for (const Coverage &c : coverages) {
-                pb::PullItem item;
-                item.set_seq(seq);
-                encodeCoverage(c, payers.value(c.payerId), *item.mutable_coverage());
-                const bool active = !c.termination.isValid() || c.termination >= today;
-                (active ? second : rest).append({item, QStringLiteral("coverage"), c.id.uuid()});
-            }
-        }
-        QList<ProviderId> providers;
-        if (caseload) {
-            providers.append(*caseload);
-        } else {
-            SB_TRY_ASSIGN(all, m_store.practice().providers(principal.organization));
-            for (const Provider &p : all) {
-                providers.append(p.id);
-            }
-        }
-        for (const ProviderId &provider : providers) {
-            SB_TRY_ASSIGN(records, m_store.practice().credentialingFor(provider));
-            for (const CredentialingRecord &c : records) {
-                pb::PullItem item;
-                item.set_seq(seq);
-                encodeCredentialing(c, *item.mutable_credentialing());
-                second.append({item, QStringLiteral("credentialing"), c.id.uuid()});
-            }
-        }
-        SB_TRY_ASSIGN(tasks, m_repo.openTasks(principal.organization, caseload));
-        for (const TaskInfo &task : tasks) {
-            pb::PullItem item;
-            item.set_seq(seq);
-            encodeTask(task, *item.mutable_task());
-            second.append({item, QStringLiteral("task"), task.id});
-        }
-        SB_TRY_ASSIGN(statuses,
-                      m_repo.latestStatuses(principal.organization, caseload, today.addDays(-90)));
-        for (const LatestStatus &status : statuses) {
-            pb::PullItem item;
-            item.set_seq(seq);
-            auto *update = item.mutable_session_status();
-            update->set_session_id(toWireId(status.session));
-            update->set_status(wireText(status.status));
-            update->set_at_ms(wireMs(status.at));
-            update->set_detail(wireText(status.detail));
-            rest.append({item, QStringLiteral("session_status"), status.session.uuid()});
-        }
-        return first + second + rest;
+HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
+{
+    Auth auth = authenticate(authorization, Endpoint::Pull);
+    if (!auth.principal) {
+        return finish(Actor{}, AuditAction::Export, u"sync.pull", QUuid(), auth.failure);
     }
+    const Principal &principal = *auth.principal;
+    const Actor actor{principal.user, principal.device};
+    auto request = decodePullRequest(body, m_config.limits);
+    if (!request) {
+        return finish(
+            actor, AuditAction::Export, u"sync.pull", QUuid(),
+            error(request.error().httpStatus, request.error().code, request.error().message));
+    }
+    const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
+    if (principal.role == Role::Clinician && !principal.provider) {
+        return finish(actor, AuditAction::Export, u"sync.pull", requestId,
+                      error(403, QStringLiteral("forbidden"),
+                            QStringLiteral("this role does not receive patient data")));
+    }
+    const int limit = static_cast<int>(
+        std::clamp<unsigned>(request->max_items() == 0 ? 100u : request->max_items(), 1u,
+                             static_cast<unsigned>(m_config.maxPullItems)));
+    const std::optional<ProviderId> caseload =
+        principal.role == Role::Clinician ? principal.provider : std::nullopt;
 
-    HttpReply SyncService::pull(QByteArrayView authorization, QByteArrayView body)
-    {
-        Auth auth = authenticate(authorization, Endpoint::Pull);
-        if (!auth.principal) {
-            return finish(Actor{}, AuditAction::Export, u"sync.pull", QUuid(), auth.failure);
+    auto tx = m_store.database().begin();
+    if (!tx) {
+        return storeFailure(tx.error());
+    }
+    auto last = m_repo.lastSeq(principal.organization);
+    if (!last) {
+        return storeFailure(last.error());
+    }
+    pb::PullResponse response;
+    const std::uint64_t cursor = request->cursor();
+    const std::uint64_t low = cursor & feedMarker;
+    if (cursor == 0 || low != feedMarker) {
+        // Initial sync, or a page of one: the snapshot as of sequence `at`.
+        const std::uint64_t at = cursor == 0 ? *last : cursor >> offsetBits;
+        const qsizetype offset = static_cast<qsizetype>(cursor == 0 ? 0 : low);
+        auto items = snapshot(principal, at);
+        if (!items) {
+            return storeFailure(items.error());
         }
-        const Principal &principal = *auth.principal;
-        const Actor actor{principal.user, principal.device};
-        auto request = decodePullRequest(body, m_config.limits);
-        if (!request) {
-            return finish(
-                actor, AuditAction::Export, u"sync.pull", QUuid(),
-                error(request.error().httpStatus, request.error().code, request.error().message));
+        if (items->size() >= qsizetype(feedMarker)) {
+            return storeFailure(
+                StoreError{StoreError::Kind::Internal, QStringLiteral("snapshot too large"), 0});
         }
-        const QUuid requestId = fromWireId(request->header().request_id()).value_or(QUuid());
-        if (principal.role == Role::Clinician && !principal.provider) {
-            return finish(actor, AuditAction::Export, u"sync.pull", requestId,
-                          error(403, QStringLiteral("forbidden"),
-                                QStringLiteral("this role does not receive patient data")));
-        }
-        const int limit = static_cast<int>(
-            std::clamp<unsigned>(request->max_items() == 0 ? 100u : request->max_items(), 1u,
-                                 static_cast<unsigned>(m_config.maxPullItems)));
-        const std::optional<ProviderId> caseload =
-            principal.role == Role::Clinician ? principal.provider : std::nullopt;
-
-        auto tx = m_store.database().begin();
-        if (!tx) {
-            return storeFailure(tx.error());
-        }
-        auto last = m_repo.lastSeq(principal.organization);
-        if (!last) {
-            return storeFailure(last.error());
-        }
-        pb::PullResponse response;
-        const std::uint64_t cursor = request->cursor();
-        const std::uint64_t low = cursor & feedMarker;
-        if (cursor == 0 || low != feedMarker) {
-            // Initial sync, or a page of one: the snapshot as of sequence `at`.
-            const std::uint64_t at = cursor == 0 ? *last : cursor >> offsetBits;
-            const qsizetype offset = static_cast<qsizetype>(cursor == 0 ? 0 : low);
-            auto items = snapshot(principal, at);
-            if (!items) {
-                return storeFailure(items.error());
-            }
-            if (items->size() >= qsizetype(feedMarker)) {
-                return storeFailure(StoreError{StoreError::Kind::Internal,
-                                               QStringLiteral("snapshot too large"), 0});
-            }
-            const qsizetype end = std::min(items->size(), offset + limit);
-            for (qsizetype i = offset; i < end; ++i) {
-                const SnapshotItem &sent = items->at(i);
-                *response.add_items() = sent.item;
-                if (auto ok = m_store.audit().append(actor, AuditAction::Export, sent.recordType,
-                                                     sent.recordId);
-                    !ok) {
-                    return storeFailure(ok.error());
-                }
-            }
-            if (end < items->size()) {
-                response.set_next_cursor((at << offsetBits) | std::uint64_t(end));
-                response.set_more(true);
-            } else {
-                response.set_next_cursor(feedCursor(at));
-                response.set_more(*last > at);
-            }
-        } else {
-            const std::uint64_t after = cursor >> offsetBits;
-            auto items = m_repo.feed(principal.organization, after, caseload, limit + 1);
-            if (!items) {
-                return storeFailure(items.error());
-            }
-            std::uint64_t next = after;
-            for (qsizetype i = 0; i < items->size() && i < limit; ++i) {
-                pb::PullItem *item = response.add_items();
-                const FeedItem &feedItem = items->at(i);
-                if (!item->ParseFromArray(feedItem.payload.constData(),
-                                          static_cast<int>(feedItem.payload.size()))) {
-                    return storeFailure(StoreError{StoreError::Kind::Corrupt,
-                                                   QStringLiteral("feed item unreadable"), 0});
-                }
-                item->set_seq(feedItem.seq);
-                next = feedItem.seq;
-            }
-            response.set_next_cursor(feedCursor(next));
-            response.set_more(items->size() > limit);
-        }
-        fillHeader(*response.mutable_header());
-        HttpReply reply =
-            finish(actor, AuditAction::Export, u"sync.pull", requestId, message(response));
-        if (reply.status == 200) {
-            if (auto ok = tx->commit(); !ok) {
+        const qsizetype end = std::min(items->size(), offset + limit);
+        for (qsizetype i = offset; i < end; ++i) {
+            const SnapshotItem &sent = items->at(i);
+            *response.add_items() = sent.item;
+            if (auto ok = m_store.audit().append(actor, AuditAction::Export, sent.recordType,
+                                                 sent.recordId);
+                !ok) {
                 return storeFailure(ok.error());
             }
         }
-        return reply;
-    }
-
-    HttpReply SyncService::sessionStatus(QByteArrayView authorization, QStringView sessionId)
-    {
-        Auth auth = authenticate(authorization, Endpoint::SessionStatus);
-        if (!auth.principal) {
-            return finish(Actor{}, AuditAction::Read, u"sync.session_status", QUuid(),
-                          auth.failure);
+        if (end < items->size()) {
+            response.set_next_cursor((at << offsetBits) | std::uint64_t(end));
+            response.set_more(true);
+        } else {
+            response.set_next_cursor(feedCursor(at));
+            response.set_more(*last > at);
         }
-        const Principal &principal = *auth.principal;
-        const Actor actor{principal.user, principal.device};
-        const auto id = SessionId::fromString(sessionId);
-        auto notFound = [this] {
-            return error(404, QStringLiteral("not_found"), QStringLiteral("no such session"));
-        };
-        if (!id) {
-            return finish(actor, AuditAction::Read, u"sync.session_status", QUuid(), notFound());
+    } else {
+        const std::uint64_t after = cursor >> offsetBits;
+        auto items = m_repo.feed(principal.organization, after, caseload, limit + 1);
+        if (!items) {
+            return storeFailure(items.error());
         }
-        bool visible = false;
-        {
-            auto find = m_store.database().prepare(
-                "SELECT provider_id FROM sessions WHERE id = ? AND organization_id = ?");
-            if (!find) {
-                return storeFailure(find.error());
+        std::uint64_t next = after;
+        for (qsizetype i = 0; i < items->size() && i < limit; ++i) {
+            pb::PullItem *item = response.add_items();
+            const FeedItem &feedItem = items->at(i);
+            if (!item->ParseFromArray(feedItem.payload.constData(),
+                                      static_cast<int>(feedItem.payload.size()))) {
+                return storeFailure(StoreError{StoreError::Kind::Corrupt,
+                                               QStringLiteral("feed item unreadable"), 0});
             }
-            find->bind(1, *id).bind(2, principal.organization);
-            auto row = find->step();
-            if (!row) {
-                return storeFailure(row.error());
-            }
-            visible =
-                *row
-                && (principal.role == Role::Biller
-                    || (principal.provider && find->id<ProviderId>(0) == *principal.provider));
+            item->set_seq(feedItem.seq);
+            next = feedItem.seq;
         }
-        if (!visible) {
-            return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(), notFound());
-        }
-        auto session = m_store.sessions().session(actor, *id);
-        if (!session) {
-            return storeFailure(session.error());
-        }
-        pb::SessionStatusResponse response;
-        fillHeader(*response.mutable_header());
-        response.set_session_id(toWireId(*id));
-        for (const StatusEntry &entry : session->statusTrail) {
-            auto *update = response.add_statuses();
-            update->set_session_id(toWireId(*id));
-            update->set_status(wireText(toName(entry.status)));
-            update->set_at_ms(wireMs(entry.at));
-            update->set_detail(wireText(entry.detail));
-        }
-        return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(),
-                      message(response));
+        response.set_next_cursor(feedCursor(next));
+        response.set_more(items->size() > limit);
     }
+    fillHeader(*response.mutable_header());
+    HttpReply reply =
+        finish(actor, AuditAction::Export, u"sync.pull", requestId, message(response));
+    if (reply.status == 200) {
+        if (auto ok = tx->commit(); !ok) {
+            return storeFailure(ok.error());
+        }
+    }
+    return reply;
+}
 
-    HttpReply SyncService::patient(QByteArrayView authorization, QStringView patientId)
-    {
-        Auth auth = authenticate(authorization, Endpoint::Patient);
-        if (!auth.principal) {
-            return finish(Actor{}, AuditAction::Read, u"sync.patient", QUuid(), auth.failure);
-        }
-        const Principal &principal = *auth.principal;
-        const Actor actor{principal.user, principal.device};
-        const auto id = PatientId::fromString(patientId);
-        auto notFound = [this] {
-            return error(404, QStringLiteral("not_found"), QStringLiteral("no such patient"));
-        };
-        if (!id) {
-            return finish(actor, AuditAction::Read, u"sync.patient", QUuid(), notFound());
-        }
-        auto visible =
-            m_repo.inCaseload(principal.organization, *id,
-                              principal.role == Role::Clinician ? std::optional<ProviderId>(
-                                  principal.provider.value_or(ProviderId(QUuid::createUuid())))
-                                                                : std::nullopt);
-        if (!visible) {
-            return storeFailure(visible.error());
-        }
-        if (!*visible) {
-            return finish(actor, AuditAction::Read, u"sync.patient", id->uuid(), notFound());
-        }
-        auto found = m_store.patients().patient(actor, *id);
-        if (!found) {
-            return storeFailure(found.error());
-        }
-        pb::PatientResponse response;
-        fillHeader(*response.mutable_header());
-        encodePatient(*found, *response.mutable_patient());
-        return finish(actor, AuditAction::Read, u"sync.patient", id->uuid(), message(response));
+HttpReply SyncService::sessionStatus(QByteArrayView authorization, QStringView sessionId)
+{
+    Auth auth = authenticate(authorization, Endpoint::SessionStatus);
+    if (!auth.principal) {
+        return finish(Actor{}, AuditAction::Read, u"sync.session_status", QUuid(), auth.failure);
     }
+    const Principal &principal = *auth.principal;
+    const Actor actor{principal.user, principal.device};
+    const auto id = SessionId::fromString(sessionId);
+    auto notFound = [this] {
+        return error(404, QStringLiteral("not_found"), QStringLiteral("no such session"));
+    };
+    if (!id) {
+        return finish(actor, AuditAction::Read, u"sync.session_status", QUuid(), notFound());
+    }
+    bool visible = false;
+    {
+        auto find = m_store.database().prepare(
+            "SELECT provider_id FROM sessions WHERE id = ? AND organization_id = ?");
+        if (!find) {
+            return storeFailure(find.error());
+        }
+        find->bind(1, *id).bind(2, principal.organization);
+        auto row = find->step();
+        if (!row) {
+            return storeFailure(row.error());
+        }
+        visible = *row
+                  && (principal.role == Role::Biller
+                      || (principal.provider && find->id<ProviderId>(0) == *principal.provider));
+    }
+    if (!visible) {
+        return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(), notFound());
+    }
+    auto session = m_store.sessions().session(actor, *id);
+    if (!session) {
+        return storeFailure(session.error());
+    }
+    pb::SessionStatusResponse response;
+    fillHeader(*response.mutable_header());
+    response.set_session_id(toWireId(*id));
+    for (const StatusEntry &entry : session->statusTrail) {
+        auto *update = response.add_statuses();
+        update->set_session_id(toWireId(*id));
+        update->set_status(wireText(toName(entry.status)));
+        update->set_at_ms(wireMs(entry.at));
+        update->set_detail(wireText(entry.detail));
+    }
+    return finish(actor, AuditAction::Read, u"sync.session_status", id->uuid(), message(response));
+}
+
+HttpReply SyncService::patient(QByteArrayView authorization, QStringView patientId)
+{
+    Auth auth = authenticate(authorization, Endpoint::Patient);
+    if (!auth.principal) {
+        return finish(Actor{}, AuditAction::Read, u"sync.patient", QUuid(), auth.failure);
+    }
+    const Principal &principal = *auth.principal;
+    const Actor actor{principal.user, principal.device};
+    const auto id = PatientId::fromString(patientId);
+    auto notFound = [this] {
+        return error(404, QStringLiteral("not_found"), QStringLiteral("no such patient"));
+    };
+    if (!id) {
+        return finish(actor, AuditAction::Read, u"sync.patient", QUuid(), notFound());
+    }
+    auto visible =
+        m_repo.inCaseload(principal.organization, *id,
+                          principal.role == Role::Clinician ? std::optional<ProviderId>(
+                              principal.provider.value_or(ProviderId(QUuid::createUuid())))
+                                                            : std::nullopt);
+    if (!visible) {
+        return storeFailure(visible.error());
+    }
+    if (!*visible) {
+        return finish(actor, AuditAction::Read, u"sync.patient", id->uuid(), notFound());
+    }
+    auto found = m_store.patients().patient(actor, *id);
+    if (!found) {
+        return storeFailure(found.error());
+    }
+    pb::PatientResponse response;
+    fillHeader(*response.mutable_header());
+    encodePatient(*found, *response.mutable_patient());
+    return finish(actor, AuditAction::Read, u"sync.patient", id->uuid(), message(response));
+}
 
 } // namespace sb::sync

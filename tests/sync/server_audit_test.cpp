@@ -63,10 +63,12 @@ struct Office {
     {
         auto code = service->repository().issueEnrollmentCode(f.actor, f.clinician.id, 60);
         REQUIRE(code.hasValue());
-        auto enrolled = service->repository().enroll(*code, QStringLiteral("phone"),
-                                                     QStringLiteral("linux"), 90);
+        auto enrolled =
+            service->repository().enroll(*code, QStringLiteral("phone"), QStringLiteral("linux"),
+                                         sync::TokenPolicy{}, false, QStringLiteral("127.0.0.1"));
         REQUIRE(enrolled.hasValue());
-        return "Bearer " + enrolled->token.toLatin1();
+        REQUIRE(enrolled->hasValue());
+        return "Bearer " + (*enrolled)->token.toLatin1();
     }
 };
 
