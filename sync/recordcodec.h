@@ -9,6 +9,8 @@
 
 #include <QString>
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -16,11 +18,41 @@ namespace sb::sync {
 
 namespace pb = ::sessionbook::sync::v1;
 
+/// What was wrong with a wire field, for callers that react to the kind rather than the text.
+enum class DecodeFault {
+    Invalid, ///< Malformed or unknown value.
+    TooLong, ///< Over its cap in wireCaps (bytes of UTF-8, or items of a list).
+};
+
 /// Why a wire record could not become a domain record. Never carries PHI.
 struct DecodeError {
     QString field;   ///< The offending field, e.g. "session.service".
     QString message; ///< Plain words: "unknown value", "must be 16 bytes".
+    DecodeFault fault = DecodeFault::Invalid;
 };
+
+/**
+ * The largest value each decoded field may hold, in one place. A record over a cap is
+ * refused, naming the field, before its text is converted or stored, so a push within the
+ * body limit still cannot make the server hold (or a device render) megabytes in one name.
+ * Text caps count UTF-8 bytes as they arrive; list caps count items. Ids are exactly 16
+ * bytes or empty (fromWireId) and the content hash exactly 32, so neither needs a cap here.
+ */
+namespace wireCaps {
+inline constexpr std::size_t enumNameBytes = 64;     ///< "IndividualTherapy", "Telehealth".
+inline constexpr std::size_t dateBytes = 10;         ///< ISO "YYYY-MM-DD".
+inline constexpr std::size_t codeBytes = 16;         ///< ICD-10-CM and CPT/HCPCS codes.
+inline constexpr std::size_t nameBytes = 256;        ///< Person, payer and participant names.
+inline constexpr std::size_t identifierBytes = 64;   ///< Member ids, authorization numbers, phones.
+inline constexpr std::size_t noteTemplateBytes = 32; ///< "SOAP", "DAP", "BIRP".
+inline constexpr std::size_t noteBytes = 256 * 1024; ///< A session note.
+inline constexpr std::size_t addendumBytes = 64 * 1024; ///< One addendum's text.
+inline constexpr int participants = 32;                 ///< Per session.
+inline constexpr int diagnoses = 12;                    ///< A claim's diagnosis pointers (837P).
+inline constexpr int timingEvents = 1000;               ///< Start/pause/resume/stop taps.
+inline constexpr int serviceCodes = 64;                 ///< Per authorization.
+
+} // namespace wireCaps
 
 template<typename T> using DecodeResult = Expected<T, DecodeError>;
 
