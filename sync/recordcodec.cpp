@@ -76,6 +76,16 @@ std::optional<Unexpected<DecodeError>> overCount(const List &list, int cap, cons
     return std::nullopt;
 }
 
+/// A wall-clock time: 0 is "absent"; otherwise within the epoch..9999 window, so that no
+/// difference or sum of two decoded times can overflow.
+DecodeResult<QDateTime> wallTime(std::int64_t ms, const char *field)
+{
+    if (ms < 0 || ms > wireCaps::maxWallMs) {
+        return invalid(field, "outside the accepted time range", DecodeFault::OutOfRange);
+    }
+    return fromWireMs(ms);
+}
+
 template<typename IdType>
 DecodeResult<IdType> requiredId(const std::string &bytes, const char *field)
 {
@@ -121,8 +131,12 @@ DecodeResult<std::optional<Signature>> decodeSignature(const pb::Signature &wire
     if (wire.content_hash().size() != 32 || wire.signed_at_ms() <= 0) {
         return invalid(field, "needs a signing time and a 32-byte content hash");
     }
+    auto signedAt = wallTime(wire.signed_at_ms(), field);
+    if (!signedAt) {
+        return unexpected(signedAt.error());
+    }
     return std::optional<Signature>(
-        Signature{*signer, fromWireMs(wire.signed_at_ms()),
+        Signature{*signer, *signedAt,
                   QByteArray(wire.content_hash().data(),
                              static_cast<qsizetype>(wire.content_hash().size()))});
 }
@@ -246,7 +260,17 @@ DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
     for (const auto &w : r.timing()) {
         TimingEvent e;
         SB_DECODE(e.kind, requiredEnum<TimingEventKind>(w.kind(), "session.timing.kind"));
-        e.wallClockUtc = fromWireMs(w.wall_ms());
+        SB_DECODE(e.wallClockUtc, wallTime(w.wall_ms(), "session.timing.wall_ms"));
+        // Durations are differences of these; bounded here, they cannot overflow later.
+        if (w.monotonic_ms() < 0 || w.monotonic_ms() > wireCaps::maxMonotonicMs) {
+            return invalid("session.timing.monotonic_ms", "outside the accepted range",
+                           DecodeFault::OutOfRange);
+        }
+        if (w.server_offset_ms() < -wireCaps::maxServerOffsetMs
+            || w.server_offset_ms() > wireCaps::maxServerOffsetMs) {
+            return invalid("session.timing.server_offset_ms", "outside the accepted range",
+                           DecodeFault::OutOfRange);
+        }
         e.monotonicMs = w.monotonic_ms();
         e.bootId = w.boot_id();
         e.serverOffsetMs = w.server_offset_ms();
@@ -261,7 +285,7 @@ DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
               cappedText(r.note_template(), wireCaps::noteTemplateBytes, "session.note_template"));
     SB_DECODE(s.note, cappedText(r.note(), wireCaps::noteBytes, "session.note"));
     SB_DECODE(s.signature, decodeSignature(r.signature(), r.has_signature(), "session.signature"));
-    s.updatedAt = fromWireMs(r.updated_at_ms());
+    SB_DECODE(s.updatedAt, wallTime(r.updated_at_ms(), "session.updated_at_ms"));
     return s;
 }
 
@@ -296,7 +320,7 @@ DecodeResult<DecodedAddendum> decodeAddendum(const pb::AddendumRecord &r)
         return unexpected(author.error());
     }
     out.addendum.authorId = *author;
-    out.addendum.createdAt = fromWireMs(r.created_at_ms());
+    SB_DECODE(out.addendum.createdAt, wallTime(r.created_at_ms(), "addendum.created_at_ms"));
     SB_DECODE(out.addendum.text, cappedText(r.text(), wireCaps::addendumBytes, "addendum.text"));
     auto signature = decodeSignature(r.signature(), r.has_signature(), "addendum.signature");
     if (!signature) {
@@ -417,7 +441,8 @@ DecodeResult<DecodedCoverage> decodeCoverage(const pb::Coverage &w)
     if (w.has_eligibility()) {
         const pb::EligibilitySnapshot &e = w.eligibility();
         EligibilitySnapshot snapshot;
-        snapshot.checkedAt = fromWireMs(e.checked_at_ms());
+        SB_DECODE(snapshot.checkedAt,
+                  wallTime(e.checked_at_ms(), "coverage.eligibility.checked_at_ms"));
         snapshot.active = e.active();
         SB_DECODE(snapshot.planBegin,
                   cappedDate(e.plan_begin(), "coverage.eligibility.plan_begin"));

@@ -20,8 +20,9 @@ namespace pb = ::sessionbook::sync::v1;
 
 /// What was wrong with a wire field, for callers that react to the kind rather than the text.
 enum class DecodeFault {
-    Invalid, ///< Malformed or unknown value.
-    TooLong, ///< Over its cap in wireCaps (bytes of UTF-8, or items of a list).
+    Invalid,    ///< Malformed or unknown value.
+    TooLong,    ///< Over its cap in wireCaps (bytes of UTF-8, or items of a list).
+    OutOfRange, ///< A time or duration outside what any real device sends.
 };
 
 /// Why a wire record could not become a domain record. Never carries PHI.
@@ -52,6 +53,12 @@ inline constexpr int diagnoses = 12;                    ///< A claim's diagnosis
 inline constexpr int timingEvents = 1000;               ///< Start/pause/resume/stop taps.
 inline constexpr int serviceCodes = 64;                 ///< Per authorization.
 
+/// Latest wall-clock time accepted: 9999-12-31T23:59:59.999Z. Earliest is the epoch; 0 means
+/// "absent". Any two accepted times differ by far less than INT64_MAX.
+inline constexpr std::int64_t maxWallMs = 253'402'300'799'999;
+/// A monotonic clock reading or a server offset: at most about a century either way.
+inline constexpr std::int64_t maxMonotonicMs = 100LL * 366 * 24 * 3'600'000;
+inline constexpr std::int64_t maxServerOffsetMs = maxMonotonicMs;
 } // namespace wireCaps
 
 template<typename T> using DecodeResult = Expected<T, DecodeError>;

@@ -5,6 +5,7 @@
 #include "store/sessionrepository.h"
 
 #include <catch2/catch_test_macros.hpp>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -426,4 +427,101 @@ TEST_CASE("Pulled practice records refuse over-long fields naming the field")
                    }},
               },
               [](const A &r) { return decodeAuthorization(r); });
+}
+
+TEST_CASE("Decoded times out of range are refused; at the bounds they decode and add up sanely")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    pb::SessionRecord good;
+    encodeSession(signedSession(ids, clock), good);
+    REQUIRE(good.timing_size() > 0);
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+
+    struct Case {
+        const char *field;
+        std::int64_t value;
+        void (*set)(pb::SessionRecord &, std::int64_t);
+    };
+    const auto wall = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_timing(0)->set_wall_ms(v);
+    };
+    const auto monotonic = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_timing(0)->set_monotonic_ms(v);
+    };
+    const auto offset = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_timing(0)->set_server_offset_ms(v);
+    };
+    const auto updated = [](pb::SessionRecord &r, std::int64_t v) {
+        r.set_updated_at_ms(v);
+    };
+    const auto signedAt = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_signature()->set_signed_at_ms(v);
+    };
+    const Case refused[] = {
+        {"session.timing.wall_ms", max, wall},
+        {"session.timing.wall_ms", min, wall},
+        {"session.timing.wall_ms", -1, wall},
+        {"session.timing.wall_ms", wireCaps::maxWallMs + 1, wall},
+        {"session.timing.monotonic_ms", max, monotonic},
+        {"session.timing.monotonic_ms", min, monotonic},
+        {"session.timing.monotonic_ms", wireCaps::maxMonotonicMs + 1, monotonic},
+        {"session.timing.server_offset_ms", max, offset},
+        {"session.timing.server_offset_ms", min, offset},
+        {"session.updated_at_ms", max, updated},
+        {"session.updated_at_ms", min, updated},
+        {"session.signature", max, signedAt},
+    };
+    for (const Case &c : refused) {
+        INFO(c.field << " = " << c.value);
+        pb::SessionRecord bad = good;
+        c.set(bad, c.value);
+        auto decoded = decodeSession(bad);
+        REQUIRE_FALSE(decoded.hasValue());
+        CHECK(decoded.error().field == QLatin1String(c.field));
+        CHECK(decoded.error().fault == DecodeFault::OutOfRange);
+    }
+
+    const Case accepted[] = {
+        {"session.timing.wall_ms", wireCaps::maxWallMs, wall},
+        {"session.timing.monotonic_ms", wireCaps::maxMonotonicMs, monotonic},
+        {"session.timing.server_offset_ms", wireCaps::maxServerOffsetMs, offset},
+        {"session.timing.server_offset_ms", -wireCaps::maxServerOffsetMs, offset},
+        {"session.updated_at_ms", wireCaps::maxWallMs, updated},
+        {"session.signature", wireCaps::maxWallMs, signedAt},
+    };
+    for (const Case &c : accepted) {
+        INFO(c.field << " = " << c.value);
+        pb::SessionRecord edge = good;
+        c.set(edge, c.value);
+        CHECK(decodeSession(edge).hasValue());
+    }
+
+    // The widest session the bounds allow: every tap from 0 to the monotonic cap. Its time
+    // is a sum of bounded differences and never wraps.
+    pb::SessionRecord widest = good;
+    widest.clear_timing();
+    for (int i = 0; i < wireCaps::timingEvents / 2; ++i) {
+        auto *start = widest.add_timing();
+        start->set_kind(toName(TimingEventKind::Start).toStdString());
+        start->set_monotonic_ms(0);
+        auto *stop = widest.add_timing();
+        stop->set_kind(toName(TimingEventKind::Stop).toStdString());
+        stop->set_monotonic_ms(wireCaps::maxMonotonicMs);
+    }
+    auto decoded = decodeSession(widest);
+    REQUIRE(decoded.hasValue());
+    CHECK(decoded->elapsedMs() == wireCaps::maxMonotonicMs * (wireCaps::timingEvents / 2));
+    CHECK(decoded->elapsedMinutes() == std::numeric_limits<int>::max());
+
+    pb::AddendumRecord addendum;
+    encodeAddendum(SessionId(ids.next()),
+                   test::makeAddendum(ids, UserId(ids.next()), clock.nowUtc(), QStringLiteral("x")),
+                   addendum);
+    addendum.set_created_at_ms(min);
+    auto refusedAddendum = decodeAddendum(addendum);
+    REQUIRE_FALSE(refusedAddendum.hasValue());
+    CHECK(refusedAddendum.error().field == u"addendum.created_at_ms");
+    CHECK(refusedAddendum.error().fault == DecodeFault::OutOfRange);
 }
