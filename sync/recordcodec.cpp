@@ -38,9 +38,52 @@ QDateTime fromWireMs(qint64 ms)
     return ms == 0 ? QDateTime() : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
 }
 
-Unexpected<DecodeError> invalid(const char *field, const char *message)
+Unexpected<DecodeError> invalid(const char *field, const char *message,
+                                DecodeFault fault = DecodeFault::Invalid)
 {
-    return {DecodeError{QString::fromLatin1(field), QString::fromLatin1(message)}};
+    return {DecodeError{QString::fromLatin1(field), QString::fromLatin1(message), fault}};
+}
+
+Unexpected<DecodeError> tooLong(const char *field)
+{
+    return invalid(field, "longer than its limit", DecodeFault::TooLong);
+}
+
+/// Text within its cap (UTF-8 bytes as sent), checked before it is converted.
+DecodeResult<QString> cappedText(const std::string &text, std::size_t cap, const char *field)
+{
+    if (text.size() > cap) {
+        return tooLong(field);
+    }
+    return fromWireText(text);
+}
+
+/// An optional ISO date: empty or unparsable -> invalid QDate, as the pull merge expects.
+DecodeResult<QDate> cappedDate(const std::string &text, const char *field)
+{
+    if (text.size() > wireCaps::dateBytes) {
+        return tooLong(field);
+    }
+    return fromWireDate(text);
+}
+
+template<typename List>
+std::optional<Unexpected<DecodeError>> overCount(const List &list, int cap, const char *field)
+{
+    if (list.size() > cap) {
+        return tooLong(field);
+    }
+    return std::nullopt;
+}
+
+/// A wall-clock time: 0 is "absent"; otherwise within the epoch..9999 window, so that no
+/// difference or sum of two decoded times can overflow.
+DecodeResult<QDateTime> wallTime(std::int64_t ms, const char *field)
+{
+    if (ms < 0 || ms > wireCaps::maxWallMs) {
+        return invalid(field, "outside the accepted time range", DecodeFault::OutOfRange);
+    }
+    return fromWireMs(ms);
 }
 
 template<typename IdType>
@@ -65,6 +108,9 @@ DecodeResult<std::optional<IdType>> optionalId(const std::string &bytes, const c
 
 template<typename Enum> DecodeResult<Enum> requiredEnum(const std::string &name, const char *field)
 {
+    if (name.size() > wireCaps::enumNameBytes) {
+        return tooLong(field);
+    }
     const auto value = fromName<Enum>(fromWireText(name));
     if (!value) {
         return invalid(field, "unknown value");
@@ -85,8 +131,12 @@ DecodeResult<std::optional<Signature>> decodeSignature(const pb::Signature &wire
     if (wire.content_hash().size() != 32 || wire.signed_at_ms() <= 0) {
         return invalid(field, "needs a signing time and a 32-byte content hash");
     }
+    auto signedAt = wallTime(wire.signed_at_ms(), field);
+    if (!signedAt) {
+        return unexpected(signedAt.error());
+    }
     return std::optional<Signature>(
-        Signature{*signer, fromWireMs(wire.signed_at_ms()),
+        Signature{*signer, *signedAt,
                   QByteArray(wire.content_hash().data(),
                              static_cast<qsizetype>(wire.content_hash().size()))});
 }
@@ -159,9 +209,7 @@ void encodeSession(const Session &s, pb::SessionRecord &r)
     r.set_updated_at_ms(toWireMs(s.updatedAt));
 }
 
-DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
-{
-    Session s;
+// Decode one field into `target`, or return its error from the enclosing decoder.
 #define SB_DECODE(target, expr)                                                                    \
     do {                                                                                           \
         auto decoded_ = (expr);                                                                    \
@@ -170,13 +218,24 @@ DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
         }                                                                                          \
         target = std::move(*decoded_);                                                             \
     } while (false)
+// Refuse a list over its cap before any of its items is decoded.
+#define SB_CAP_COUNT(list, cap, field)                                                             \
+    do {                                                                                           \
+        if (auto over_ = overCount((list), (cap), (field))) {                                      \
+            return *over_;                                                                         \
+        }                                                                                          \
+    } while (false)
+
+DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
+{
+    Session s;
     SB_DECODE(s.id, requiredId<SessionId>(r.id(), "session.id"));
     SB_DECODE(s.organizationId,
               requiredId<OrganizationId>(r.organization_id(), "session.organization_id"));
     SB_DECODE(s.patientId, requiredId<PatientId>(r.patient_id(), "session.patient_id"));
     SB_DECODE(s.providerId, requiredId<ProviderId>(r.provider_id(), "session.provider_id"));
     SB_DECODE(s.payerId, optionalId<PayerId>(r.payer_id(), "session.payer_id"));
-    s.dateOfService = QDate::fromString(fromWireText(r.date_of_service()), Qt::ISODate);
+    SB_DECODE(s.dateOfService, cappedDate(r.date_of_service(), "session.date_of_service"));
     if (!s.dateOfService.isValid()) {
         return invalid("session.date_of_service", "must be a date YYYY-MM-DD");
     }
@@ -185,32 +244,48 @@ DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
     SB_DECODE(s.patientLocation,
               requiredEnum<PatientLocation>(r.patient_location(), "session.patient_location"));
     s.interactiveComplexity = r.interactive_complexity();
+    SB_CAP_COUNT(r.participants(), wireCaps::participants, "session.participants");
+    SB_CAP_COUNT(r.timing(), wireCaps::timingEvents, "session.timing");
+    SB_CAP_COUNT(r.diagnoses(), wireCaps::diagnoses, "session.diagnoses");
     for (const auto &w : r.participants()) {
         Participant p;
         SB_DECODE(p.role, requiredEnum<ParticipantRole>(w.role(), "session.participants.role"));
         SB_DECODE(p.patientId,
                   optionalId<PatientId>(w.patient_id(), "session.participants.patient_id"));
-        p.displayName = fromWireText(w.display_name());
+        SB_DECODE(p.displayName, cappedText(w.display_name(), wireCaps::nameBytes,
+                                            "session.participants.display_name"));
         p.present = w.present();
         s.participants.append(p);
     }
     for (const auto &w : r.timing()) {
         TimingEvent e;
         SB_DECODE(e.kind, requiredEnum<TimingEventKind>(w.kind(), "session.timing.kind"));
-        e.wallClockUtc = fromWireMs(w.wall_ms());
+        SB_DECODE(e.wallClockUtc, wallTime(w.wall_ms(), "session.timing.wall_ms"));
+        // Durations are differences of these; bounded here, they cannot overflow later.
+        if (w.monotonic_ms() < 0 || w.monotonic_ms() > wireCaps::maxMonotonicMs) {
+            return invalid("session.timing.monotonic_ms", "outside the accepted range",
+                           DecodeFault::OutOfRange);
+        }
+        if (w.server_offset_ms() < -wireCaps::maxServerOffsetMs
+            || w.server_offset_ms() > wireCaps::maxServerOffsetMs) {
+            return invalid("session.timing.server_offset_ms", "outside the accepted range",
+                           DecodeFault::OutOfRange);
+        }
         e.monotonicMs = w.monotonic_ms();
         e.bootId = w.boot_id();
         e.serverOffsetMs = w.server_offset_ms();
         s.timing.append(e);
     }
     for (const auto &code : r.diagnoses()) {
-        s.diagnoses.append(Diagnosis{fromWireText(code)});
+        Diagnosis d;
+        SB_DECODE(d.code, cappedText(code, wireCaps::codeBytes, "session.diagnoses"));
+        s.diagnoses.append(d);
     }
-    s.noteTemplate = fromWireText(r.note_template());
-    s.note = fromWireText(r.note());
+    SB_DECODE(s.noteTemplate,
+              cappedText(r.note_template(), wireCaps::noteTemplateBytes, "session.note_template"));
+    SB_DECODE(s.note, cappedText(r.note(), wireCaps::noteBytes, "session.note"));
     SB_DECODE(s.signature, decodeSignature(r.signature(), r.has_signature(), "session.signature"));
-    s.updatedAt = fromWireMs(r.updated_at_ms());
-#undef SB_DECODE
+    SB_DECODE(s.updatedAt, wallTime(r.updated_at_ms(), "session.updated_at_ms"));
     return s;
 }
 
@@ -245,8 +320,8 @@ DecodeResult<DecodedAddendum> decodeAddendum(const pb::AddendumRecord &r)
         return unexpected(author.error());
     }
     out.addendum.authorId = *author;
-    out.addendum.createdAt = fromWireMs(r.created_at_ms());
-    out.addendum.text = fromWireText(r.text());
+    SB_DECODE(out.addendum.createdAt, wallTime(r.created_at_ms(), "addendum.created_at_ms"));
+    SB_DECODE(out.addendum.text, cappedText(r.text(), wireCaps::addendumBytes, "addendum.text"));
     auto signature = decodeSignature(r.signature(), r.has_signature(), "addendum.signature");
     if (!signature) {
         return unexpected(signature.error());
@@ -329,10 +404,14 @@ DecodeResult<Patient> decodePatient(const pb::Patient &w)
     }
     Patient patient;
     patient.id = *id;
-    patient.firstName = fromWireText(w.first_name());
-    patient.lastName = fromWireText(w.last_name());
-    patient.birthDate = fromWireDate(w.birth_date());
-    patient.sex = fromName<Sex>(fromWireText(w.sex())).value_or(Sex::Unknown);
+    SB_DECODE(patient.firstName,
+              cappedText(w.first_name(), wireCaps::nameBytes, "patient.first_name"));
+    SB_DECODE(patient.lastName,
+              cappedText(w.last_name(), wireCaps::nameBytes, "patient.last_name"));
+    SB_DECODE(patient.birthDate, cappedDate(w.birth_date(), "patient.birth_date"));
+    QString sex;
+    SB_DECODE(sex, cappedText(w.sex(), wireCaps::enumNameBytes, "patient.sex"));
+    patient.sex = fromName<Sex>(sex).value_or(Sex::Unknown);
     // A provider the device cannot read is left out, not a reason to drop the patient.
     if (const auto provider = fromWireId(w.primary_provider_id());
         provider && !provider->isNull()) {
@@ -354,24 +433,37 @@ DecodeResult<DecodedCoverage> decodeCoverage(const pb::Coverage &w)
     c.id = *id;
     c.patientId = *patient;
     c.payerId = *payer;
-    c.memberId = fromWireText(w.member_id());
+    SB_DECODE(c.memberId,
+              cappedText(w.member_id(), wireCaps::identifierBytes, "coverage.member_id"));
     c.priority = w.priority() > 0 ? w.priority() : 1;
-    c.effective = fromWireDate(w.effective());
-    c.termination = fromWireDate(w.termination());
+    SB_DECODE(c.effective, cappedDate(w.effective(), "coverage.effective"));
+    SB_DECODE(c.termination, cappedDate(w.termination(), "coverage.termination"));
     if (w.has_eligibility()) {
         const pb::EligibilitySnapshot &e = w.eligibility();
-        c.eligibility = EligibilitySnapshot{fromWireMs(e.checked_at_ms()),
-                                            e.active(),
-                                            fromWireDate(e.plan_begin()),
-                                            fromWireDate(e.plan_end()),
-                                            e.behavioral_health_carved_out(),
-                                            fromWireText(e.carve_out_payer_name()),
-                                            fromWireText(e.carve_out_payer_id()),
-                                            fromWireText(e.carve_out_phone()),
-                                            fromWireText(e.source())};
+        EligibilitySnapshot snapshot;
+        SB_DECODE(snapshot.checkedAt,
+                  wallTime(e.checked_at_ms(), "coverage.eligibility.checked_at_ms"));
+        snapshot.active = e.active();
+        SB_DECODE(snapshot.planBegin,
+                  cappedDate(e.plan_begin(), "coverage.eligibility.plan_begin"));
+        SB_DECODE(snapshot.planEnd, cappedDate(e.plan_end(), "coverage.eligibility.plan_end"));
+        snapshot.behavioralHealthCarvedOut = e.behavioral_health_carved_out();
+        SB_DECODE(snapshot.carveOutPayerName,
+                  cappedText(e.carve_out_payer_name(), wireCaps::nameBytes,
+                             "coverage.eligibility.carve_out_payer_name"));
+        SB_DECODE(snapshot.carveOutPayerId,
+                  cappedText(e.carve_out_payer_id(), wireCaps::identifierBytes,
+                             "coverage.eligibility.carve_out_payer_id"));
+        SB_DECODE(snapshot.carveOutPhone, cappedText(e.carve_out_phone(), wireCaps::identifierBytes,
+                                                     "coverage.eligibility.carve_out_phone"));
+        SB_DECODE(snapshot.source,
+                  cappedText(e.source(), wireCaps::identifierBytes, "coverage.eligibility.source"));
+        c.eligibility = snapshot;
     }
-    out.payerName = fromWireText(w.payer_name());
-    out.payerKind = fromWireText(w.payer_kind());
+    SB_DECODE(out.payerName,
+              cappedText(w.payer_name(), wireCaps::nameBytes, "coverage.payer_name"));
+    SB_DECODE(out.payerKind,
+              cappedText(w.payer_kind(), wireCaps::enumNameBytes, "coverage.payer_kind"));
     return out;
 }
 
@@ -391,15 +483,18 @@ DecodeResult<Authorization> decodeAuthorization(const pb::Authorization &w)
     a.id = *id;
     a.patientId = *patient;
     a.payerId = *payer;
-    a.number = fromWireText(w.number());
+    SB_DECODE(a.number, cappedText(w.number(), wireCaps::identifierBytes, "authorization.number"));
+    SB_CAP_COUNT(w.service_codes(), wireCaps::serviceCodes, "authorization.service_codes");
     for (const std::string &code : w.service_codes()) {
-        a.serviceCodes.append(fromWireText(code));
+        QString decoded;
+        SB_DECODE(decoded, cappedText(code, wireCaps::codeBytes, "authorization.service_codes"));
+        a.serviceCodes.append(decoded);
     }
     a.unit = *unit;
     a.authorized = w.authorized();
     a.used = w.used();
-    a.startDate = fromWireDate(w.start_date());
-    a.endDate = fromWireDate(w.end_date());
+    SB_DECODE(a.startDate, cappedDate(w.start_date(), "authorization.start_date"));
+    SB_DECODE(a.endDate, cappedDate(w.end_date(), "authorization.end_date"));
     return a;
 }
 
@@ -415,14 +510,17 @@ DecodeResult<CredentialingRecord> decodeCredentialing(const pb::CredentialingSta
                           : !payer    ? payer.error()
                                       : status.error());
     }
-    return CredentialingRecord{*id,
-                               *provider,
-                               *payer,
-                               *status,
-                               fromWireDate(w.effective_date()),
-                               fromWireDate(w.end_date()),
-                               fromWireDate(w.caqh_attested_on()),
-                               fromWireDate(w.license_expires_on())};
+    CredentialingRecord record{*id, *provider, *payer, *status, {}, {}, {}, {}};
+    SB_DECODE(record.effectiveDate, cappedDate(w.effective_date(), "credentialing.effective_date"));
+    SB_DECODE(record.endDate, cappedDate(w.end_date(), "credentialing.end_date"));
+    SB_DECODE(record.caqhAttestedOn,
+              cappedDate(w.caqh_attested_on(), "credentialing.caqh_attested_on"));
+    SB_DECODE(record.licenseExpiresOn,
+              cappedDate(w.license_expires_on(), "credentialing.license_expires_on"));
+    return record;
 }
+
+#undef SB_CAP_COUNT
+#undef SB_DECODE
 
 } // namespace sb::sync

@@ -101,7 +101,7 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
             if (!session.timing.isEmpty()) {
                 row.startedAt = session.timing.first().wallClockUtc.toLocalTime();
             }
-            row.minutes = int(session.elapsedMs() / 60000);
+            row.minutes = session.elapsedMinutes();
             for (const StatusEntry &entry : session.statusTrail) {
                 row.furthestStatus = std::max(row.furthestStatus, int(entry.status));
             }

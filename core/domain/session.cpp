@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "domain/session.h"
 
+#include "util/saturating.h"
+
+#include <algorithm>
+#include <limits>
+
 namespace sb {
 
 namespace {
 /// Duration between two events: the monotonic clock when both come from the same boot,
-/// otherwise the wall clock (a reboot mid-session restarts the monotonic counter).
+/// otherwise the wall clock (a reboot mid-session restarts the monotonic counter). The
+/// events may come from another device, so the arithmetic saturates rather than overflows.
 std::int64_t between(const TimingEvent &from, const TimingEvent &to)
 {
     if (from.bootId == to.bootId) {
-        return std::max<std::int64_t>(0, to.monotonicMs - from.monotonicMs);
+        return std::max<std::int64_t>(0, saturatingSub(to.monotonicMs, from.monotonicMs));
     }
-    return std::max<std::int64_t>(0, from.wallClockUtc.msecsTo(to.wallClockUtc));
+    if (!from.wallClockUtc.isValid() || !to.wallClockUtc.isValid()) {
+        return 0;
+    }
+    return std::max<std::int64_t>(0, saturatingSub(to.wallClockUtc.toMSecsSinceEpoch(),
+                                                   from.wallClockUtc.toMSecsSinceEpoch()));
 }
 } // namespace
 
@@ -30,13 +40,19 @@ std::int64_t Session::elapsedMs() const
         case TimingEventKind::Pause:
         case TimingEventKind::Stop:
             if (runningSince) {
-                total += between(*runningSince, event);
+                total = saturatingAdd(total, between(*runningSince, event));
                 runningSince = nullptr;
             }
             break;
         }
     }
     return total;
+}
+
+int Session::elapsedMinutes() const
+{
+    return static_cast<int>(
+        std::min<std::int64_t>(elapsedMs() / 60'000, std::numeric_limits<int>::max()));
 }
 
 } // namespace sb

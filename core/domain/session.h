@@ -122,6 +122,8 @@ struct Session {
     [[nodiscard]] bool isSigned() const { return signature.has_value(); }
     /// Minutes of face-to-face time from the timing events (pauses excluded).
     [[nodiscard]] std::int64_t elapsedMs() const;
+    /// Whole minutes of elapsedMs(), clamped to int (never wraps, whatever the events say).
+    [[nodiscard]] int elapsedMinutes() const;
     friend bool operator==(const Session &, const Session &) = default;
 };
 

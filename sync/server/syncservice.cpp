@@ -654,7 +654,7 @@ StoreResult<QString> SyncService::codeSession(const Session &session)
 {
     coding::SessionFacts facts;
     facts.service = session.service;
-    facts.minutes = static_cast<int>(session.elapsedMs() / 60'000);
+    facts.minutes = session.elapsedMinutes();
     facts.modality = session.modality;
     facts.patientLocation = session.patientLocation;
     facts.interactiveComplexity = session.interactiveComplexity;

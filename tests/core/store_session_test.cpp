@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
+#include <limits>
 #include <utility>
 
 using namespace sb;
@@ -543,6 +544,47 @@ TEST_CASE("elapsedMs counts running time and excludes pauses")
     Session s;
     s.timing = c.timing;
     CHECK(s.elapsedMs() == c.expectedMs);
+}
+
+TEST_CASE("elapsedMs saturates instead of overflowing on hostile timing events")
+{
+    using K = TimingEventKind;
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+    const std::int64_t t0 = 1'767'225'600'000;
+
+    Session s;
+    SECTION("one interval wider than int64")
+    {
+        s.timing = {tap(K::Start, t0, min), tap(K::Stop, t0, max)};
+        CHECK(s.elapsedMs() == max);
+        CHECK(s.elapsedMinutes() == std::numeric_limits<int>::max());
+    }
+    SECTION("intervals whose sum passes int64")
+    {
+        s.timing = {tap(K::Start, t0, 0), tap(K::Pause, t0, max), tap(K::Resume, t0, 0),
+                    tap(K::Stop, t0, max)};
+        CHECK(s.elapsedMs() == max);
+    }
+    SECTION("a stop before its start by more than int64 counts nothing")
+    {
+        s.timing = {tap(K::Start, t0, max), tap(K::Stop, t0, min)};
+        CHECK(s.elapsedMs() == 0);
+        CHECK(s.elapsedMinutes() == 0);
+    }
+    SECTION("wall clocks at the extremes across a reboot")
+    {
+        s.timing = {tap(K::Start, min, 0, 1), tap(K::Stop, max, 0, 2)};
+        CHECK(s.elapsedMs() >= 0);
+        s.timing = {tap(K::Start, max, 0, 1), tap(K::Stop, min, 0, 2)};
+        CHECK(s.elapsedMs() == 0);
+    }
+    SECTION("minutes past int clamp instead of wrapping")
+    {
+        const std::int64_t manyMinutes = std::int64_t{std::numeric_limits<int>::max()} + 10;
+        s.timing = {tap(K::Start, t0, 0), tap(K::Stop, t0, manyMinutes * minuteMs)};
+        CHECK(s.elapsedMinutes() == std::numeric_limits<int>::max());
+    }
 }
 
 TEST_CASE("elapsedMs is the same after the timing events round-trip through the store")

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "domain/enums.h"
 #include "fixtures.h"
 #include "recordcodec.h"
 #include "store/sessionrepository.h"
 
 #include <catch2/catch_test_macros.hpp>
+#include <limits>
+#include <string>
+#include <vector>
 
 using namespace sb;
 using namespace sb::sync;
@@ -220,4 +224,304 @@ TEST_CASE("Pulled practice records survive the wire: patient, coverage, authoriz
     wireCoverage.clear_patient_id();
     REQUIRE_FALSE(decodeCoverage(wireCoverage));
     CHECK(decodeCoverage(wireCoverage).error().field == u"coverage.patient_id");
+}
+
+namespace {
+
+/// One capped field: `fill(record, n)` makes the field n bytes (or n items) long.
+template<typename Record> struct CapCase {
+    const char *field;
+    std::size_t cap;
+    void (*fill)(Record &, std::size_t);
+};
+
+template<typename Record, typename Decode>
+void checkCaps(const Record &good, const std::vector<CapCase<Record>> &cases, Decode decode)
+{
+    for (const auto &c : cases) {
+        INFO(c.field);
+        Record atCap = good;
+        c.fill(atCap, c.cap);
+        const auto accepted = decode(atCap);
+        CHECK(accepted.hasValue());
+
+        Record overCap = good;
+        c.fill(overCap, c.cap + 1);
+        const auto refused = decode(overCap);
+        REQUIRE_FALSE(refused.hasValue());
+        CHECK(refused.error().field == QLatin1String(c.field));
+        CHECK(refused.error().fault == DecodeFault::TooLong);
+        CHECK(refused.error().message.size() < 40); // names the rule, carries no content
+    }
+}
+
+std::string text(std::size_t n, char fill = 'a')
+{
+    return std::string(n, fill);
+}
+
+} // namespace
+
+TEST_CASE("Every capped session field is accepted at its cap and refused one past it")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    pb::SessionRecord good;
+    encodeSession(signedSession(ids, clock), good);
+    REQUIRE(good.timing_size() > 0);
+    REQUIRE(good.participants_size() > 0);
+
+    using R = pb::SessionRecord;
+    const std::vector<CapCase<R>> cases = {
+        {"session.note", wireCaps::noteBytes,
+         [](R &r, std::size_t n) {
+             r.set_note(text(n));
+         }},
+        {"session.note_template", wireCaps::noteTemplateBytes,
+         [](R &r, std::size_t n) {
+             r.set_note_template(text(n));
+         }},
+        {"session.participants.display_name", wireCaps::nameBytes,
+         [](R &r, std::size_t n) {
+             r.mutable_participants(0)->set_display_name(text(n));
+         }},
+        {"session.diagnoses", wireCaps::codeBytes,
+         [](R &r, std::size_t n) {
+             r.clear_diagnoses();
+             r.add_diagnoses(text(n, 'F'));
+         }},
+        {"session.diagnoses", std::size_t(wireCaps::diagnoses),
+         [](R &r, std::size_t n) {
+             r.clear_diagnoses();
+             for (std::size_t i = 0; i < n; ++i) {
+                 r.add_diagnoses("F411");
+             }
+         }},
+        {"session.participants", std::size_t(wireCaps::participants),
+         [](R &r, std::size_t n) {
+             const auto one = r.participants(0);
+             r.clear_participants();
+             for (std::size_t i = 0; i < n; ++i) {
+                 *r.add_participants() = one;
+             }
+         }},
+        {"session.timing", std::size_t(wireCaps::timingEvents),
+         [](R &r, std::size_t n) {
+             const auto one = r.timing(0);
+             r.clear_timing();
+             for (std::size_t i = 0; i < n; ++i) {
+                 *r.add_timing() = one;
+             }
+         }},
+    };
+    checkCaps(good, cases, [](const R &r) { return decodeSession(r); });
+
+    // Enumerations and dates: at the cap the value is merely unknown or malformed; one past
+    // it the cap refuses it before it is converted.
+    R longEnum = good;
+    longEnum.set_service(text(wireCaps::enumNameBytes));
+    auto unknown = decodeSession(longEnum);
+    REQUIRE_FALSE(unknown.hasValue());
+    CHECK(unknown.error().fault == DecodeFault::Invalid);
+    longEnum.set_service(text(wireCaps::enumNameBytes + 1));
+    auto overEnum = decodeSession(longEnum);
+    REQUIRE_FALSE(overEnum.hasValue());
+    CHECK(overEnum.error().field == u"session.service");
+    CHECK(overEnum.error().fault == DecodeFault::TooLong);
+
+    R longDate = good;
+    longDate.set_date_of_service("2026-01-011");
+    auto overDate = decodeSession(longDate);
+    REQUIRE_FALSE(overDate.hasValue());
+    CHECK(overDate.error().field == u"session.date_of_service");
+    CHECK(overDate.error().fault == DecodeFault::TooLong);
+}
+
+TEST_CASE("Addendum text is accepted at its cap and refused one past it")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    const SessionId session(ids.next());
+    const Addendum addendum =
+        test::makeAddendum(ids, UserId(ids.next()), clock.nowUtc(), QStringLiteral("Late entry"));
+    pb::AddendumRecord good;
+    encodeAddendum(session, addendum, good);
+
+    using R = pb::AddendumRecord;
+    const std::vector<CapCase<R>> cases = {
+        {"addendum.text", wireCaps::addendumBytes,
+         [](R &r, std::size_t n) {
+             r.set_text(text(n));
+         }},
+    };
+    checkCaps(good, cases, [](const R &r) { return decodeAddendum(r); });
+}
+
+TEST_CASE("Pulled practice records refuse over-long fields naming the field")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+
+    pb::Patient patient;
+    patient.set_id(toWireId(ids.next()));
+    patient.set_first_name("Ada");
+    using P = pb::Patient;
+    checkCaps(patient,
+              std::vector<CapCase<P>>{
+                  {"patient.first_name", wireCaps::nameBytes,
+                   [](P &r, std::size_t n) {
+                       r.set_first_name(text(n));
+                   }},
+                  {"patient.last_name", wireCaps::nameBytes,
+                   [](P &r, std::size_t n) {
+                       r.set_last_name(text(n));
+                   }},
+              },
+              [](const P &r) { return decodePatient(r); });
+
+    pb::Coverage coverage;
+    coverage.set_id(toWireId(ids.next()));
+    coverage.set_patient_id(toWireId(ids.next()));
+    coverage.set_payer_id(toWireId(ids.next()));
+    using C = pb::Coverage;
+    checkCaps(coverage,
+              std::vector<CapCase<C>>{
+                  {"coverage.member_id", wireCaps::identifierBytes,
+                   [](C &r, std::size_t n) {
+                       r.set_member_id(text(n));
+                   }},
+                  {"coverage.payer_name", wireCaps::nameBytes,
+                   [](C &r, std::size_t n) {
+                       r.set_payer_name(text(n));
+                   }},
+                  {"coverage.eligibility.carve_out_phone", wireCaps::identifierBytes,
+                   [](C &r, std::size_t n) {
+                       r.mutable_eligibility()->set_carve_out_phone(text(n, '5'));
+                   }},
+              },
+              [](const C &r) { return decodeCoverage(r); });
+
+    pb::Authorization authorization;
+    authorization.set_id(toWireId(ids.next()));
+    authorization.set_patient_id(toWireId(ids.next()));
+    authorization.set_payer_id(toWireId(ids.next()));
+    authorization.set_unit(toName(AuthorizationUnit::Visits).toStdString());
+    using A = pb::Authorization;
+    checkCaps(authorization,
+              std::vector<CapCase<A>>{
+                  {"authorization.number", wireCaps::identifierBytes,
+                   [](A &r, std::size_t n) {
+                       r.set_number(text(n, '7'));
+                   }},
+                  {"authorization.service_codes", std::size_t(wireCaps::serviceCodes),
+                   [](A &r, std::size_t n) {
+                       r.clear_service_codes();
+                       for (std::size_t i = 0; i < n; ++i) {
+                           r.add_service_codes("90837");
+                       }
+                   }},
+                  {"authorization.service_codes", wireCaps::codeBytes,
+                   [](A &r, std::size_t n) {
+                       r.clear_service_codes();
+                       r.add_service_codes(text(n, '9'));
+                   }},
+              },
+              [](const A &r) { return decodeAuthorization(r); });
+}
+
+TEST_CASE("Decoded times out of range are refused; at the bounds they decode and add up sanely")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    pb::SessionRecord good;
+    encodeSession(signedSession(ids, clock), good);
+    REQUIRE(good.timing_size() > 0);
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+
+    struct Case {
+        const char *field;
+        std::int64_t value;
+        void (*set)(pb::SessionRecord &, std::int64_t);
+    };
+    const auto wall = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_timing(0)->set_wall_ms(v);
+    };
+    const auto monotonic = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_timing(0)->set_monotonic_ms(v);
+    };
+    const auto offset = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_timing(0)->set_server_offset_ms(v);
+    };
+    const auto updated = [](pb::SessionRecord &r, std::int64_t v) {
+        r.set_updated_at_ms(v);
+    };
+    const auto signedAt = [](pb::SessionRecord &r, std::int64_t v) {
+        r.mutable_signature()->set_signed_at_ms(v);
+    };
+    const Case refused[] = {
+        {"session.timing.wall_ms", max, wall},
+        {"session.timing.wall_ms", min, wall},
+        {"session.timing.wall_ms", -1, wall},
+        {"session.timing.wall_ms", wireCaps::maxWallMs + 1, wall},
+        {"session.timing.monotonic_ms", max, monotonic},
+        {"session.timing.monotonic_ms", min, monotonic},
+        {"session.timing.monotonic_ms", wireCaps::maxMonotonicMs + 1, monotonic},
+        {"session.timing.server_offset_ms", max, offset},
+        {"session.timing.server_offset_ms", min, offset},
+        {"session.updated_at_ms", max, updated},
+        {"session.updated_at_ms", min, updated},
+        {"session.signature", max, signedAt},
+    };
+    for (const Case &c : refused) {
+        INFO(c.field << " = " << c.value);
+        pb::SessionRecord bad = good;
+        c.set(bad, c.value);
+        auto decoded = decodeSession(bad);
+        REQUIRE_FALSE(decoded.hasValue());
+        CHECK(decoded.error().field == QLatin1String(c.field));
+        CHECK(decoded.error().fault == DecodeFault::OutOfRange);
+    }
+
+    const Case accepted[] = {
+        {"session.timing.wall_ms", wireCaps::maxWallMs, wall},
+        {"session.timing.monotonic_ms", wireCaps::maxMonotonicMs, monotonic},
+        {"session.timing.server_offset_ms", wireCaps::maxServerOffsetMs, offset},
+        {"session.timing.server_offset_ms", -wireCaps::maxServerOffsetMs, offset},
+        {"session.updated_at_ms", wireCaps::maxWallMs, updated},
+        {"session.signature", wireCaps::maxWallMs, signedAt},
+    };
+    for (const Case &c : accepted) {
+        INFO(c.field << " = " << c.value);
+        pb::SessionRecord edge = good;
+        c.set(edge, c.value);
+        CHECK(decodeSession(edge).hasValue());
+    }
+
+    // The widest session the bounds allow: every tap from 0 to the monotonic cap. Its time
+    // is a sum of bounded differences and never wraps.
+    pb::SessionRecord widest = good;
+    widest.clear_timing();
+    for (int i = 0; i < wireCaps::timingEvents / 2; ++i) {
+        auto *start = widest.add_timing();
+        start->set_kind(toName(TimingEventKind::Start).toStdString());
+        start->set_monotonic_ms(0);
+        auto *stop = widest.add_timing();
+        stop->set_kind(toName(TimingEventKind::Stop).toStdString());
+        stop->set_monotonic_ms(wireCaps::maxMonotonicMs);
+    }
+    auto decoded = decodeSession(widest);
+    REQUIRE(decoded.hasValue());
+    CHECK(decoded->elapsedMs() == wireCaps::maxMonotonicMs * (wireCaps::timingEvents / 2));
+    CHECK(decoded->elapsedMinutes() == std::numeric_limits<int>::max());
+
+    pb::AddendumRecord addendum;
+    encodeAddendum(SessionId(ids.next()),
+                   test::makeAddendum(ids, UserId(ids.next()), clock.nowUtc(), QStringLiteral("x")),
+                   addendum);
+    addendum.set_created_at_ms(min);
+    auto refusedAddendum = decodeAddendum(addendum);
+    REQUIRE_FALSE(refusedAddendum.hasValue());
+    CHECK(refusedAddendum.error().field == u"addendum.created_at_ms");
+    CHECK(refusedAddendum.error().fault == DecodeFault::OutOfRange);
 }

@@ -35,3 +35,8 @@ sessionbook_add_test(sync_server_process_test LABEL integration TIMEOUT 120
     SOURCES server_process_test.cpp
     LINKS sessionbook_server_harness)
 add_dependencies(sync_server_process_test sessionbook-office)
+# The fuzz target's apply half (tests/fuzz/pushapply.cpp), built and run with gcc too.
+sessionbook_add_test(sync_push_apply_test LABEL sync
+    SOURCES push_apply_test.cpp ${PROJECT_SOURCE_DIR}/tests/fuzz/pushapply.cpp
+    LINKS Sessionbook::sync_server sessionbook_test_support)
+target_include_directories(sync_push_apply_test PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz)
