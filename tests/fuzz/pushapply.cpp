@@ -30,11 +30,12 @@ std::unique_ptr<PushApplyHarness> PushApplyHarness::create()
     if (!code) {
         return nullptr;
     }
-    auto enrollment = repository.enroll(*code, QStringLiteral("fuzz"), QStringLiteral("linux"), 1);
-    if (!enrollment) {
+    auto enrollment = repository.enroll(*code, QStringLiteral("fuzz"), QStringLiteral("linux"),
+                                        sync::TokenPolicy{}, false, QStringLiteral("127.0.0.1"));
+    if (!enrollment || !*enrollment) {
         return nullptr;
     }
-    harness->m_authorization = "Bearer " + enrollment->token.toUtf8();
+    harness->m_authorization = "Bearer " + (*enrollment)->token.toUtf8();
     return harness;
 }
 
