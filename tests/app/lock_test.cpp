@@ -157,7 +157,7 @@ TEST_CASE("The device's clinician comes from its enrollment only", "[app]")
         CHECK(lock.clinicianName().isEmpty());
         CHECK(clinicianLogin(h).isEmpty());
         lock.lock();
-        lock.unlock(QStringLiteral("123456"));
+        lock.unlock(QStringLiteral("258036"));
         REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
         CHECK(lock.clinicianName().isEmpty());
         CHECK(clinicianLogin(h).isEmpty());
@@ -178,7 +178,7 @@ TEST_CASE("A new store that cannot be prepared fails its first unlock", "[app]")
         return storeError(StoreError::Kind::Io, QStringLiteral("disk full"));
     });
     LockController lock(*h.host);
-    lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
+    lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() != LockController::Unlocking; }));
     CHECK(lock.state() == LockController::Locked);
     CHECK(lock.errorText().startsWith(QStringLiteral("The encrypted store could not be opened")));

@@ -17,6 +17,8 @@
 #include <QSet>
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/reporters/catch_reporter_event_listener.hpp>
+#include <catch2/reporters/catch_reporter_registrars.hpp>
 #include <memory>
 
 using namespace sb;
@@ -54,9 +56,24 @@ struct Imported {
     std::unique_ptr<Icd10Index> index;
 };
 
-Imported &imported()
+std::unique_ptr<Imported> &sharedImport()
 {
     static std::unique_ptr<Imported> shared;
+    return shared;
+}
+
+/// Closes the shared store when the run ends, not in static destruction: closing a store
+/// exports its audit head, which needs OpenSSL, and OpenSSL is gone by then.
+class CloseSharedStore : public Catch::EventListenerBase {
+public:
+    using Catch::EventListenerBase::EventListenerBase;
+    void testRunEnded(const Catch::TestRunStats &) override { sharedImport().reset(); }
+};
+CATCH_REGISTER_LISTENER(CloseSharedStore)
+
+Imported &imported()
+{
+    std::unique_ptr<Imported> &shared = sharedImport();
     if (!shared) {
         auto fresh = std::make_unique<Imported>();
         fresh->store = openStore(fresh->dir, fresh->clock);
