@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "demodevice.h"
 
+#include "client/deviceschema.h"
 #include "client/devicesyncstore.h"
 #include "demopractice.h"
 #include "store/store.h"
@@ -15,6 +16,10 @@ StoreResult<void> enrollDemoClinician(Store &store, const QString &login)
     }
     if (!user->providerId) {
         return storeError(StoreError::Kind::NotFound, QStringLiteral("not a clinician"));
+    }
+    // The device's sync tables, for a store opened without them (a bench, a test).
+    if (auto added = store.addModules(sync::deviceSchema()); !added) {
+        return added;
     }
     // No server: an address that can never resolve (RFC 6761), no pin, a device id of its own.
     return sync::DeviceSyncStore(store).saveEnrollment(

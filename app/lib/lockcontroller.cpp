@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lockcontroller.h"
 
+#include "client/deviceschema.h"
 #include "storehost.h"
 #include "syncbridge.h"
 
@@ -30,7 +31,7 @@ namespace {
 /// unenrolled device has none until it enrolls.
 void openStore(WorkerState &state, DatabaseKey key, bool isNew, LockController::Outcome &outcome)
 {
-    auto store = Store::open(state.storePath, key, state.clock);
+    auto store = Store::open(state.storePath, key, state.clock, sync::deviceSchema());
     if (!store) {
         outcome.storeFailed = true;
         return;

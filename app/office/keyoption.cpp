@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "keyoption.h"
 
+#include "server/officeschema.h"
 #include "store/store.h"
 
 #include <QFile>
@@ -143,7 +144,7 @@ std::unique_ptr<Store> openOfficeStore(const QCommandLineParser &parser, const C
     }
     Database::Options options;
     options.create = mode != OpenMode::ExistingOnly;
-    auto store = Store::open(path, *key, clock, options);
+    auto store = Store::open(path, *key, clock, sync::officeSchema(), options);
     if (!store) {
         err << "error: " << describeStoreError(store.error()) << '\n';
         exitCode = store.error().kind == StoreError::Kind::WrongKey ? exitWrongKey : exitFailed;

@@ -5,6 +5,8 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include <algorithm>
+#include <map>
 #include <sqlite3.h>
 
 namespace sb {
@@ -62,6 +64,77 @@ int applyRawKey(sqlite3 *db, const DatabaseKey &key)
     Q_UNUSED(key);
     return SQLITE_OK;
 #endif
+}
+
+/// The row of schema_modules that keeps, for a store made before modules, the single
+/// user_version it had: a module first named later takes over the steps it ran there.
+constexpr QStringView monolithicMarker = u"(monolithic)";
+
+bool validModuleName(std::string_view name)
+{
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+/// A programming error in a module's table of steps, caught before the file is touched.
+StoreResult<void> validateModules(std::span<const SchemaModule> modules)
+{
+    auto invalid = [](std::string_view name, const char *why) {
+        return storeError(
+            StoreError::Kind::InvalidArgument,
+            QStringLiteral("schema module '%1': %2")
+                .arg(QLatin1String(name.data(), qsizetype(name.size())), QLatin1String(why)));
+    };
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+        const SchemaModule &module = modules[i];
+        if (!validModuleName(module.name)) {
+            return invalid(module.name, "the name is not lower case letters, digits and '_'");
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (modules[j].name == module.name) {
+                return invalid(module.name, "named twice");
+            }
+        }
+        int previous = 0;
+        int previousMonolithic = 0;
+        bool monolithicPrefix = true;
+        for (const MigrationStep &step : module.steps) {
+            if (step.version <= previous) {
+                return invalid(module.name, "step versions do not increase");
+            }
+            previous = step.version;
+            if (step.monolithicVersion == 0) {
+                monolithicPrefix = false;
+                continue;
+            }
+            // Steps that ran in the shared sequence come first, in that sequence's order.
+            if (!monolithicPrefix || step.monolithicVersion <= previousMonolithic
+                || step.monolithicVersion > Database::lastMonolithicVersion) {
+                return invalid(module.name, "steps of the shared sequence are out of order");
+            }
+            previousMonolithic = step.monolithicVersion;
+        }
+    }
+    return {};
+}
+
+/// The version of `module` in a store made before modules at user_version `monolithic`: its
+/// last step that such a store had already run (0 for none).
+int adoptedVersion(const SchemaModule &module, int monolithic)
+{
+    int version = 0;
+    for (const MigrationStep &step : module.steps) {
+        if (step.monolithicVersion != 0 && step.monolithicVersion <= monolithic) {
+            version = step.version;
+        }
+    }
+    return version;
+}
+
+QString nameOf(std::string_view name)
+{
+    return QString::fromLatin1(name.data(), qsizetype(name.size()));
 }
 
 } // namespace
@@ -311,6 +384,56 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
                                                       std::span<const MigrationStep> schema,
                                                       const Options &options)
 {
+    auto db = openUnmigrated(path, key, options);
+    if (!db) {
+        return db;
+    }
+    const int target = options.targetVersion < 0 ? (schema.empty() ? 0 : schema.back().version)
+                                                 : options.targetVersion;
+    if (auto ok = (*db)->migrate(schema, target); !ok) {
+        return unexpected(ok.error());
+    }
+    return db;
+}
+
+StoreResult<std::unique_ptr<Database>> Database::openModules(const QString &path,
+                                                             const DatabaseKey &key,
+                                                             std::span<const SchemaModule> modules,
+                                                             const Options &options)
+{
+    if (options.targetVersion >= 0) {
+        return storeError(StoreError::Kind::InvalidArgument,
+                          QStringLiteral("schema modules migrate to their last step"));
+    }
+    if (auto valid = validateModules(modules); !valid) {
+        return unexpected(valid.error());
+    }
+    auto db = openUnmigrated(path, key, options);
+    if (!db) {
+        return db;
+    }
+    (*db)->m_modular = true;
+    if (auto ok = (*db)->migrateModules(modules); !ok) {
+        return unexpected(ok.error());
+    }
+    return db;
+}
+
+StoreResult<void> Database::addModules(std::span<const SchemaModule> modules)
+{
+    if (!m_modular) {
+        return storeError(StoreError::Kind::InvalidArgument,
+                          QStringLiteral("schema modules need a store opened with them"));
+    }
+    if (auto valid = validateModules(modules); !valid) {
+        return valid;
+    }
+    return migrateModules(modules);
+}
+
+StoreResult<std::unique_ptr<Database>>
+Database::openUnmigrated(const QString &path, const DatabaseKey &key, const Options &options)
+{
     using Kind = StoreError::Kind;
     const QFileInfo info(path);
     const bool existed = info.exists() && info.size() > 0;
@@ -374,11 +497,6 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const
                                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                              "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     if (auto ok = db->execLiteral(pragmas); !ok) {
-        return unexpected(ok.error());
-    }
-    const int target = options.targetVersion < 0 ? (schema.empty() ? 0 : schema.back().version)
-                                                 : options.targetVersion;
-    if (auto ok = db->migrate(schema, target); !ok) {
         return unexpected(ok.error());
     }
     return db;
@@ -505,6 +623,147 @@ StoreResult<void> Database::migrate(std::span<const MigrationStep> schema, int t
             return unexpected(ok.error());
         }
         qCDebug(lcStore) << "migrated schema to version" << step.version;
+    }
+    return {};
+}
+
+int Database::moduleVersion(std::string_view name)
+{
+    auto stmt = prepare("SELECT version FROM schema_modules WHERE name = ?");
+    if (!stmt) {
+        return -1;
+    }
+    stmt->bind(1, nameOf(name));
+    auto row = stmt->step();
+    if (!row) {
+        return -1;
+    }
+    return *row ? stmt->int32(0) : 0;
+}
+
+StoreResult<void> Database::migrateModules(std::span<const SchemaModule> modules)
+{
+    using Kind = StoreError::Kind;
+    const int layout = schemaVersion();
+    if (layout < 0) {
+        return storeError(Kind::Internal, QStringLiteral("cannot read the schema version"));
+    }
+    if (layout > modularLayoutVersion) {
+        return storeError(Kind::TooNew, QStringLiteral("database layout version %1 is newer than "
+                                                       "this program understands (%2)")
+                                            .arg(layout)
+                                            .arg(modularLayoutVersion));
+    }
+    // Everything is read and checked before the first write, so a refused file is untouched.
+    std::map<QString, int> recorded;
+    int monolithic = layout == modularLayoutVersion ? 0 : layout;
+    if (layout == modularLayoutVersion) {
+        auto rows = prepare("SELECT name, version FROM schema_modules");
+        if (!rows) {
+            return unexpected(rows.error());
+        }
+        for (;;) {
+            auto row = rows->step();
+            if (!row) {
+                return unexpected(row.error());
+            }
+            if (!*row) {
+                break;
+            }
+            if (rows->text(0) == monolithicMarker) {
+                monolithic = rows->int32(1);
+            } else {
+                recorded[rows->text(0)] = rows->int32(1);
+            }
+        }
+    }
+    for (const SchemaModule &module : modules) {
+        const int newest = module.steps.empty() ? 0 : module.steps.back().version;
+        const auto it = recorded.find(nameOf(module.name));
+        if (it != recorded.end() && it->second > newest) {
+            return storeError(Kind::TooNew, QStringLiteral("schema module %1 version %2 is newer "
+                                                           "than this program understands (%3)")
+                                                .arg(nameOf(module.name))
+                                                .arg(it->second)
+                                                .arg(newest));
+        }
+    }
+
+    auto record = [this](const QString &name, int version) -> StoreResult<void> {
+        auto upsert = prepare("INSERT INTO schema_modules (name, version) VALUES (?, ?) "
+                              "ON CONFLICT(name) DO UPDATE SET version = excluded.version");
+        if (!upsert) {
+            return unexpected(upsert.error());
+        }
+        upsert->bind(1, name).bind(2, version);
+        return upsert->run();
+    };
+    auto commitStep = [this](const std::function<StoreResult<void>()> &work) -> StoreResult<void> {
+        auto tx = begin();
+        if (!tx) {
+            return unexpected(tx.error());
+        }
+        if (auto ok = work(); !ok) {
+            return ok;
+        }
+        return tx->commit();
+    };
+
+    if (layout != modularLayoutVersion) {
+        // One transaction: the file is either as the older code left it or fully converted.
+        auto converted = commitStep([&]() -> StoreResult<void> {
+            if (auto ok = execLiteral("CREATE TABLE schema_modules (\n"
+                                      "    name TEXT PRIMARY KEY NOT NULL,\n"
+                                      "    version INTEGER NOT NULL\n"
+                                      ") WITHOUT ROWID");
+                !ok) {
+                return ok;
+            }
+            if (monolithic > 0) {
+                if (auto ok = record(monolithicMarker.toString(), monolithic); !ok) {
+                    return ok;
+                }
+            }
+            // PRAGMA takes no bound parameters; the version is a constant of this code.
+            const std::string setLayout =
+                "PRAGMA user_version = " + std::to_string(modularLayoutVersion);
+            return execLiteral(setLayout.c_str());
+        });
+        if (!converted) {
+            return converted;
+        }
+        if (monolithic > 0) {
+            qCInfo(lcStore) << "store of schema version" << monolithic
+                            << "now keeps its versions per schema module";
+        }
+    }
+
+    for (const SchemaModule &module : modules) {
+        const QString name = nameOf(module.name);
+        const auto it = recorded.find(name);
+        const bool known = it != recorded.end();
+        const int current = known ? it->second : adoptedVersion(module, monolithic);
+        const int newest = module.steps.empty() ? 0 : module.steps.back().version;
+        if (!known && current == newest) {
+            if (auto ok = commitStep([&] { return record(name, current); }); !ok) {
+                return ok;
+            }
+        }
+        for (const MigrationStep &step : module.steps) {
+            if (step.version <= current) {
+                continue;
+            }
+            auto migrated = commitStep([&]() -> StoreResult<void> {
+                if (auto ok = execLiteral(step.sql); !ok) {
+                    return ok;
+                }
+                return record(name, step.version);
+            });
+            if (!migrated) {
+                return migrated;
+            }
+            qCDebug(lcStore) << "migrated schema module" << name << "to version" << step.version;
+        }
     }
     return {};
 }

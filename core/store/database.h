@@ -24,10 +24,31 @@ struct sqlite3_stmt;
 
 namespace sb {
 
-/// One step of a table-driven schema migration: applying `sql` takes the schema to `version`.
+/**
+ * One step of a table-driven schema migration: applying `sql` takes the schema (or the schema
+ * module it belongs to) to `version`. A step is never edited once released: a change is a new
+ * step.
+ */
 struct MigrationStep {
     int version;
     const char *sql;
+    /// The PRAGMA user_version this step carried when every table shared one sequence (stores
+    /// made before schema modules, versions 1 to Database::lastMonolithicVersion); 0 for a step
+    /// born later. A store of that time has run exactly the steps numbered up to its version.
+    int monolithicVersion = 0;
+};
+
+/**
+ * The tables one target owns, as its name and its ordered steps. Core's module comes first
+ * in a store; a target that keeps tables of its own (the device's outbox, the office's
+ * ledger) registers its module with the Store that needs them, so core never names them and
+ * a device store never gets the office's tables, nor the office the device's. Each module's
+ * version is kept in the store (table schema_modules); a module's steps may rely on the
+ * modules before it (foreign keys to core's tables), never on those after it.
+ */
+struct SchemaModule {
+    std::string_view name; ///< Lower case letters and '_'; never changes once released.
+    std::span<const MigrationStep> steps;
 };
 
 class Database;
@@ -155,6 +176,28 @@ public:
     {
         return open(path, key, schema, Options{});
     }
+
+    /**
+     * Opens a store made of schema modules and brings each of `modules` to its last step, in
+     * the order given, one transaction per step. A store made before modules (a single
+     * user_version from 1 to lastMonolithicVersion) first gets the bookkeeping table, and each
+     * module takes over the steps it ran there (MigrationStep::monolithicVersion): nothing is
+     * created twice, and tables of a module not named here are left as they are until a
+     * later open names it. Refused as TooNew, before anything is written, when the layout or
+     * any named module is newer than this code. Options::targetVersion must be -1: to stop a
+     * module early, pass fewer of its steps.
+     */
+    static StoreResult<std::unique_ptr<Database>> openModules(const QString &path,
+                                                              const DatabaseKey &key,
+                                                              std::span<const SchemaModule> modules,
+                                                              const Options &options);
+    /// Brings `modules` to their last steps on this open database, as openModules() does.
+    StoreResult<void> addModules(std::span<const SchemaModule> modules);
+
+    /// The last user_version of stores made before schema modules.
+    static constexpr int lastMonolithicVersion = 11;
+    /// The user_version of a store whose versions are kept per module (schema_modules).
+    static constexpr int modularLayoutVersion = 12;
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -167,6 +210,8 @@ public:
     StoreResult<Transaction> begin();
 
     [[nodiscard]] int schemaVersion();
+    /// The version of one schema module in this store: 0 when it has none, -1 on error.
+    [[nodiscard]] int moduleVersion(std::string_view name);
     /// PRAGMA integrity_check and PRAGMA cipher_integrity_check; an error names which failed.
     StoreResult<void> checkIntegrity();
     /// Folds the WAL into the main file (PRAGMA wal_checkpoint(TRUNCATE)).
@@ -189,7 +234,11 @@ private:
         , m_path(std::move(path))
     {
     }
+    static StoreResult<std::unique_ptr<Database>>
+    openUnmigrated(const QString &path, const DatabaseKey &key, const Options &options);
     StoreResult<void> migrate(std::span<const MigrationStep> schema, int targetVersion);
+    StoreResult<void> migrateModules(std::span<const SchemaModule> modules);
+    bool m_modular = false; ///< Opened by openModules (the store keeps per-module versions).
     /// Runs a statement without parameters through the statement cache.
     StoreResult<void> runCached(std::string_view sql);
     void release(sqlite3_stmt *stmt, bool *inUse);

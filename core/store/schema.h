@@ -3,17 +3,13 @@
 
 #include "store/database.h"
 
-#include <span>
-
 namespace sb {
 
 /**
- * The schema of the Sessionbook store (device and embedded back office), as the ordered
- * list of migration steps. A step is never edited once released: a change is a new step.
+ * Core's own tables (practice records, patients, sessions, code sets, the audit log), as the
+ * schema module every store starts with. Targets that keep tables of their own add modules
+ * after it (see SchemaModule); the sync targets' tables are theirs, not core's.
  */
-std::span<const MigrationStep> storeSchema();
-
-/// The version the last step produces.
-int storeSchemaVersion();
+const SchemaModule &coreSchema();
 
 } // namespace sb

@@ -3,6 +3,8 @@
 
 #include "store/schema.h"
 
+#include <vector>
+
 namespace sb {
 
 Store::Store(std::unique_ptr<Database> db, const Clock &clock, QByteArray auditKey)
@@ -18,15 +20,20 @@ Store::Store(std::unique_ptr<Database> db, const Clock &clock, QByteArray auditK
 
 StoreResult<std::unique_ptr<Store>> Store::open(const QString &path, const DatabaseKey &key,
                                                 const Clock &clock,
+                                                std::span<const SchemaModule> modules,
                                                 const Database::Options &options)
 {
-    auto db = Database::open(path, key, storeSchema(), options);
-    if (!db) {
-        return unexpected(db.error());
-    }
-    if ((*db)->schemaVersion() != storeSchemaVersion()) {
+    if (options.targetVersion >= 0) {
         return storeError(StoreError::Kind::InvalidArgument,
                           QStringLiteral("a Store needs the current schema version"));
+    }
+    std::vector<SchemaModule> all;
+    all.reserve(modules.size() + 1);
+    all.push_back(coreSchema());
+    all.insert(all.end(), modules.begin(), modules.end());
+    auto db = Database::openModules(path, key, all, options);
+    if (!db) {
+        return unexpected(db.error());
     }
     return std::unique_ptr<Store>(new Store(std::move(*db), clock, AuditLog::keyFor(key)));
 }

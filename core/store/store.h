@@ -9,6 +9,7 @@
 #include "util/uuid7.h"
 
 #include <memory>
+#include <span>
 
 namespace sb {
 
@@ -21,19 +22,49 @@ class Clock;
  */
 class Store {
 public:
+    /**
+     * Opens (creating or migrating) the store at `path`: core's schema module, then
+     * `modules`, the tables of the targets that use this store (the device's sync client, the
+     * office's server), each at its last step. A Store always works on the current schema:
+     * Options::targetVersion must be -1.
+     */
     static StoreResult<std::unique_ptr<Store>> open(const QString &path, const DatabaseKey &key,
                                                     const Clock &clock,
+                                                    std::span<const SchemaModule> modules,
                                                     const Database::Options &options);
+    static StoreResult<std::unique_ptr<Store>> open(const QString &path, const DatabaseKey &key,
+                                                    const Clock &clock,
+                                                    std::span<const SchemaModule> modules)
+    {
+        return open(path, key, clock, modules, Database::Options{});
+    }
+    /// Core's tables only.
+    static StoreResult<std::unique_ptr<Store>> open(const QString &path, const DatabaseKey &key,
+                                                    const Clock &clock,
+                                                    const Database::Options &options)
+    {
+        return open(path, key, clock, std::span<const SchemaModule>{}, options);
+    }
     static StoreResult<std::unique_ptr<Store>> open(const QString &path, const DatabaseKey &key,
                                                     const Clock &clock)
     {
-        return open(path, key, clock, Database::Options{});
+        return open(path, key, clock, std::span<const SchemaModule>{}, Database::Options{});
     }
 
     /// Exports the audit chain head (AuditLog::exportHead) before closing.
     ~Store();
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
+
+    /**
+     * Registers the schema modules of a target with this open store, bringing each to its
+     * last step (a no-op for those already there). For code handed a Store that another
+     * part opened, such as seeding a device; whoever opens a store names its modules there.
+     */
+    StoreResult<void> addModules(std::span<const SchemaModule> modules)
+    {
+        return m_db->addModules(modules);
+    }
 
     [[nodiscard]] Database &database() { return *m_db; }
     [[nodiscard]] AuditLog &audit() { return m_audit; }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Migrations from every earlier schema version: a database left at version v by older code,
-// holding rows written the way that version wrote them, opens as a current Store with its
-// data intact, later columns at their defaults, the audit chain head built from the existing
-// log, and the signed-record triggers guarding rows that predate them. A database newer than
-// this code is refused without touching the file.
+// Migrations from every earlier schema version: a database left at version v by older code
+// (built with the steps those releases ran, frozen in legacyschema.cpp), holding rows written
+// the way that version wrote them, opens as a current Store with its data intact, later
+// columns at their defaults, the audit chain head built from the existing log, and the
+// signed-record triggers guarding rows that predate them. A core-only open leaves the sync
+// tables of those stores as they are (tests/sync/schema_modules_test.cpp takes them over). A
+// database newer than this code is refused without touching the file.
 #include "catchqt.h"
 #include "domain/enums.h"
 #include "fixtures.h"
+#include "legacyschema.h"
 #include "store/schema.h"
 #include "store/sessionrepository.h"
 
@@ -440,20 +443,27 @@ QByteArray fileBytes(const QString &path)
 
 } // namespace
 
-TEST_CASE("The schema steps are numbered 1..N without gaps")
+TEST_CASE("Core's steps are numbered 1..N and keep the released steps verbatim")
 {
-    const auto steps = storeSchema();
+    const auto steps = coreSchema().steps;
+    const auto legacy = legacyMonolithicSchema();
     REQUIRE_FALSE(steps.empty());
+    REQUIRE(static_cast<int>(legacy.size()) == Database::lastMonolithicVersion);
     for (std::size_t i = 0; i < steps.size(); ++i) {
+        CAPTURE(i);
         CHECK(steps[i].version == static_cast<int>(i) + 1);
+        // A step that ran in the shared sequence is that step, unchanged.
+        if (steps[i].monolithicVersion != 0) {
+            REQUIRE(steps[i].monolithicVersion <= Database::lastMonolithicVersion);
+            CHECK(std::string_view(steps[i].sql)
+                  == std::string_view(legacy[steps[i].monolithicVersion - 1].sql));
+        }
     }
-    CHECK(storeSchemaVersion() == steps.back().version);
 }
 
 TEST_CASE("Every earlier schema version migrates to the current one with its data intact")
 {
-    REQUIRE(storeSchemaVersion() >= 2);
-    for (int version = 1; version < storeSchemaVersion(); ++version) {
+    for (int version = 1; version <= Database::lastMonolithicVersion; ++version) {
         DYNAMIC_SECTION("from version " << version)
         {
             TempDir dir;
@@ -465,7 +475,8 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
             {
                 Database::Options options;
                 options.targetVersion = version;
-                auto db = Database::open(storePath(dir), testKey(), storeSchema(), options);
+                auto db =
+                    Database::open(storePath(dir), testKey(), legacyMonolithicSchema(), options);
                 REQUIRE(db.hasValue());
                 REQUIRE((*db)->schemaVersion() == version);
                 insertPractice(**db, seed);
@@ -489,10 +500,12 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
             auto opened = tryOpenStore(storePath(dir), clock);
             REQUIRE(opened.hasValue());
             Store &store = **opened;
-            CHECK(store.database().schemaVersion() == storeSchemaVersion());
+            CHECK(store.database().schemaVersion() == Database::modularLayoutVersion);
+            CHECK(store.database().moduleVersion("core") == coreSchema().steps.back().version);
             CHECK(store.database().checkIntegrity().hasValue());
 
-            // Version 9 keys the ledger by organization and change id; the rows stay.
+            // The office's ledger belongs to the office's module: a store opened with core's
+            // tables alone keeps it, rows and all, as the older code left it.
             if (version >= 5) {
                 auto ledger = store.database().prepare(
                     "SELECT server_seq FROM office_sync_ledger WHERE organization_id = ? AND "
@@ -589,14 +602,14 @@ TEST_CASE("Every earlier schema version migrates to the current one with its dat
 
 TEST_CASE("Opening at an intermediate version stops there")
 {
-    for (int version = 1; version < storeSchemaVersion(); ++version) {
+    for (int version = 1; version < Database::lastMonolithicVersion; ++version) {
         CAPTURE(version);
         TempDir dir;
         ManualClock clock;
         Database::Options options;
         options.targetVersion = version;
         {
-            auto db = Database::open(storePath(dir), testKey(), storeSchema(), options);
+            auto db = Database::open(storePath(dir), testKey(), legacyMonolithicSchema(), options);
             REQUIRE(db.hasValue());
             CHECK((*db)->schemaVersion() == version);
             const QStringList objects = schemaObjects(**db);
@@ -615,35 +628,44 @@ TEST_CASE("Reopening a current store runs no migration and changes no schema obj
     const QStringList before = schemaObjects(t.store->database());
     Store *again = t.reopen();
     REQUIRE(again);
-    CHECK(again->database().schemaVersion() == storeSchemaVersion());
+    CHECK(again->database().schemaVersion() == Database::modularLayoutVersion);
+    CHECK(again->database().moduleVersion("core") == coreSchema().steps.back().version);
     CHECK(schemaObjects(again->database()) == before);
 }
 
 TEST_CASE("A database newer than this code is refused as TooNew and left byte-identical")
 {
-    TempDir dir;
-    REQUIRE(dir.isValid());
-    ManualClock clock;
-    const QString path = storePath(dir);
-    {
+    // A later layout, or a later step of core's module, that this code does not know.
+    const std::string newerLayout =
+        "PRAGMA user_version = " + std::to_string(Database::modularLayoutVersion + 1);
+    const std::string newerCore = "UPDATE schema_modules SET version = "
+                                  + std::to_string(coreSchema().steps.back().version + 1)
+                                  + " WHERE name = 'core'";
+    for (const std::string &bump : {newerLayout, newerCore}) {
+        CAPTURE(bump);
+        TempDir dir;
+        REQUIRE(dir.isValid());
+        ManualClock clock;
+        const QString path = storePath(dir);
+        {
+            auto store = tryOpenStore(path, clock);
+            REQUIRE(store.hasValue());
+            auto f = Fixtures::create(**store);
+            REQUIRE(f.hasValue());
+            REQUIRE((*store)->database().execLiteral(bump.c_str()));
+            REQUIRE((*store)->database().checkpoint());
+        }
+        REQUIRE_FALSE(QFile::exists(path + QStringLiteral("-wal")));
+        const QByteArray before = fileBytes(path);
+        REQUIRE(before.size() > 0);
+
         auto store = tryOpenStore(path, clock);
-        REQUIRE(store.hasValue());
-        auto f = Fixtures::create(**store);
-        REQUIRE(f.hasValue());
-        const std::string bump =
-            "PRAGMA user_version = " + std::to_string(storeSchemaVersion() + 1);
-        REQUIRE((*store)->database().execLiteral(bump.c_str()));
-        REQUIRE((*store)->database().checkpoint());
+        REQUIRE(errorKind(store) == Kind::TooNew);
+        // The releases before schema modules refuse a modular store as newer, too.
+        auto db = Database::open(path, testKey(), legacyMonolithicSchema());
+        CHECK(errorKind(db) == Kind::TooNew);
+
+        CHECK(fileBytes(path) == before);
+        CHECK_FALSE(QFile::exists(path + QStringLiteral("-wal")));
     }
-    REQUIRE_FALSE(QFile::exists(path + QStringLiteral("-wal")));
-    const QByteArray before = fileBytes(path);
-    REQUIRE(before.size() > 0);
-
-    auto store = tryOpenStore(path, clock);
-    REQUIRE(errorKind(store) == Kind::TooNew);
-    auto db = Database::open(path, testKey(), storeSchema());
-    CHECK(errorKind(db) == Kind::TooNew);
-
-    CHECK(fileBytes(path) == before);
-    CHECK_FALSE(QFile::exists(path + QStringLiteral("-wal")));
 }

@@ -247,7 +247,7 @@ TEST_CASE("A wrong key is a typed WrongKey error and leaves every file byte-iden
             INFO(describe(wrong.error()));
             CHECK(wrong.error().kind == StoreError::Kind::WrongKey);
             // Through the lower layer too: the same refusal, no schema work attempted.
-            auto wrongDb = Database::open(path, keyB, storeSchema());
+            auto wrongDb = Database::openModules(path, keyB, {&coreSchema(), 1}, {});
             REQUIRE_FALSE(wrongDb);
             CHECK(wrongDb.error().kind == StoreError::Kind::WrongKey);
 
@@ -436,7 +436,7 @@ TEST_CASE("A schema newer than the code is TooNew and the file is left as it is"
         REQUIRE(store->database().execLiteral("PRAGMA user_version = 99"));
         REQUIRE(store->database().schemaVersion() == 99);
     }
-    REQUIRE(storeSchemaVersion() < 99);
+    REQUIRE(Database::modularLayoutVersion < 99);
 
     const auto before = snapshot(dir.path());
     for (int round = 0; round < 2; ++round) {
@@ -444,7 +444,7 @@ TEST_CASE("A schema newer than the code is TooNew and the file is left as it is"
         REQUIRE_FALSE(opened);
         INFO(describe(opened.error()));
         CHECK(opened.error().kind == StoreError::Kind::TooNew);
-        auto db = Database::open(path, key, storeSchema());
+        auto db = Database::openModules(path, key, {&coreSchema(), 1}, {});
         REQUIRE_FALSE(db);
         CHECK(db.error().kind == StoreError::Kind::TooNew);
         const auto after = snapshot(dir.path());

@@ -4,6 +4,7 @@
 // through SyncService::push, the path `serve` runs. Built by the fuzz preset and by a
 // regular test (sync_push_apply_test), so that it compiles and runs with gcc too.
 #include "fixtures.h"
+#include "server/officeschema.h"
 #include "server/syncservice.h"
 
 #include <QByteArray>
@@ -33,7 +34,7 @@ public:
 private:
     PushApplyHarness() = default;
 
-    test::TestStore m_store;
+    test::TestStore m_store{sync::officeSchema()};
     test::Fixtures m_fixtures;
     std::unique_ptr<sync::SyncService> m_service;
     QByteArray m_authorization;

@@ -40,18 +40,20 @@ QString storePath(const TempDir &dir)
     return dir.filePath(QStringLiteral("store.db"));
 }
 
-StoreResult<std::unique_ptr<Store>> tryOpenStore(const QString &path, const Clock &clock)
+StoreResult<std::unique_ptr<Store>> tryOpenStore(const QString &path, const Clock &clock,
+                                                 std::span<const SchemaModule> modules)
 {
-    return Store::open(path, testKey(), clock);
+    return Store::open(path, testKey(), clock, modules);
 }
 
-std::unique_ptr<Store> openStore(TempDir &dir, ManualClock &clock)
+std::unique_ptr<Store> openStore(TempDir &dir, ManualClock &clock,
+                                 std::span<const SchemaModule> modules)
 {
     if (!dir.isValid()) {
         qCWarning(lcTestSupport) << "temporary directory could not be created";
         return nullptr;
     }
-    auto store = tryOpenStore(storePath(dir), clock);
+    auto store = tryOpenStore(storePath(dir), clock, modules);
     if (!store) {
         qCWarning(lcTestSupport) << "test store did not open:" << store.error().kindName()
                                  << store.error().message;

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 
 namespace sb::test {
 
@@ -24,15 +25,18 @@ namespace sb::test {
 /// Where openStore() puts the database inside `dir`.
 [[nodiscard]] QString storePath(const TempDir &dir);
 
-/// Opens (creating or migrating) the store at `path` with testKey(); the error as it came.
-StoreResult<std::unique_ptr<Store>> tryOpenStore(const QString &path, const Clock &clock);
+/// Opens (creating or migrating) the store at `path` with testKey(), core's tables and
+/// `modules` (a target's own tables, such as sync's); the error as it came.
+StoreResult<std::unique_ptr<Store>> tryOpenStore(const QString &path, const Clock &clock,
+                                                 std::span<const SchemaModule> modules = {});
 
 /**
  * A store at storePath(dir) on `clock`, at the current schema. Null (with a warning naming
  * the error kind) when it cannot be opened: tests REQUIRE the pointer. Opening the same
  * directory again reopens the same file.
  */
-[[nodiscard]] std::unique_ptr<Store> openStore(TempDir &dir, ManualClock &clock);
+[[nodiscard]] std::unique_ptr<Store> openStore(TempDir &dir, ManualClock &clock,
+                                               std::span<const SchemaModule> modules = {});
 
 /// Names of every table, index and trigger in sqlite_master, sorted ("type:name").
 [[nodiscard]] QStringList schemaObjects(Database &db);
@@ -55,17 +59,19 @@ template<typename T>
 struct TestStore {
     TempDir dir;
     ManualClock clock;
+    std::span<const SchemaModule> modules; ///< Beyond core's; static data (sync's tables).
     std::unique_ptr<Store> store;
 
-    TestStore()
-        : store(openStore(dir, clock))
+    explicit TestStore(std::span<const SchemaModule> extraModules = {})
+        : modules(extraModules)
+        , store(openStore(dir, clock, modules))
     {
     }
     /// Closes the store and opens the same file again (null on failure).
     Store *reopen()
     {
         store.reset();
-        store = openStore(dir, clock);
+        store = openStore(dir, clock, modules);
         return store.get();
     }
 };

@@ -3,6 +3,7 @@
 // (FileTokenStore, test only), trusts the proxy's certificate, runs one sync and exits 0.
 // client_faults_test kills it with SIGKILL at a random moment, mid-flight.
 // Usage: sync_client_child DEVICE_DB TOKEN_FILE CA_PEM
+#include "client/deviceschema.h"
 #include "client/syncclient.h"
 #include "client/tokenstore.h"
 #include "fixtures.h"
@@ -23,7 +24,7 @@ int main(int argc, char **argv)
         return 2;
     }
     sb::SystemClock clock;
-    auto store = sb::test::tryOpenStore(args[1], clock);
+    auto store = sb::test::tryOpenStore(args[1], clock, sb::sync::deviceSchema());
     if (!store) {
         std::fputs("cannot open the device store\n", stderr);
         return 1;

@@ -4,6 +4,7 @@
 // three-way merge, and the backoff schedule.
 #include "catchqt.h"
 #include "client/backoff.h"
+#include "client/deviceschema.h"
 #include "client/devicesyncstore.h"
 #include "fixtures.h"
 #include "recordcodec.h"
@@ -16,7 +17,7 @@ using namespace sb::sync;
 namespace {
 
 struct Setup {
-    test::TestStore t;
+    test::TestStore t{sync::deviceSchema()};
     test::Fixtures f;
     bool ok = false;
     Setup()

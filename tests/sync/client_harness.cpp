@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "client_harness.h"
 
+#include "client/deviceschema.h"
 #include "fixtures.h"
+#include "server/officeschema.h"
 #include "store/database.h"
 
 #include <QCoreApplication>
@@ -266,7 +268,7 @@ std::optional<QString> OfficeServer::enrollCode(const QString &login)
 
 std::unique_ptr<Store> OfficeServer::openStore()
 {
-    auto store = Store::open(databasePath(), test::testKey(), m_clock);
+    auto store = Store::open(databasePath(), test::testKey(), m_clock, sync::officeSchema());
     if (!store) {
         qCWarning(lcHarness) << "office store:" << store.error().kindName()
                              << store.error().message;
@@ -292,7 +294,7 @@ Device::Device(const Practice &practice, int clinician, sync::SyncClient::Option
     , m_options(std::move(options))
 {
     ensureApp();
-    auto opened = test::tryOpenStore(databasePath(), m_clock);
+    auto opened = test::tryOpenStore(databasePath(), m_clock, sync::deviceSchema());
     if (!opened) {
         qCWarning(lcHarness) << "device store:" << opened.error().kindName();
         return;
@@ -390,7 +392,7 @@ void Device::restartClient(bool reopenStore)
     m_client.reset();
     if (reopenStore) {
         m_store.reset();
-        auto opened = test::tryOpenStore(databasePath(), m_clock);
+        auto opened = test::tryOpenStore(databasePath(), m_clock, sync::deviceSchema());
         if (!opened) {
             qCWarning(lcHarness) << "device store reopen:" << opened.error().kindName();
             return;

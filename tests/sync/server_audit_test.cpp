@@ -6,6 +6,7 @@
 #include "coding/ruleset.h"
 #include "fixtures.h"
 #include "recordcodec.h"
+#include "server/officeschema.h"
 #include "server/syncservice.h"
 
 #include <algorithm>
@@ -19,7 +20,7 @@ using namespace sb::test;
 namespace {
 
 struct Office {
-    TestStore t;
+    TestStore t{sync::officeSchema()};
     Fixtures f;
     std::unique_ptr<sync::SyncService> service;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server_harness.h"
 
+#include "server/officeschema.h"
 #include "store/schema.h"
 #include "store/sessionrepository.h"
 
@@ -14,6 +15,8 @@
 #include <QSslSocket>
 #include <QTimer>
 #include <QUrl>
+
+#include <vector>
 
 namespace sb::test {
 
@@ -48,7 +51,7 @@ ServerHarness::ServerHarness(const QStringList &extraArguments)
     ensureApplication();
     ManualClock clock;
     {
-        auto opened = tryOpenStore(databasePath(), clock);
+        auto opened = tryOpenStore(databasePath(), clock, sync::officeSchema());
         if (!opened) {
             return;
         }
@@ -296,14 +299,22 @@ QByteArray ServerHarness::raw(const QByteArray &bytes, int timeoutMs)
 std::int64_t ServerHarness::count(const char *table)
 {
     ManualClock clock;
-    auto db = Database::open(databasePath(), testKey(), storeSchema());
+    auto db = openOfficeDatabase(databasePath());
     return db ? rowCount(**db, table) : -1;
 }
 
 bool ServerHarness::execute(const char *sql)
 {
-    auto db = Database::open(databasePath(), testKey(), storeSchema());
+    auto db = openOfficeDatabase(databasePath());
     return db && (*db)->execLiteral(sql);
+}
+
+StoreResult<std::unique_ptr<Database>> openOfficeDatabase(const QString &path)
+{
+    std::vector<SchemaModule> modules{coreSchema()};
+    const auto office = sync::officeSchema();
+    modules.insert(modules.end(), office.begin(), office.end());
+    return Database::openModules(path, testKey(), modules, Database::Options{});
 }
 
 void fillHeader(sync::pb::RequestHeader &header, Uuid7Generator &ids)

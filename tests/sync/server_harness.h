@@ -95,6 +95,9 @@ private:
     quint16 m_port = 0;
 };
 
+/// The office store at `path` (testKey) as a bare database with core's and the office's
+/// tables, for looking at rows the repositories do not expose.
+StoreResult<std::unique_ptr<Database>> openOfficeDatabase(const QString &path);
 /// A request header at the server's schema version with a fresh request id.
 void fillHeader(sync::pb::RequestHeader &header, Uuid7Generator &ids);
 /// A signed session by `clinician` for `patient`, as a Change ready to push.

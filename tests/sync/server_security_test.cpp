@@ -4,9 +4,9 @@
 // HTTP (malformed protobuf, truncated body, lying Content-Length, oversized, slow trickle,
 // huge head, chunked). After all of it the server still answers and serves a good client.
 #include "catchqt.h"
+#include "server/officeschema.h"
 #include "server_harness.h"
 #include "store/database.h"
-#include "store/schema.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
@@ -440,7 +440,7 @@ TEST_CASE("Access tokens are short-lived; refresh tokens rotate, and a replayed 
 
     // Last seen, and from where.
     {
-        auto db = Database::open(server.databasePath(), test::testKey(), storeSchema());
+        auto db = test::openOfficeDatabase(server.databasePath());
         REQUIRE(db);
         auto seen = (*db)->prepare("SELECT last_seen_at, last_peer FROM office_devices");
         REQUIRE(seen);
@@ -700,7 +700,7 @@ TEST_CASE("A client that never reads its response is cut off at the response dea
     server.kill();
     {
         ManualClock clock;
-        auto store = test::tryOpenStore(server.databasePath(), clock);
+        auto store = test::tryOpenStore(server.databasePath(), clock, sync::officeSchema());
         REQUIRE(store);
         for (int i = 0; i < 300; ++i) {
             Patient patient = test::makePatient((*store)->ids(), p.orgA.id, p.providerA1.id);
