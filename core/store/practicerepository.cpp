@@ -111,6 +111,69 @@ StoreResult<void> PracticeRepository::save(const Actor &actor, const Organizatio
     return tx.commit();
 }
 
+StoreResult<bool> PracticeRepository::ensureOrganization(const Actor &actor,
+                                                         const OrganizationId &id)
+{
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    // Names of organizations are not PHI; the placeholder's is empty until the practice's.
+    SB_TRY_ASSIGN(stmt, m_db.prepare("INSERT INTO organizations (id, name) VALUES (?, '') "
+                                     "ON CONFLICT(id) DO NOTHING"));
+    stmt.bind(1, id);
+    SB_TRY(stmt.run());
+    const bool inserted = stmt.changes() == 1;
+    if (inserted) {
+        SB_TRY(m_audit.append(actor, AuditAction::Create, u"organization", id.uuid()));
+    }
+    SB_TRY(tx.commit());
+    return inserted;
+}
+
+StoreResult<bool> PracticeRepository::ensureProvider(const Actor &actor, const ProviderId &id,
+                                                     const OrganizationId &organization)
+{
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    SB_TRY_ASSIGN(stmt, m_db.prepare("INSERT INTO providers (id, organization_id, first_name, "
+                                     "last_name, credential, npi) VALUES (?, ?, '', '', ?, '') "
+                                     "ON CONFLICT(id) DO NOTHING"));
+    stmt.bind(1, id).bind(2, organization).bind(3, toName(ProviderCredential::Psychologist));
+    SB_TRY(stmt.run());
+    const bool inserted = stmt.changes() == 1;
+    if (inserted) {
+        SB_TRY(m_audit.append(actor, AuditAction::Create, u"provider", id.uuid()));
+    }
+    SB_TRY(tx.commit());
+    return inserted;
+}
+
+StoreResult<bool> PracticeRepository::ensurePayer(const Actor &actor, const PayerId &id,
+                                                  const QString &name, PayerKind kind)
+{
+    SB_TRY_ASSIGN(tx, m_db.begin());
+    SB_TRY_ASSIGN(insert, m_db.prepare("INSERT INTO payers (id, name, kind, payer_code) "
+                                       "VALUES (?, ?, ?, '') ON CONFLICT(id) DO NOTHING"));
+    insert.bind(1, id).bind(2, name).bind(3, toName(kind));
+    SB_TRY(insert.run());
+    if (insert.changes() == 1) {
+        SB_TRY(m_audit.append(actor, AuditAction::Create, u"payer", id.uuid()));
+        SB_TRY(tx.commit());
+        return true;
+    }
+    if (name.isEmpty()) {
+        SB_TRY(tx.commit());
+        return false;
+    }
+    SB_TRY_ASSIGN(rename,
+                  m_db.prepare("UPDATE payers SET name = ? WHERE id = ? AND name IS NOT ?"));
+    rename.bind(1, name).bind(2, id).bind(3, name);
+    SB_TRY(rename.run());
+    const bool renamed = rename.changes() == 1;
+    if (renamed) {
+        SB_TRY(m_audit.append(actor, AuditAction::Update, u"payer", id.uuid()));
+    }
+    SB_TRY(tx.commit());
+    return renamed;
+}
+
 StoreResult<Organization> PracticeRepository::organization(const OrganizationId &id)
 {
     SB_TRY_ASSIGN(stmt, m_db.prepare(sql(organizationColumns, "WHERE id = ?")));

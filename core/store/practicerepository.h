@@ -40,6 +40,21 @@ public:
     StoreResult<Payer> payer(const PayerId &id);
     StoreResult<QList<Payer>> payers();
 
+    /**
+     * Reference rows for records that arrive before the practice's own data (a device pulls
+     * a patient whose provider, or a coverage whose payer, it has not heard of yet): each
+     * writes a placeholder when no row has that id and leaves an existing row as it is, so
+     * the foreign keys hold until the practice's data fills them. Audited when they write
+     * (Create); true when they did.
+     */
+    StoreResult<bool> ensureOrganization(const Actor &actor, const OrganizationId &id);
+    StoreResult<bool> ensureProvider(const Actor &actor, const ProviderId &id,
+                                     const OrganizationId &organization);
+    /// As above, for a payer known by its id, name and kind: a new payer gets all three; an
+    /// existing one takes a non-empty `name` (Update) and keeps everything else.
+    StoreResult<bool> ensurePayer(const Actor &actor, const PayerId &id, const QString &name,
+                                  PayerKind kind);
+
     StoreResult<void> save(const Actor &actor, const CredentialingRecord &record);
     StoreResult<QList<CredentialingRecord>> credentialingFor(const ProviderId &providerId);
 

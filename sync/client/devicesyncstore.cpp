@@ -327,13 +327,8 @@ StoreResult<void> DeviceSyncStore::saveEnrollment(const QString &serverUrl, cons
         .bind(8, pins.backup);
     SB_TRY(update.run());
     // Pulled patients belong to the organization: a placeholder row satisfies the foreign key
-    // until the practice's own data arrives. Names of organizations are not PHI.
-    SB_TRY_ASSIGN(
-        organizationRow,
-        db.prepare(
-            "INSERT INTO organizations (id, name) VALUES (?, '') ON CONFLICT(id) DO NOTHING"));
-    organizationRow.bind(1, organization);
-    SB_TRY(organizationRow.run());
+    // until the practice's own data arrives.
+    SB_TRY(m_store.practice().ensureOrganization(Actor{user, device}, organization));
     return tx.commit();
 }
 
@@ -494,26 +489,16 @@ StoreResult<int> DeviceSyncStore::applyItem(const Actor &actor, const SyncState 
         return check.step();
     };
     // Placeholders for reference rows the foreign keys need; the practice's data fills them.
+    PracticeRepository &practice = m_store.practice();
     auto ensureProvider = [&](const ProviderId &id) -> StoreResult<void> {
-        SB_TRY_ASSIGN(
-            insert,
-            db.prepare("INSERT INTO providers (id, organization_id, first_name, last_name, "
-                       "credential, npi) "
-                       "VALUES (?, ?, '', '', 'psychologist', '') ON CONFLICT(id) DO NOTHING"));
-        insert.bind(1, id).bind(2, state.organizationId);
-        return insert.run();
+        SB_TRY(practice.ensureProvider(actor, id, state.organizationId));
+        return {};
     };
     auto ensurePayer = [&](const PayerId &id, const QString &name,
                            const QString &kind) -> StoreResult<void> {
-        SB_TRY_ASSIGN(
-            insert,
-            db.prepare(
-                "INSERT INTO payers (id, name, kind, payer_code) VALUES (?, ?, ?, '') "
-                "ON CONFLICT(id) DO UPDATE SET name = CASE WHEN excluded.name = '' THEN name "
-                "ELSE excluded.name END"));
-        insert.bind(1, id).bind(2, name).bind(
-            3, fromName<PayerKind>(kind) ? kind : QStringLiteral("commercial"));
-        return insert.run();
+        SB_TRY(practice.ensurePayer(actor, id, name,
+                                    fromName<PayerKind>(kind).value_or(PayerKind::Commercial)));
+        return {};
     };
 
     switch (item.item_case()) {

@@ -131,6 +131,56 @@ TEST_CASE("Payers round-trip with every kind")
     CHECK(*repo.payers() == QList<Payer>{payer, p.f.payer});
 }
 
+TEST_CASE("Placeholder reference rows are written once, audited, and never overwrite data")
+{
+    Practice p;
+    PracticeRepository &repo = p.store().practice();
+    AuditLog &audit = p.store().audit();
+    auto actionsFor = [&](const QUuid &id) {
+        QList<AuditAction> actions;
+        const auto entries = audit.entriesFor(id);
+        REQUIRE(entries);
+        for (const AuditEntry &e : *entries) {
+            actions.append(e.action);
+        }
+        return actions;
+    };
+
+    // Unknown ids: a placeholder each, audited as created.
+    const OrganizationId organization(p.ids().next());
+    CHECK(*repo.ensureOrganization(p.f.actor, organization));
+    CHECK(repo.organization(organization)->name.isEmpty());
+    const ProviderId provider(p.ids().next());
+    CHECK(*repo.ensureProvider(p.f.actor, provider, organization));
+    CHECK(repo.provider(provider)->organizationId == organization);
+    const PayerId payer(p.ids().next());
+    CHECK(*repo.ensurePayer(p.f.actor, payer, QStringLiteral("Pulled Plan"), PayerKind::Medicaid));
+    CHECK(repo.payer(payer)->name == QStringLiteral("Pulled Plan"));
+    CHECK(repo.payer(payer)->kind == PayerKind::Medicaid);
+    for (const QUuid &id : {organization.uuid(), provider.uuid(), payer.uuid()}) {
+        CHECK(actionsFor(id) == QList<AuditAction>{AuditAction::Create});
+    }
+
+    // Known ids: the practice's own rows stay as they are, and nothing is audited.
+    const std::int64_t rows = *audit.count();
+    CHECK_FALSE(*repo.ensureOrganization(p.f.actor, p.f.organization.id));
+    CHECK_FALSE(*repo.ensureProvider(p.f.actor, p.f.provider.id, organization));
+    CHECK_FALSE(*repo.ensurePayer(p.f.actor, p.f.payer.id, QString(), PayerKind::Medicare));
+    CHECK_FALSE(*repo.ensurePayer(p.f.actor, p.f.payer.id, p.f.payer.name, PayerKind::Medicare));
+    CHECK(*repo.organization(p.f.organization.id) == p.f.organization);
+    CHECK(*repo.provider(p.f.provider.id) == p.f.provider);
+    CHECK(*repo.payer(p.f.payer.id) == p.f.payer);
+    CHECK(*audit.count() == rows);
+
+    // A payer's new name is taken (and audited); its kind and codes are kept.
+    CHECK(*repo.ensurePayer(p.f.actor, p.f.payer.id, QStringLiteral("Renamed Plan"),
+                            PayerKind::Medicare));
+    Payer renamed = p.f.payer;
+    renamed.name = QStringLiteral("Renamed Plan");
+    CHECK(*repo.payer(p.f.payer.id) == renamed);
+    CHECK(actionsFor(p.f.payer.id.uuid()).last() == AuditAction::Update);
+}
+
 TEST_CASE("Credentialing records round-trip per provider, ordered by effective date")
 {
     Practice p;

@@ -243,6 +243,54 @@ TEST_CASE("Pull applies items once, moves the server's cursor and journals losin
     CHECK(journal->first().winner == u"server");
 }
 
+TEST_CASE("Reference rows that enrollment and pull need are written audited, by the repository")
+{
+    Setup s;
+    REQUIRE(s.ok);
+    DeviceSyncStore device(*s.t.store);
+    Store &store = *s.t.store;
+    auto actionsFor = [&](const QUuid &id) {
+        QList<AuditAction> actions;
+        const auto entries = store.audit().entriesFor(id);
+        REQUIRE(entries);
+        for (const AuditEntry &e : *entries) {
+            actions.append(e.action);
+        }
+        return actions;
+    };
+
+    // Enrolled into an organization the device has no row for yet: a placeholder, audited.
+    const OrganizationId organization(store.ids().next());
+    const DeviceId deviceId(store.ids().next());
+    REQUIRE(device.saveEnrollment(QStringLiteral("https://127.0.0.1:1"), {}, deviceId,
+                                  s.f.clinician.id, organization, s.f.provider.id));
+    REQUIRE(store.practice().organization(organization));
+    CHECK(actionsFor(organization.uuid()) == QList<AuditAction>{AuditAction::Create});
+
+    // An authorization naming a payer the device has not heard of: the payer's placeholder.
+    const PayerId payer(store.ids().next());
+    const Authorization auth = test::makeAuthorization(store.ids(), s.f.patient.id, payer);
+    pb::PullResponse response;
+    pb::PullItem *item = response.add_items();
+    item->set_seq(1);
+    pb::Authorization *a = item->mutable_authorization();
+    a->set_id(toWireId(auth.id));
+    a->set_patient_id(toWireId(auth.patientId));
+    a->set_payer_id(toWireId(payer));
+    a->set_number(auth.number.toStdString());
+    a->set_unit("visits");
+    a->set_authorized(auth.authorized);
+    response.set_next_cursor(2);
+    REQUIRE(device.applyPull(s.f.actor, response));
+    const auto placeholder = store.practice().payer(payer);
+    REQUIRE(placeholder);
+    CHECK(placeholder->kind == PayerKind::Commercial);
+    CHECK(actionsFor(payer.uuid()) == QList<AuditAction>{AuditAction::Create});
+    // Pulling it again writes nothing more.
+    REQUIRE(device.applyPull(s.f.actor, response));
+    CHECK(actionsFor(payer.uuid()) == QList<AuditAction>{AuditAction::Create});
+}
+
 TEST_CASE("Backoff is exponential with full jitter, capped and replayable from a seed")
 {
     SeededRandom a(42);
