@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "demopractice.h"
 
-#include "store/repositoryhelpers_p.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/try.h"
 
 #include <array>
 

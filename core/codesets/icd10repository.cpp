@@ -3,7 +3,7 @@
 
 #include "codesets/builtinicd10.h"
 #include "codesets/codeformats.h"
-#include "store/repositoryhelpers_p.h"
+#include "store/rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -116,7 +116,7 @@ StoreResult<QList<Icd10ReleaseInfo>> Icd10Repository::releases()
                             "SELECT fiscal_year, id, layout, source_name, source_sha256, "
                             "imported_at, billable_count, header_count, headers_derived "
                             "FROM icd10_releases ORDER BY fiscal_year"));
-    return detail::all<Icd10ReleaseInfo>(stmt, readRelease);
+    return rows::all<Icd10ReleaseInfo>(stmt, readRelease);
 }
 
 StoreResult<std::vector<Icd10Code>> Icd10Repository::codes(int fiscalYear)

@@ -3,14 +3,14 @@
 
 #include "domain/enums.h"
 #include "store/database.h"
-#include "store/repositoryhelpers_p.h"
+#include "store/rows.h"
 
 namespace sb {
 
 namespace {
 
-using detail::all;
-using detail::one;
+using rows::all;
+using rows::one;
 
 constexpr QStringView patientType = u"patient";
 constexpr QStringView coverageType = u"coverage";

@@ -3,7 +3,7 @@
 
 #include "domain/enums.h"
 #include "store/database.h"
-#include "store/repositoryhelpers_p.h"
+#include "store/rows.h"
 #include "util/clock.h"
 #include "util/sha256.h"
 
@@ -11,8 +11,8 @@ namespace sb {
 
 namespace {
 
-using detail::all;
-using detail::one;
+using rows::all;
+using rows::one;
 
 constexpr QStringView sessionType = u"session";
 

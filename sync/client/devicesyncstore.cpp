@@ -4,7 +4,7 @@
 #include "domain/enums.h"
 #include "recordcodec.h"
 #include "store/database.h"
-#include "store/repositoryhelpers_p.h"
+#include "store/rows.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -259,7 +259,7 @@ StoreResult<std::int64_t> DeviceSyncStore::pendingCount()
 StoreResult<QList<OutboxEntry>> DeviceSyncStore::entries()
 {
     SB_TRY_ASSIGN(select, m_store.database().prepare(std::string(outboxSelect) + "ORDER BY seq"));
-    return detail::all<OutboxEntry>(select, readOutboxRow);
+    return rows::all<OutboxEntry>(select, readOutboxRow);
 }
 
 StoreResult<SyncState> DeviceSyncStore::state()
@@ -270,7 +270,7 @@ StoreResult<SyncState> DeviceSyncStore::state()
             "SELECT device_id, user_id, organization_id, provider_id, server_url, pinned_sha256, "
             "pull_cursor, server_offset_ms, offset_measured_at, last_success_at, last_error, "
             "backup_pin_sha256, pin_kind FROM sync_state WHERE id = 1"));
-    return detail::one<SyncState>(select, "sync state", [](const Statement &r) {
+    return rows::one<SyncState>(select, "sync state", [](const Statement &r) {
         SyncState s;
         s.deviceId = r.id<DeviceId>(0);
         s.userId = r.id<UserId>(1);
@@ -716,7 +716,7 @@ StoreResult<QList<ConflictEntry>> DeviceSyncStore::conflicts()
         m_store.database().prepare(
             "SELECT id, record_type, record_id, field, kept_value, losing_value, winner, at "
             "FROM sync_conflicts ORDER BY at, id"));
-    return detail::all<ConflictEntry>(select, [](const Statement &r) {
+    return rows::all<ConflictEntry>(select, [](const Statement &r) {
         return ConflictEntry{QUuid::fromRfc4122(r.blob(0)),
                              r.text(1),
                              QUuid::fromRfc4122(r.blob(2)),
@@ -735,7 +735,7 @@ StoreResult<QList<DeviceTask>> DeviceSyncStore::openTasks()
         m_store.database().prepare(
             "SELECT id, session_id, kind, message, created_at, done FROM sync_tasks WHERE done = 0 "
             "ORDER BY created_at, id"));
-    return detail::all<DeviceTask>(select, [](const Statement &r) {
+    return rows::all<DeviceTask>(select, [](const Statement &r) {
         return DeviceTask{QUuid::fromRfc4122(r.blob(0)),
                           r.optionalId<SessionId>(1),
                           r.text(2),

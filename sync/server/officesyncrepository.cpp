@@ -4,7 +4,7 @@
 #include "domain/enums.h"
 #include "server/accesspolicy.h"
 #include "store/database.h"
-#include "store/repositoryhelpers_p.h"
+#include "store/rows.h"
 #include "util/clock.h"
 
 #include <QCryptographicHash>
@@ -379,7 +379,7 @@ StoreResult<QList<DeviceInfo>> OfficeSyncRepository::devices()
             "SELECT d.id, d.user_id, u.login, d.name, d.platform, d.enrolled_at, d.expires_at, "
             "d.revoked_at, d.last_seen_at, d.last_peer FROM office_devices d "
             "JOIN users u ON u.id = d.user_id ORDER BY d.enrolled_at, d.id"));
-    return detail::all<DeviceInfo>(list, [](const Statement &s) {
+    return rows::all<DeviceInfo>(list, [](const Statement &s) {
         return DeviceInfo{s.id<DeviceId>(0), s.id<UserId>(1), s.text(2),     s.text(3),
                           s.text(4),         s.dateTime(5),   s.dateTime(6), s.dateTime(7),
                           s.dateTime(8),     s.text(9)};
@@ -486,7 +486,7 @@ OfficeSyncRepository::recordConflict(const QByteArray &changeId, const Principal
 StoreResult<std::int64_t> OfficeSyncRepository::conflictCount()
 {
     SB_TRY_ASSIGN(count, m_db.prepare("SELECT count(*) FROM office_sync_conflicts"));
-    return detail::one<std::int64_t>(count, "count", [](const Statement &s) { return s.int64(0); });
+    return rows::one<std::int64_t>(count, "count", [](const Statement &s) { return s.int64(0); });
 }
 
 StoreResult<std::uint64_t> OfficeSyncRepository::nextSeq(const OrganizationId &organization)
@@ -497,8 +497,8 @@ StoreResult<std::uint64_t> OfficeSyncRepository::nextSeq(const OrganizationId &o
                      "ON CONFLICT (organization_id) DO UPDATE SET last_seq = last_seq + 1 "
                      "RETURNING last_seq"));
     bump.bind(1, organization);
-    SB_TRY_ASSIGN(seq, detail::one<std::int64_t>(bump, "sequence",
-                                                 [](const Statement &s) { return s.int64(0); }));
+    SB_TRY_ASSIGN(seq, rows::one<std::int64_t>(bump, "sequence",
+                                               [](const Statement &s) { return s.int64(0); }));
     // Finish the statement so that RETURNING's write completes before the next use.
     SB_TRY(bump.step());
     return static_cast<std::uint64_t>(seq);
@@ -549,7 +549,7 @@ StoreResult<QList<FeedItem>> OfficeSyncRepository::feed(const OrganizationId &or
         .bind(3, provider)
         .bind(4, provider)
         .bind(5, limit);
-    return detail::all<FeedItem>(list, [](const Statement &s) {
+    return rows::all<FeedItem>(list, [](const Statement &s) {
         return FeedItem{static_cast<std::uint64_t>(s.int64(0)), s.blob(1)};
     });
 }
@@ -596,7 +596,7 @@ OfficeSyncRepository::snapshotPatients(const OrganizationId &organization,
         .bind(5, provider)
         .bind(6, provider)
         .bind(7, provider);
-    return detail::all<PatientId>(list, [](const Statement &s) { return s.id<PatientId>(0); });
+    return rows::all<PatientId>(list, [](const Statement &s) { return s.id<PatientId>(0); });
 }
 
 StoreResult<QList<LatestStatus>>
@@ -612,7 +612,7 @@ OfficeSyncRepository::latestStatuses(const OrganizationId &organization,
             "AND (? IS NULL OR s.provider_id = ?) AND s.date_of_service >= ? "
             "ORDER BY s.date_of_service DESC, s.id"));
     list.bind(1, organization).bind(2, provider).bind(3, provider).bind(4, since);
-    return detail::all<LatestStatus>(list, [](const Statement &s) {
+    return rows::all<LatestStatus>(list, [](const Statement &s) {
         return LatestStatus{s.id<SessionId>(0), s.text(1), s.dateTime(2), s.text(3)};
     });
 }
@@ -628,7 +628,7 @@ OfficeSyncRepository::openTasks(const OrganizationId &organization,
             "WHERE organization_id = ? AND (? IS NULL OR provider_id = ?) AND done_at IS NULL "
             "ORDER BY created_at, id"));
     list.bind(1, organization).bind(2, provider).bind(3, provider);
-    return detail::all<TaskInfo>(list, [](const Statement &s) {
+    return rows::all<TaskInfo>(list, [](const Statement &s) {
         return TaskInfo{QUuid::fromRfc4122(s.blob(0)),
                         s.id<SessionId>(1),
                         s.text(2),
@@ -702,7 +702,7 @@ StoreResult<QList<TaskInfo>> OfficeSyncRepository::completeAddendumTasks(const S
                            "'addendum_requested' AND done_at IS NULL "
                            "RETURNING id, session_id, kind, message, created_at"));
     done.bind(1, m_clock.nowMsSinceEpoch()).bind(2, session);
-    return detail::all<TaskInfo>(done, [](const Statement &s) {
+    return rows::all<TaskInfo>(done, [](const Statement &s) {
         return TaskInfo{QUuid::fromRfc4122(s.blob(0)),
                         s.id<SessionId>(1),
                         s.text(2),

@@ -3,9 +3,9 @@
 
 #include "domain/enums.h"
 #include "recordcodec.h"
-#include "store/repositoryhelpers_p.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/try.h"
 
 #include <QScopeGuard>
 #include <QUuid>

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "store/database.h"
+#include "util/expected.h"
 
-#include <QList>
-
-// Early return for Expected results inside core: keeps error propagation to one line without
-// exceptions. SB_TRY(expr) returns the error of a failed expr; SB_TRY_ASSIGN(name, expr)
-// also binds the value to `name`.
+// Early return for Expected results (core, sync and their callers): keeps error propagation
+// to one line without exceptions. SB_TRY(expr) returns the error of a failed expr;
+// SB_TRY_ASSIGN(name, expr) also binds the value to `name` (a reference into the result,
+// which lives to the end of the enclosing scope). The enclosing function returns an Expected
+// whose error type the failed result's error converts to.
 
 #define SB_TRY(expr)                                                                               \
     do {                                                                                           \
@@ -24,30 +24,3 @@
         return ::sb::unexpected(SB_TRY_CONCAT(sbTryValue_, __LINE__).error());                     \
     }                                                                                              \
     auto &name = *SB_TRY_CONCAT(sbTryValue_, __LINE__)
-
-namespace sb::detail {
-
-/// Runs a prepared single-row query and maps the row; NotFound (naming `what`) when none.
-template<typename T, typename Map> StoreResult<T> one(Statement &stmt, const char *what, Map map)
-{
-    SB_TRY_ASSIGN(row, stmt.step());
-    if (!row) {
-        return storeError(StoreError::Kind::NotFound, QString::fromLatin1(what) + u" not found");
-    }
-    return map(stmt);
-}
-
-/// Runs a prepared query and maps every row.
-template<typename T, typename Map> StoreResult<QList<T>> all(Statement &stmt, Map map)
-{
-    QList<T> items;
-    for (;;) {
-        SB_TRY_ASSIGN(row, stmt.step());
-        if (!row) {
-            return items;
-        }
-        items.append(map(stmt));
-    }
-}
-
-} // namespace sb::detail
