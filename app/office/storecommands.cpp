@@ -63,8 +63,9 @@ int runInit(const QStringList &arguments)
     if (!opened.store) {
         return opened.exitCode;
     }
-    QTextStream(stdout) << "created an encrypted store at schema version "
-                        << opened.store->database().schemaVersion() << '\n';
+    Database &db = opened.store->database();
+    QTextStream(stdout) << "created an encrypted store (schema: core " << db.moduleVersion("core")
+                        << ", office_sync " << db.moduleVersion("office_sync") << ")\n";
     return 0;
 }
 
@@ -112,8 +113,9 @@ int runShow(const QStringList &arguments)
         return 1;
     };
 
-    out << "store: " << store.database().path() << " (schema " << store.database().schemaVersion()
-        << ", SQLCipher)\n";
+    out << "store: " << store.database().path() << " (schema: core "
+        << store.database().moduleVersion("core") << ", office_sync "
+        << store.database().moduleVersion("office_sync") << "; SQLCipher)\n";
     auto payers = store.practice().payers();
     if (!payers) {
         return fail(payers.error());
