@@ -7,7 +7,14 @@
 
 #include <algorithm>
 #include <map>
+#include <filesystem>
 #include <sqlite3.h>
+#include <system_error>
+
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 namespace sb {
 
@@ -135,6 +142,37 @@ int adoptedVersion(const SchemaModule &module, int monolithic)
 QString nameOf(std::string_view name)
 {
     return QString::fromLatin1(name.data(), qsizetype(name.size()));
+/// Page size and HMAC of each layout (Database::PageLayout), issued before the first read.
+/// Without a codec (bench/store's plain-SQLite baseline) only the page size applies, so the
+/// baseline has the same page layout.
+const char *layoutPragmas(Database::PageLayout layout)
+{
+#ifdef SQLITE_HAS_CODEC
+    return layout == Database::PageLayout::Current
+               ? "PRAGMA cipher_page_size = 4096; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;"
+               : "PRAGMA cipher_page_size = 4096; PRAGMA cipher_hmac_algorithm = HMAC_SHA512;";
+#else
+    Q_UNUSED(layout);
+    return "PRAGMA page_size = 4096;";
+#endif
+}
+
+/// The current layout on the copy an old store is exported into.
+constexpr const char *relayoutPragmas = "PRAGMA relayout.cipher_page_size = 4096; "
+                                        "PRAGMA relayout.cipher_hmac_algorithm = HMAC_SHA256;";
+
+/// Makes a rename in `dir` durable (POSIX: fsync of the directory).
+void syncDirectory(const QString &dir)
+{
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+#else
+    Q_UNUSED(dir);
+#endif
 }
 
 } // namespace
@@ -380,6 +418,58 @@ void Transaction::rollback()
 
 // ---- Database --------------------------------------------------------------------------
 
+StoreResult<std::unique_ptr<Database>> Database::connect(const QString &path,
+                                                         const DatabaseKey &key, PageLayout layout,
+                                                         bool create, bool existed)
+{
+    using Kind = StoreError::Kind;
+    sqlite3 *raw = nullptr;
+    const int flags =
+        SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, flags, nullptr);
+    std::unique_ptr<Database> db(new Database(raw, path));
+    if (rc != SQLITE_OK) {
+        return unexpected(db->lastError("open", rc));
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    // Until page 1 has decrypted, closing must not checkpoint: a connection with a wrong key
+    // would otherwise fold a hot WAL into the main file and delete the WAL.
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    if (applyRawKey(raw, key) != SQLITE_OK) {
+        return storeError(Kind::Internal, QStringLiteral("this SQLite build cannot take a key"));
+    }
+#ifdef SQLITE_HAS_CODEC
+    // SQLCipher logs every failed page HMAC (a wrong key) to stderr; the typed error already
+    // says it. The level is process-wide and only sticks once keying has activated SQLCipher.
+    sqlite3_exec(raw, "PRAGMA cipher_log_level = NONE", nullptr, nullptr, nullptr);
+    // cipher_memory_security stays off: SQLCipher 4.6.1 implements it as mlock() on every
+    // sqlite3_malloc and memset + munlock() on every free, about 350 of each per durable save
+    // here, and Debian's build has SQLITE_OMIT_LOOKASIDE, so lookaside cannot absorb them
+    // (SQLITE_CONFIG_PAGECACHE removed under 1%). Measured: 3.0-3.2 ms CPU per save against
+    // 0.6 ms without it (bench-store, #10).
+#endif
+    // Before the first read: how this file's pages are sized and authenticated.
+    rc = sqlite3_exec(raw, layoutPragmas(layout), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+        return unexpected(db->lastError("page layout", rc));
+    }
+    // The first read decrypts page 1: a wrong key fails here, before anything is written.
+    rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+    if ((rc & 0xFF) == SQLITE_NOTADB) {
+        // SQLCipher cannot tell a wrong key from a damaged first page: both fail the page HMAC.
+        // The plaintext-header and size checks in open() catch the other causes.
+        return storeError(existed ? Kind::WrongKey : Kind::Corrupt,
+                          existed ? QStringLiteral("the key does not open this database")
+                                  : QStringLiteral("file is not a database"),
+                          rc);
+    }
+    if (rc != SQLITE_OK) {
+        return unexpected(db->lastError("first read", rc));
+    }
+    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
+    return db;
+}
+
 StoreResult<std::unique_ptr<Database>> Database::open(const QString &path, const DatabaseKey &key,
                                                       std::span<const MigrationStep> schema,
                                                       const Options &options)
@@ -456,41 +546,27 @@ Database::openUnmigrated(const QString &path, const DatabaseKey &key, const Opti
         }
     }
 
-    sqlite3 *raw = nullptr;
-    const int flags =
-        SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &raw, flags, nullptr);
-    std::unique_ptr<Database> db(new Database(raw, path));
-    if (rc != SQLITE_OK) {
-        return unexpected(db->lastError("open", rc));
-    }
-    sqlite3_extended_result_codes(raw, 1);
-    // Until page 1 has decrypted, closing must not checkpoint: a connection with a wrong key
-    // would otherwise fold a hot WAL into the main file and delete the WAL.
-    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    if (applyRawKey(raw, key) != SQLITE_OK) {
-        return storeError(Kind::Internal, QStringLiteral("this SQLite build cannot take a key"));
-    }
+    auto connected = connect(path, key, options.layout, options.create, existed);
 #ifdef SQLITE_HAS_CODEC
-    // SQLCipher logs every failed page HMAC (a wrong key) to stderr; the typed error already
-    // says it. The level is process-wide and only sticks once keying has activated SQLCipher.
-    sqlite3_exec(raw, "PRAGMA cipher_log_level = NONE", nullptr, nullptr, nullptr);
+    if (!connected && connected.error().kind == Kind::WrongKey
+        && options.layout == PageLayout::Current) {
+        // Either a wrong key or a store made in SQLCipher 4's default layout: the page HMACs
+        // tell them apart. A wrong key fails here too and nothing has been written.
+        auto old = connect(path, key, PageLayout::SqlCipher4Defaults, false, existed);
+        if (!old) {
+            return unexpected(connected.error());
+        }
+        if (auto ok = migrateLayout(std::move(*old), key); !ok) {
+            return unexpected(ok.error());
+        }
+        connected = connect(path, key, PageLayout::Current, false, existed);
+    }
 #endif
-    // The first read decrypts page 1: a wrong key fails here, before anything is written.
-    rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
-    if ((rc & 0xFF) == SQLITE_NOTADB) {
-        // SQLCipher cannot tell a wrong key from a damaged first page: both fail the page HMAC.
-        // The plaintext-header and size checks above catch the other causes.
-        return storeError(existed ? Kind::WrongKey : Kind::Corrupt,
-                          existed ? QStringLiteral("the key does not open this database")
-                                  : QStringLiteral("file is not a database"),
-                          rc);
+    if (!connected) {
+        return unexpected(connected.error());
     }
-    if (rc != SQLITE_OK) {
-        return unexpected(db->lastError("first read", rc));
-    }
-    sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
-    sqlite3_busy_timeout(raw, options.busyTimeoutMs);
+    std::unique_ptr<Database> db = std::move(*connected);
+    sqlite3_busy_timeout(db->m_db, options.busyTimeoutMs);
 
     const char *pragmas = options.fullSync ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                              "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
@@ -500,6 +576,125 @@ Database::openUnmigrated(const QString &path, const DatabaseKey &key, const Opti
         return unexpected(ok.error());
     }
     return db;
+}
+
+StoreResult<void> Database::migrateLayout(std::unique_ptr<Database> old, const DatabaseKey &key)
+{
+    using Kind = StoreError::Kind;
+    const QString path = old->path();
+    const QString next = path + QStringLiteral(".relayout");
+    // Everything into the main file first, so that the WAL holds nothing the rename could
+    // strand, and so that nobody else is reading (busy = 1 otherwise).
+    {
+        auto checkpoint = old->prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+        if (!checkpoint) {
+            return unexpected(checkpoint.error());
+        }
+        auto row = checkpoint->step();
+        if (!row) {
+            return unexpected(row.error());
+        }
+        if (!*row || checkpoint->int64(0) != 0) {
+            return storeError(Kind::Busy,
+                              QStringLiteral("another connection holds the store; the page "
+                                             "layout migration waits for the next open"));
+        }
+    }
+    // A copy left by a migration that was killed is incomplete or unverified: start over.
+    const QStringList staleFiles{next, next + QStringLiteral("-journal"),
+                                 next + QStringLiteral("-wal"), next + QStringLiteral("-shm")};
+    for (const QString &stale : staleFiles) {
+        if (QFileInfo::exists(stale) && !QFile::remove(stale)) {
+            return storeError(Kind::Io, QStringLiteral("cannot remove a stale migration file"));
+        }
+    }
+    {
+        // The store's connection may not create files (Options::create); the copy starts empty.
+        QFile empty(next);
+        if (!empty.open(QIODevice::WriteOnly)) {
+            return storeError(Kind::Io, QStringLiteral("cannot create the migration copy"));
+        }
+    }
+    {
+        sqlite3_stmt *attach = nullptr;
+        int rc = sqlite3_prepare_v2(old->m_db, "ATTACH DATABASE ? AS relayout KEY ?", -1, &attach,
+                                    nullptr);
+        if (rc != SQLITE_OK) {
+            return unexpected(old->lastError("attach", rc));
+        }
+        const QByteArray file = QFile::encodeName(next);
+        QByteArray spec = "x'" + key.toHex() + "'";
+        sqlite3_bind_text(attach, 1, file.constData(), static_cast<int>(file.size()),
+                          SQLITE_STATIC);
+        sqlite3_bind_blob(attach, 2, spec.constData(), static_cast<int>(spec.size()),
+                          SQLITE_STATIC);
+        rc = sqlite3_step(attach);
+        sqlite3_finalize(attach);
+        secureWipe(spec);
+        if (rc != SQLITE_DONE) {
+            return unexpected(old->lastError("attach", rc));
+        }
+    }
+    auto exported = [&]() -> StoreResult<void> {
+        if (auto ok = old->execLiteral(relayoutPragmas); !ok) {
+            return ok;
+        }
+        // Schema, rows and triggers, page by page through the new layout; one transaction,
+        // synced when it commits. sqlcipher_export copies no header fields: user_version (the
+        // schema version) is set here, an integer read from the store, never data.
+        if (auto ok = old->execLiteral("SELECT sqlcipher_export('relayout')"); !ok) {
+            return ok;
+        }
+        const int version = old->schemaVersion();
+        const std::string setVersion = "PRAGMA relayout.user_version = " + std::to_string(version);
+        if (auto ok = old->execLiteral(setVersion.c_str()); !ok) {
+            return ok;
+        }
+        auto copied = old->prepare("PRAGMA relayout.user_version");
+        if (!copied) {
+            return unexpected(copied.error());
+        }
+        auto row = copied->step();
+        if (!row) {
+            return unexpected(row.error());
+        }
+        if (!*row || copied->int32(0) != version) {
+            return storeError(Kind::Internal,
+                              QStringLiteral("the page layout copy lost the schema version"));
+        }
+        return {};
+    }();
+    sqlite3_exec(old->m_db, "DETACH DATABASE relayout", nullptr, nullptr, nullptr);
+    if (!exported) {
+        return unexpected(exported.error());
+    }
+    {
+        // The copy must open in the new layout, whole, before it replaces anything.
+        auto copy = connect(next, key, PageLayout::Current, false, true);
+        if (!copy) {
+            return unexpected(copy.error());
+        }
+        if (auto ok = (*copy)->checkIntegrity(); !ok) {
+            return ok;
+        }
+    }
+    old.reset(); // closes; the WAL is empty, so nothing is folded in after the copy
+    const QStringList sideFiles{path + QStringLiteral("-wal"), path + QStringLiteral("-shm")};
+    for (const QString &side : sideFiles) {
+        if (QFileInfo::exists(side) && !QFile::remove(side)) {
+            return storeError(Kind::Io, QStringLiteral("cannot remove the old WAL"));
+        }
+    }
+    std::error_code error;
+    std::filesystem::rename(QFile::encodeName(next).toStdString(),
+                            QFile::encodeName(path).toStdString(), error);
+    if (error) {
+        return storeError(Kind::Io, QStringLiteral("cannot replace the store with its copy in the "
+                                                   "new page layout"));
+    }
+    syncDirectory(QFileInfo(path).absolutePath());
+    qCInfo(lcStore) << "store rewritten in the current page layout";
+    return {};
 }
 
 Database::~Database()

@@ -161,13 +161,27 @@ private:
  */
 class Database {
 public:
+    /**
+     * How pages are sized and authenticated. Current: 4 KiB pages with HMAC-SHA256 (SHA-256
+     * runs in hardware on x86-64 with SHA-NI and on ARMv8, SHA-512 mostly does not; it is
+     * most of what SQLCipher adds to a durable save). SqlCipher4Defaults: SQLCipher 4's own
+     * defaults (4 KiB, HMAC-SHA512), as stores were made before; such a store is migrated to
+     * Current when opened, unless the options ask for SqlCipher4Defaults (tests making an
+     * old store).
+     */
+    enum class PageLayout { Current, SqlCipher4Defaults };
+
     struct Options {
         bool create = true; ///< Create the file when it does not exist.
         int busyTimeoutMs = 5000;
         int targetVersion = -1; ///< Migrate to this version (-1: the last step).
         bool fullSync = true;   ///< synchronous=FULL; NORMAL for re-downloadable caches.
+        PageLayout layout = PageLayout::Current;
     };
 
+    /// Opens (or creates) the file. A store in an older page layout is first rewritten in the
+    /// current one (sqlcipher_export into a new file renamed over the old one): a crash at
+    /// any point leaves either the old or the new file, each whole.
     static StoreResult<std::unique_ptr<Database>> open(const QString &path, const DatabaseKey &key,
                                                        std::span<const MigrationStep> schema,
                                                        const Options &options);
@@ -236,6 +250,12 @@ private:
     }
     static StoreResult<std::unique_ptr<Database>>
     openUnmigrated(const QString &path, const DatabaseKey &key, const Options &options);
+    /// A keyed connection whose first page decrypted with `layout` (nothing written yet).
+    static StoreResult<std::unique_ptr<Database>> connect(const QString &path,
+                                                          const DatabaseKey &key, PageLayout layout,
+                                                          bool create, bool existed);
+    /// Rewrites the store `old` has open in the current layout and renames it over the file.
+    static StoreResult<void> migrateLayout(std::unique_ptr<Database> old, const DatabaseKey &key);
     StoreResult<void> migrate(std::span<const MigrationStep> schema, int targetVersion);
     StoreResult<void> migrateModules(std::span<const SchemaModule> modules);
     bool m_modular = false; ///< Opened by openModules (the store keeps per-module versions).

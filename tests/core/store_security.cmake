@@ -16,3 +16,10 @@ sessionbook_add_test(core_store_crash_test LABEL core TIMEOUT 300
     SOURCES store_crash_test.cpp
     LINKS Sessionbook::core)
 add_dependencies(core_store_crash_test store_crash_child)
+
+# The page layout migration (old SQLCipher 4 defaults to the current layout), with SIGKILLs
+# of store_crash_child while it migrates.
+sessionbook_add_test(core_store_layout_test LABEL core TIMEOUT 300
+    SOURCES store_layout_test.cpp
+    LINKS Sessionbook::core)
+add_dependencies(core_store_layout_test store_crash_child)

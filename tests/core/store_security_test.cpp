@@ -163,7 +163,10 @@ ShellResult runShell(const QString &program, const QString &db, const QByteArray
 QByteArray keyPragma(const DatabaseKey &key)
 {
     QByteArray hex = key.toHex();
-    QByteArray pragma = "PRAGMA key = \"x'" + hex + "'\";\n";
+    // The store's page layout (Database::PageLayout::Current) after the key.
+    QByteArray pragma = "PRAGMA key = \"x'" + hex
+                        + "'\";\n"
+                          "PRAGMA cipher_hmac_algorithm = HMAC_SHA256;\n";
     secureWipe(hex);
     return pragma;
 }
