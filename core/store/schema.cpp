@@ -584,7 +584,15 @@ CREATE TABLE office_refresh_tokens (
 CREATE INDEX office_refresh_tokens_by_device ON office_refresh_tokens(device_id);
 )sql";
 
-constexpr std::array<MigrationStep, 11> steps{{{1, v1},
+// v12: each timer tap says whether a sync had measured the server offset it carries. Taps
+// stored before this step never recorded one (the offset column held 0), so they stay "not
+// known": that is the truth, and marking them known would change what the signatures of signed
+// sessions cover (the content hash includes the flag only when it is set).
+constexpr const char *v12 = R"sql(
+ALTER TABLE session_timing ADD COLUMN server_offset_known INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<MigrationStep, 12> steps{{{1, v1},
                                                {2, v2},
                                                {3, v3},
                                                {4, v4},
@@ -594,7 +602,8 @@ constexpr std::array<MigrationStep, 11> steps{{{1, v1},
                                                {8, v8},
                                                {9, v9},
                                                {10, v10},
-                                               {11, v11}}};
+                                               {11, v11},
+                                               {12, v12}}};
 
 } // namespace
 
