@@ -197,6 +197,7 @@ void encodeSession(const Session &s, pb::SessionRecord &r)
         w->set_monotonic_ms(e.monotonicMs);
         w->set_boot_id(e.bootId);
         w->set_server_offset_ms(e.serverOffsetMs);
+        w->set_server_offset_known(e.serverOffsetKnown);
     }
     for (const Diagnosis &d : s.diagnoses) {
         r.add_diagnoses(toWireText(d.code));
@@ -274,6 +275,7 @@ DecodeResult<Session> decodeSession(const pb::SessionRecord &r)
         e.monotonicMs = w.monotonic_ms();
         e.bootId = w.boot_id();
         e.serverOffsetMs = w.server_offset_ms();
+        e.serverOffsetKnown = w.server_offset_known();
         s.timing.append(e);
     }
     for (const auto &code : r.diagnoses()) {

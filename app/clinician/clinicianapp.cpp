@@ -129,6 +129,9 @@ void ClinicianApp::wire(bool watchConnectivity)
         }
     });
     QObject::connect(&m_sync, &SyncStatus::syncRequested, &m_bridge, &SyncBridge::syncNow);
+    // Each timer tap records the server offset known then (none until a sync measured one).
+    QObject::connect(&m_sync, &SyncStatus::changed, &m_capture,
+                     [this] { m_capture.timerClock().setServerOffset(m_sync.serverOffsetMs()); });
     QObject::connect(&m_bridge, &SyncBridge::identityChanged, &m_lock,
                      &LockController::setClinicianName);
     QObject::connect(&m_bridge, &SyncBridge::identityChanged, &m_today, &TodayModel::reload);

@@ -147,6 +147,7 @@ SessionController::Opened loadOpened(WorkerState &state, const SessionId &id)
 SessionController::SessionController(StoreHost &host, QObject *parent)
     : QObject(parent)
     , m_host(host)
+    , m_timerClock(host.clock())
 {
     if (auto rules = coding::RuleSet::builtin()) {
         m_engine.emplace(rules.value());
@@ -389,10 +390,14 @@ void SessionController::start(const QString &patientId, const QString &patientNa
     }
     const PatientId id = *patient;
     const int epoch = m_lockEpoch;
+    // The Start tap is taken now, and the date of service follows from it (server time when
+    // the device clock is skewed), before the store job that needs the date.
+    const TimingEvent startTap = m_timerClock.tap(TimingEventKind::Start);
+    const QDate serviceDay = m_timerClock.serviceDate(startTap).date;
     writeStarted();
     m_host.run<Started>(
         this,
-        [id](WorkerState &state) {
+        [id, serviceDay](WorkerState &state) {
             Started out;
             if (!state.store || !state.provider || !state.clinician) {
                 out.error = QStringLiteral("locked");
@@ -404,13 +409,13 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             s.organizationId = state.clinician->organizationId;
             s.patientId = id;
             s.providerId = state.provider->id;
-            s.dateOfService = state.clock.nowUtc().toLocalTime().date();
+            s.dateOfService = serviceDay;
             s.participants = {Participant{ParticipantRole::Patient, id, QString(), true}};
             loadContext(state, s, out.facts, out.caseload);
             out.session = s;
             return out;
         },
-        [this, epoch](const Started &started) {
+        [this, epoch, startTap](const Started &started) {
             writeFinished();
             if (epoch != m_lockEpoch) {
                 return; // locked before the Start tap: nothing was stored, nothing is kept
@@ -428,7 +433,7 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             Q_EMIT diagnosesChanged();
             Q_EMIT noteChanged();
             Q_EMIT addendaChanged();
-            tap(TimingEventKind::Start, Running);
+            tap(startTap, Running);
         });
 }
 
@@ -620,12 +625,11 @@ void SessionController::stop()
 
 void SessionController::tap(TimingEventKind kind, Phase next)
 {
-    const Clock &clock = m_host.clock();
-    TimingEvent event;
-    event.kind = kind;
-    event.wallClockUtc = clock.nowUtc();
-    event.monotonicMs = clock.monotonicMs();
-    event.bootId = clock.bootId();
+    tap(m_timerClock.tap(kind), next);
+}
+
+void SessionController::tap(const TimingEvent &event, Phase next)
+{
     m_session->timing.append(event);
     m_session->updatedAt = event.wallClockUtc;
     save(); // queued before anything a phase change triggers (Today reloads on it)

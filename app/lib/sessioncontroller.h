@@ -6,6 +6,7 @@
 #include "diagnosissearchmodel.h"
 #include "domain/session.h"
 #include "readiness.h"
+#include "timerclock.h"
 
 #include <QObject>
 #include <QTimer>
@@ -74,6 +75,10 @@ public:
 
     explicit SessionController(StoreHost &host, QObject *parent = nullptr);
     ~SessionController() override;
+
+    /// Stamps each tap with the server offset known then and dates the session by it; the
+    /// composition root feeds it SyncStatus's offset.
+    [[nodiscard]] TimerClock &timerClock() { return m_timerClock; }
 
     [[nodiscard]] Phase phase() const { return m_phase; }
     [[nodiscard]] QString patientName() const { return m_patientName; }
@@ -208,6 +213,7 @@ private:
     [[nodiscard]] coding::SessionFacts factsNow() const;
     void detailsEdited();
     void tap(TimingEventKind kind, Phase next);
+    void tap(const TimingEvent &event, Phase next);
     /// Saves the draft; `withNote` when it carries a note change (noteStatus follows it).
     void save(bool withNote = false);
     void setPhase(Phase phase);
@@ -227,6 +233,7 @@ private:
     void setAddendumRequested(bool on);
 
     StoreHost &m_host;
+    TimerClock m_timerClock;
     std::optional<coding::CodingEngine> m_engine;
     std::optional<Session> m_session;
     coding::SessionFacts m_facts;

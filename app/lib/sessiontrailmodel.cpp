@@ -4,6 +4,7 @@
 #include "domain/enums.h"
 #include "domain/session.h"
 #include "storehost.h"
+#include "timerclock.h"
 
 #include <QCoreApplication>
 
@@ -44,6 +45,12 @@ QList<TrailStep> stepsOf(const QList<StatusEntry> &trail)
     }
     return steps;
 }
+
+/// What one load of the trail brings back from the store thread.
+struct TrailLoad {
+    QList<TrailStep> steps;
+    QString clockText;
+};
 
 } // namespace
 
@@ -133,22 +140,35 @@ void SessionTrailModel::refresh()
 {
     const auto id = SessionId::fromString(m_sessionId);
     if (!id) {
+        m_clockText.clear();
         setSteps({});
         return;
     }
     const int generation = ++m_generation;
-    m_host.run<QList<TrailStep>>(
+    m_host.run<TrailLoad>(
         this,
         [id = *id](WorkerState &state) {
+            TrailLoad out;
             if (!state.store) {
-                return QList<TrailStep>{};
+                return out;
             }
             auto session = state.store->sessions().session(state.actor, id);
-            return session ? stepsOf(session->statusTrail) : QList<TrailStep>{};
+            if (!session) {
+                return out;
+            }
+            out.steps = stepsOf(session->statusTrail);
+            if (!session->timing.isEmpty()) {
+                const QTimeZone zone = QTimeZone::systemTimeZone();
+                ServiceDate date = serviceDateOf(session->timing.first(), zone);
+                date.date = session->dateOfService; // as stored (and signed)
+                out.clockText = serviceDateText(date, zone);
+            }
+            return out;
         },
-        [this, generation](const QList<TrailStep> &steps) {
+        [this, generation](const TrailLoad &load) {
             if (generation == m_generation) {
-                setSteps(steps);
+                m_clockText = load.clockText;
+                setSteps(load.steps);
                 Q_EMIT loaded();
             }
         });
@@ -159,6 +179,7 @@ void SessionTrailModel::clear()
     ++m_generation;
     m_sessionId.clear();
     m_patientName.clear();
+    m_clockText.clear();
     setSteps({});
     Q_EMIT sessionChanged();
 }

@@ -28,6 +28,9 @@ class SessionTrailModel : public QAbstractListModel {
     Q_PROPERTY(QString sessionId READ sessionId NOTIFY sessionChanged)
     Q_PROPERTY(QString patientName READ patientName NOTIFY sessionChanged)
     Q_PROPERTY(QString currentText READ currentText NOTIFY sessionChanged)
+    /// How the date of service was found when the device clock was skewed or had never been
+    /// checked against the server's (device and server start times); empty otherwise. No PHI.
+    Q_PROPERTY(QString clockText READ clockText NOTIFY sessionChanged)
 public:
     enum Role {
         LabelRole = Qt::UserRole + 1, ///< Translated step name.
@@ -48,6 +51,7 @@ public:
     [[nodiscard]] QString patientName() const { return m_patientName; }
     /// The furthest step reached, translated ("Coded").
     [[nodiscard]] QString currentText() const;
+    [[nodiscard]] QString clockText() const { return m_clockText; }
 
     /// Loads the trail of a session (id string as TodayModel gives it).
     Q_INVOKABLE void load(const QString &sessionId, const QString &patientName);
@@ -68,6 +72,7 @@ private:
     QString m_sessionId;
     QString m_patientName;
     QList<TrailStep> m_steps;
+    QString m_clockText;
     int m_generation = 0;
 };
 

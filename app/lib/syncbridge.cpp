@@ -13,9 +13,16 @@ namespace {
 
 SyncSnapshot snapshotOf(const sync::SyncClient &client)
 {
-    return SyncSnapshot{client.isEnrolled(),      client.pendingCount(), client.lastSuccess(),
-                        client.lastError(),       client.isSyncing(),    client.isClockSkewed(),
-                        client.isSignInRequired()};
+    return SyncSnapshot{client.isEnrolled(),
+                        client.pendingCount(),
+                        client.lastSuccess(),
+                        client.lastError(),
+                        client.isSyncing(),
+                        client.isClockSkewed(),
+                        client.isSignInRequired(),
+                        client.isServerOffsetKnown()
+                            ? std::optional<qint64>(client.serverOffsetMs())
+                            : std::nullopt};
 }
 
 /// Runs `f` on the bridge's (GUI) thread if the bridge still exists.

@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QtQmlIntegration>
 
+#include <optional>
+
 namespace sb {
 class Clock;
 }
@@ -21,6 +23,9 @@ struct SyncSnapshot {
     bool syncing = false;
     bool clockSkewed = false;
     bool signInRequired = false;
+    /// Server time minus device time as a server answer measured it; nullopt before any did.
+    /// The timer stamps it on each tap (SessionController::timerClock()).
+    std::optional<qint64> serverOffsetMs;
     friend bool operator==(const SyncSnapshot &, const SyncSnapshot &) = default;
 };
 
@@ -56,6 +61,7 @@ public:
     [[nodiscard]] bool offline() const;
     [[nodiscard]] bool clockSkewed() const { return m_state.clockSkewed; }
     [[nodiscard]] bool signInRequired() const { return m_state.signInRequired; }
+    [[nodiscard]] std::optional<qint64> serverOffsetMs() const { return m_state.serverOffsetMs; }
     [[nodiscard]] const SyncSnapshot &snapshot() const { return m_state; }
 
     /// "Sync now": the composition root forwards syncRequested() to the sync client.

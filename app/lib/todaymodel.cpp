@@ -2,6 +2,7 @@
 #include "todaymodel.h"
 
 #include "caseloadwarnings.h"
+#include "domain/servicedate.h"
 #include "sessiontrailmodel.h"
 #include "storehost.h"
 
@@ -41,6 +42,19 @@ QString displayName(const Patient &patient)
     return patient.lastName + QStringLiteral(", ") + patient.firstName;
 }
 
+/// Today as the timer would date a session started now: by the server's time when the last
+/// sync flagged the device clock as skewed, so that such a session is listed on its own day.
+QDate serviceDayNow(const WorkerState &state)
+{
+    std::optional<std::int64_t> offset;
+    if (state.sync && state.sync->isServerOffsetKnown()) {
+        offset = state.sync->serverOffsetMs();
+    }
+    return serviceDateOf(timingEventNow(TimingEventKind::Start, state.clock, offset),
+                         QTimeZone::systemTimeZone())
+        .date;
+}
+
 /**
  * One page of Today on the store thread, starting at `from`: today's sessions by first tap,
  * then (once they are all listed) the caseload by name, `limit` rows in all, each with the
@@ -61,7 +75,7 @@ TodayPage loadTodayPage(WorkerState &state, const TodayCursor &from, int limit)
         qCWarning(lcToday) << "cannot begin a read:" << batch.error().message;
         return page;
     }
-    const QDate today = from.day.isValid() ? from.day : state.clock.nowUtc().toLocalTime().date();
+    const QDate today = from.day.isValid() ? from.day : serviceDayNow(state);
     const ProviderId providerId = state.provider->id;
     QHash<PatientId, Patient> patients;
     const auto fail = [&page](const char *what, const StoreError &error) {

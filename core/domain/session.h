@@ -48,9 +48,12 @@ struct TimingEvent {
     TimingEventKind kind = TimingEventKind::Start;
     QDateTime wallClockUtc;
     std::int64_t monotonicMs = 0;
-    std::int64_t bootId = 0; ///< Monotonic clocks restart on reboot; events compare only
-                             ///< within one boot.
-    std::int64_t serverOffsetMs = 0;
+    std::int64_t bootId = 0;         ///< Monotonic clocks restart on reboot; events compare only
+                                     ///< within one boot.
+    std::int64_t serverOffsetMs = 0; ///< Server time minus device time, known at the tap.
+    /// A sync had measured the offset before the tap. False on taps stored before the device
+    /// kept it (schema v12) and before the first sync: serverOffsetMs then means nothing.
+    bool serverOffsetKnown = false;
     friend bool operator==(const TimingEvent &, const TimingEvent &) = default;
 };
 

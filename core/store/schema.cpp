@@ -349,10 +349,24 @@ ALTER TABLE audit_head ADD COLUMN keyed_from INTEGER NOT NULL DEFAULT 1;
 UPDATE audit_head SET keyed_from = seq + 1;
 )sql";
 
+// Core step 7 (first released after schema modules, so it has no shared version): each
+// timer tap says whether a sync had measured the server offset it carries. Taps stored
+// before this step never recorded one (the offset column held 0), so they stay "not known":
+// that is the truth, and marking them known would change what the signatures of signed
+// sessions cover (the content hash includes the flag only when it is set).
+constexpr const char *timingOffsetKnown = R"sql(
+ALTER TABLE session_timing ADD COLUMN server_offset_known INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // The steps of core's own tables. Stores made before schema modules ran them as the shared
 // versions 1-4, 7 and 8 (v5, v6 and 9-11 were the sync tables, now in the sync targets).
-constexpr std::array<MigrationStep, 6> steps{
-    {{1, v1, 1}, {2, v2, 2}, {3, v3, 3}, {4, v4, 4}, {5, v7, 7}, {6, v8, 8}}};
+constexpr std::array<MigrationStep, 7> steps{{{1, v1, 1},
+                                              {2, v2, 2},
+                                              {3, v3, 3},
+                                              {4, v4, 4},
+                                              {5, v7, 7},
+                                              {6, v8, 8},
+                                              {7, timingOffsetKnown, 0}}};
 
 } // namespace
 

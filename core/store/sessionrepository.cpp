@@ -106,6 +106,10 @@ QByteArray sessionContentHash(const Session &s)
             .add(e.monotonicMs)
             .add(e.bootId)
             .add(e.serverOffsetMs);
+        if (e.serverOffsetKnown) {
+            // Only when set, so that sessions signed before the flag existed keep their hash.
+            hash.addBytes("server-offset-known");
+        }
     }
     hash.add(std::int64_t{s.participants.size()});
     for (const Participant &p : s.participants) {
@@ -228,15 +232,16 @@ StoreResult<bool> SessionRepository::writeDraftRows(const Session &s)
     for (qsizetype i = 0; i < s.timing.size(); ++i) {
         const TimingEvent &e = s.timing[i];
         SB_TRY_ASSIGN(stmt, m_db.prepare("INSERT INTO session_timing (session_id, seq, kind, "
-                                         "wall_ms, monotonic_ms, boot_id, "
-                                         "server_offset_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                         "wall_ms, monotonic_ms, boot_id, server_offset_ms, "
+                                         "server_offset_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
         stmt.bind(1, s.id)
             .bind(2, std::int64_t{i})
             .bind(3, toName(e.kind))
             .bind(4, e.wallClockUtc)
             .bind(5, e.monotonicMs)
             .bind(6, e.bootId)
-            .bind(7, e.serverOffsetMs);
+            .bind(7, e.serverOffsetMs)
+            .bind(8, e.serverOffsetKnown);
         SB_TRY(stmt.run());
     }
     for (qsizetype i = 0; i < s.participants.size(); ++i) {
@@ -357,13 +362,17 @@ StoreResult<Session> SessionRepository::load(const SessionId &id)
     SB_TRY_ASSIGN(
         timing,
         m_db.prepare(
-            "SELECT kind, wall_ms, monotonic_ms, boot_id, server_offset_ms FROM session_timing "
-            "WHERE session_id = ? ORDER BY seq"));
+            "SELECT kind, wall_ms, monotonic_ms, boot_id, server_offset_ms, server_offset_known "
+            "FROM session_timing WHERE session_id = ? ORDER BY seq"));
     timing.bind(1, id);
     SB_TRY_ASSIGN(events, all<TimingEvent>(timing, [](const Statement &r) {
                       return TimingEvent{
                           fromName<TimingEventKind>(r.text(0)).value_or(TimingEventKind::Start),
-                          r.dateTime(1), r.int64(2), r.int64(3), r.int64(4)};
+                          r.dateTime(1),
+                          r.int64(2),
+                          r.int64(3),
+                          r.int64(4),
+                          r.boolean(5)};
                   }));
     session.timing = std::move(events);
 

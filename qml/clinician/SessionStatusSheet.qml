@@ -60,6 +60,15 @@ Popup {
                 onClicked: sheet.close()
             }
         }
+        // How the date of service was found when the device clock was off or never checked.
+        Label {
+            Layout.fillWidth: true
+            visible: text.length > 0
+            wrapMode: Text.Wrap
+            font.pixelSize: Type.caption
+            opacity: 0.8
+            text: sheet.trail.clockText
+        }
         Repeater {
             model: sheet.trail
             delegate: RowLayout {

@@ -131,7 +131,9 @@ void SyncClient::loadState()
     m_lastSuccess = state->lastSuccessAt;
     m_lastError = state->lastError;
     m_serverOffsetMs = state->serverOffsetMs;
-    m_clockSkewed = std::llabs(m_serverOffsetMs) > m_options.skewThresholdMs;
+    m_serverOffsetKnown = state->offsetMeasuredAt.isValid();
+    m_clockSkewed =
+        m_serverOffsetKnown && sb::isClockSkewed(m_serverOffsetMs, m_options.skewThresholdMs);
     refreshPending();
 }
 
@@ -351,9 +353,10 @@ void SyncClient::noteServerTime(std::int64_t serverMs)
     // The server stamped its time somewhere during the round trip: assume the middle.
     const std::int64_t roundTrip = m_clock.monotonicMs() - m_sentMonotonicMs;
     const std::int64_t offset = serverMs - (m_sentWallMs + roundTrip / 2);
-    const bool skewed = std::llabs(offset) > m_options.skewThresholdMs;
-    if (offset != m_serverOffsetMs || skewed != m_clockSkewed) {
+    const bool skewed = sb::isClockSkewed(offset, m_options.skewThresholdMs);
+    if (offset != m_serverOffsetMs || skewed != m_clockSkewed || !m_serverOffsetKnown) {
         m_serverOffsetMs = offset;
+        m_serverOffsetKnown = true;
         m_clockSkewed = skewed;
         Q_EMIT clockSkewChanged();
     }
@@ -523,8 +526,9 @@ void SyncClient::enrollAnswered(QNetworkReply *reply, const QUrl &server, const 
         m_signInRequired = false;
         Q_EMIT signInRequiredChanged();
     }
-    if (!bookkeepingSaved(m_device.recordServerOffset(m_serverOffsetMs, m_clock.nowUtc()),
-                          "server offset")) {
+    if (m_serverOffsetKnown
+        && !bookkeepingSaved(m_device.recordServerOffset(m_serverOffsetMs, m_clock.nowUtc()),
+                             "server offset")) {
         // Enrolled all the same; the offset is measured again on the next sync.
         setError(QStringLiteral("sync state not saved"));
     } else {
@@ -946,8 +950,10 @@ void SyncClient::finishCycle(bool ok, const QString &error, Outcome outcome)
     refreshPending();
     // The offset dates the timer's taps and the success time tells the user how fresh the
     // device is: a cycle whose bookkeeping is lost is not a success, and it is tried again.
+    // An offset no answer has measured is not recorded: offset_measured_at means measured.
     QString failure = error;
-    if (!bookkeepingSaved(m_device.recordServerOffset(m_serverOffsetMs, now), "server offset")
+    if (m_serverOffsetKnown
+        && !bookkeepingSaved(m_device.recordServerOffset(m_serverOffsetMs, now), "server offset")
         && ok) {
         ok = false;
         failure = QStringLiteral("sync state not saved");

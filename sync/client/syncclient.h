@@ -3,6 +3,7 @@
 
 #include "client/backoff.h"
 #include "client/devicesyncstore.h"
+#include "domain/servicedate.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -89,9 +90,9 @@ public:
         int requestDeadlineMs = 180'000;
         std::int64_t retryBaseMs = 1'000;
         std::int64_t retryCapMs = 5 * 60'000;
-        int periodicIntervalMs = 15 * 60'000; ///< 0 turns the periodic sync off.
-        std::int64_t skewThresholdMs = 5 * 60'000;
-        QList<QSslCertificate> trustedCertificates; ///< Added to the system CAs.
+        int periodicIntervalMs = 15 * 60'000;                ///< 0 turns the periodic sync off.
+        std::int64_t skewThresholdMs = clockSkewThresholdMs; ///< The timer's rule too.
+        QList<QSslCertificate> trustedCertificates;          ///< Added to the system CAs.
         QString clientVersion = QStringLiteral("sessionbook-device");
         QString deviceName = QStringLiteral("device");
         QString platform = QStringLiteral("linux");
@@ -154,6 +155,9 @@ public:
     [[nodiscard]] bool isSyncing() const { return m_syncing; }
     [[nodiscard]] bool isClockSkewed() const { return m_clockSkewed; }
     [[nodiscard]] qint64 serverOffsetMs() const { return m_serverOffsetMs; }
+    /// A server answer has measured serverOffsetMs (now or in an earlier run, as the store
+    /// kept it); before that the offset is 0 and means nothing, and taps say so.
+    [[nodiscard]] bool isServerOffsetKnown() const { return m_serverOffsetKnown; }
     [[nodiscard]] bool isSignInRequired() const { return m_signInRequired; }
     [[nodiscard]] bool isEnrolled() const { return m_enrolled; }
     [[nodiscard]] const Stats &stats() const { return m_stats; }
@@ -277,6 +281,7 @@ private:
     bool m_syncing = false;
     bool m_clockSkewed = false;
     qint64 m_serverOffsetMs = 0;
+    bool m_serverOffsetKnown = false;
     bool m_signInRequired = false;
     Stats m_stats;
 };

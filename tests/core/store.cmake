@@ -20,3 +20,7 @@ sessionbook_add_test(core_store_hostile_text_test LABEL core
 sessionbook_add_test(core_audit_test LABEL core
     SOURCES audit_test.cpp
     LINKS Sessionbook::core Sessionbook::test_support)
+# The timer's server offset per tap and the date of service it gives (schema v12).
+sessionbook_add_test(core_servicedate_test LABEL core
+    SOURCES servicedate_test.cpp
+    LINKS Sessionbook::core Sessionbook::test_support)

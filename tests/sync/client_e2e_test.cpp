@@ -8,6 +8,7 @@
 #include "client/tokenstore.h"
 #include "client_harness.h"
 #include "domain/enums.h"
+#include "domain/servicedate.h"
 #include "fixtures.h"
 
 #include <QTemporaryDir>
@@ -399,6 +400,40 @@ TEST_CASE("A 401 keeps the outbox and asks to sign in again; after re-enrollment
     CHECK(checkOnServerExactlyOnce(*officeStore, device.store(), {a, b}).isEmpty());
 }
 
+TEST_CASE("Only a server answer makes the offset known; a sync that reached no server does not",
+          "[integration]")
+{
+    Office office;
+    REQUIRE(office.ok);
+    Device device(office.practice, 0, fastOptions(), 5);
+    REQUIRE(device.isValid());
+    CHECK_FALSE(device.client().isServerOffsetKnown());
+    auto code = office.server.enrollCode(office.practice.clinicians[0].user.login);
+    REQUIRE(code);
+    REQUIRE_FALSE(device.enroll(office.server.url(), *code, office.server.keyPin()));
+    CHECK(device.client().isServerOffsetKnown());
+
+    // As a device enrolled before offsets were kept: none on file. The server is gone, so
+    // every cycle fails without an answer, and none may pass 0 off as a measured offset.
+    auto forget = device.store().database().prepare(
+        "UPDATE sync_state SET server_offset_ms = 0, offset_measured_at = NULL WHERE id = 1");
+    REQUIRE(forget);
+    REQUIRE(forget->run());
+    device.restartClient(false);
+    CHECK_FALSE(device.client().isServerOffsetKnown());
+    office.server.kill();
+    int failed = 0;
+    QObject::connect(&device.client(), &sync::SyncClient::syncFinished,
+                     [&failed](bool ok) { failed += ok ? 0 : 1; });
+    device.client().syncNow();
+    REQUIRE(waitUntil([&] { return failed >= 2; }, 20'000)); // the first try and a retry
+    CHECK_FALSE(device.client().isServerOffsetKnown());
+    auto state = device.client().deviceStore().state();
+    REQUIRE(state);
+    CHECK_FALSE(state->offsetMeasuredAt.isValid());
+    CHECK_FALSE(device.client().isClockSkewed());
+}
+
 TEST_CASE("Device clock at +/-48 h: skew is flagged, ordering and cursors are the server's",
           "[integration]")
 {
@@ -460,6 +495,37 @@ TEST_CASE("Device clock at +/-48 h: skew is flagged, ordering and cursors are th
             auto again = device.client().deviceStore().state();
             REQUIRE(again);
             CHECK(again->pullCursor == cursor);
+
+            // Taps stamped with the offset the client measured reach the office with it, each
+            // saying it was known: the office can redate what the device's clock got wrong.
+            REQUIRE(device.client().isServerOffsetKnown());
+            const std::int64_t offset = device.client().serverOffsetMs();
+            CHECK(std::llabs(offset) > 24 * hourMs); // two days off, give or take
+            const Practice::Clinician &c = office.practice.clinicians.at(clinician);
+            Session stamped = test::makeDraftSession(
+                device.store().ids(), device.clock(), office.practice.organization.id,
+                c.patients.at(0).id, c.provider.id, office.practice.payer.id);
+            stamped.timing = {timingEventNow(TimingEventKind::Start, device.clock(), offset)};
+            device.clock().advanceMs(45 * 60'000);
+            stamped.timing.append(timingEventNow(TimingEventKind::Stop, device.clock(), offset));
+            REQUIRE(device.store().sessions().saveDraft(device.actor(), stamped));
+            REQUIRE(device.client().signSession(device.actor(), stamped.id, c.user.id,
+                                                device.clock().nowUtc()));
+            REQUIRE(device.syncToQuiescence(30'000));
+            auto officeAfter = office.server.openStore();
+            REQUIRE(officeAfter);
+            auto received = officeAfter->database().prepare(
+                "SELECT server_offset_ms, server_offset_known FROM session_timing "
+                "WHERE session_id = ? ORDER BY seq");
+            REQUIRE(received);
+            received->bind(1, stamped.id);
+            int taps = 0;
+            while (received->step().valueOr(false)) {
+                ++taps;
+                CHECK(received->int64(0) == offset);
+                CHECK(received->boolean(1));
+            }
+            CHECK(taps == 2);
         }
     }
 }

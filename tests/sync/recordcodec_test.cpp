@@ -51,6 +51,45 @@ TEST_CASE("A signed session survives the wire byte for byte")
     CHECK(sessionContentHash(*decoded) == original.signature->contentHash);
 }
 
+TEST_CASE("Each tap's server offset, and whether a sync had measured it, reach the office")
+{
+    ManualClock clock;
+    Uuid7Generator ids(clock);
+    Session session = signedSession(ids, clock);
+    session.timing[0].serverOffsetMs = 0; // before the first sync: nothing known
+    session.timing[0].serverOffsetKnown = false;
+    for (qsizetype i = 1; i < session.timing.size(); ++i) {
+        session.timing[i].serverOffsetMs = -3 * 3'600'000 - 417; // the device 3 h ahead
+        session.timing[i].serverOffsetKnown = true;
+    }
+    session.signature->contentHash = sessionContentHash(session);
+
+    pb::SessionRecord record;
+    encodeSession(session, record);
+    CHECK_FALSE(record.timing(0).server_offset_known());
+    CHECK(record.timing(1).server_offset_known());
+    CHECK(record.timing(1).server_offset_ms() == -3 * 3'600'000 - 417);
+    auto decoded = decodeSession(record);
+    REQUIRE(decoded.hasValue());
+    CHECK(decoded->timing == session.timing);
+    CHECK(sessionContentHash(*decoded) == session.signature->contentHash);
+
+    // A client that predates the flag never sets it: its taps decode as not known, and the
+    // hash it signed (which had no flag) still matches.
+    Session older = signedSession(ids, clock);
+    pb::SessionRecord olderRecord;
+    encodeSession(older, olderRecord);
+    for (auto &tap : *olderRecord.mutable_timing()) {
+        tap.clear_server_offset_known();
+    }
+    auto olderDecoded = decodeSession(olderRecord);
+    REQUIRE(olderDecoded.hasValue());
+    for (const TimingEvent &tap : olderDecoded->timing) {
+        CHECK_FALSE(tap.serverOffsetKnown);
+    }
+    CHECK(sessionContentHash(*olderDecoded) == older.signature->contentHash);
+}
+
 TEST_CASE("Invalid wire sessions are refused naming the field, never echoing the value")
 {
     ManualClock clock;
