@@ -142,6 +142,8 @@ int adoptedVersion(const SchemaModule &module, int monolithic)
 QString nameOf(std::string_view name)
 {
     return QString::fromLatin1(name.data(), qsizetype(name.size()));
+}
+
 /// Page size and HMAC of each layout (Database::PageLayout), issued before the first read.
 /// Without a codec (bench/store's plain-SQLite baseline) only the page size applies, so the
 /// baseline has the same page layout.
