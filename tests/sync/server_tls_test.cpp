@@ -30,6 +30,14 @@ bool isFinding(const QString &severity)
     return bad.contains(severity);
 }
 
+/// Notes testssl makes about its own machine, not about the server it scans. engine_problem:
+/// the local openssl has no GOST engine (OpenSSL 3 builds dropped it), which only limits the
+/// GOST cipher probes, and the server offers no GOST suites in any case.
+bool isScannerNote(const QString &id)
+{
+    return id == QLatin1String("engine_problem");
+}
+
 } // namespace
 
 TEST_CASE("testssl finds nothing of severity LOW or worse in the server's TLS")
@@ -101,7 +109,7 @@ TEST_CASE("testssl finds nothing of severity LOW or worse in the server's TLS")
         const QString id = result.value(QStringLiteral("id")).toString();
         const QString severity = result.value(QStringLiteral("severity")).toString();
         ids.append(id);
-        if (isFinding(severity)) {
+        if (isFinding(severity) && !isScannerNote(id)) {
             findings.append(severity + u' ' + id + u": "
                             + result.value(QStringLiteral("finding")).toString());
         }
