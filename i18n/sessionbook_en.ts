@@ -29,6 +29,16 @@
     </message>
 </context>
 <context>
+    <name>ErrorWords</name>
+    <message numerus="yes">
+        <source>Use at least %n character(s).</source>
+        <translation>
+            <numerusform>Use at least %n character.</numerusform>
+            <numerusform>Use at least %n characters.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LockPage</name>
     <message numerus="yes">
         <source>%1 Try again in %n second(s).</source>
@@ -69,16 +79,6 @@
         <translation>
             <numerusform>Lock after %n idle minute</numerusform>
             <numerusform>Lock after %n idle minutes</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>sb::app::LockController</name>
-    <message numerus="yes">
-        <source>Use at least %n character(s).</source>
-        <translation>
-            <numerusform>Use at least %n character.</numerusform>
-            <numerusform>Use at least %n characters.</numerusform>
         </translation>
     </message>
 </context>

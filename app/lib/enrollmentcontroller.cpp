@@ -8,24 +8,24 @@ namespace sb::app {
 
 namespace {
 
-EnrollmentController::ErrorKind kindOf(sync::EnrollmentLink::Error error)
+AppError errorOf(sync::EnrollmentLink::Error error)
 {
     using E = sync::EnrollmentLink::Error;
     switch (error) {
     case E::NotALink:
-        return EnrollmentController::InvalidLink;
+        return AppError(AppError::InvalidLink, AppError::Enroll);
     case E::MissingServer:
-        return EnrollmentController::MissingServer;
+        return AppError(AppError::MissingServer, AppError::Enroll);
     case E::NotHttps:
-        return EnrollmentController::NotHttps;
+        return AppError(AppError::NotHttps, AppError::Enroll);
     case E::MissingCode:
-        return EnrollmentController::MissingCode;
+        return AppError(AppError::MissingCode, AppError::Enroll);
     case E::MissingPin:
-        return EnrollmentController::MissingPin;
+        return AppError(AppError::MissingPin, AppError::Enroll);
     case E::BadPin:
-        return EnrollmentController::BadPin;
+        return AppError(AppError::BadPin, AppError::Enroll);
     }
-    return EnrollmentController::OtherError;
+    return AppError(AppError::Internal, AppError::Enroll);
 }
 
 QString displayName(const QUrl &server)
@@ -83,10 +83,10 @@ void EnrollmentController::submit(
         return;
     }
     if (!link) {
-        setError(kindOf(link.error()));
+        setError(errorOf(link.error()));
         return;
     }
-    setError(NoError);
+    setError({});
     m_pendingServer = displayName(link->server);
     setState(Enrolling);
     m_bridge.enroll(*link);
@@ -95,7 +95,7 @@ void EnrollmentController::submit(
 void EnrollmentController::skip()
 {
     if (m_state == Needed) {
-        setError(NoError);
+        setError({});
         setState(Skipped);
     }
 }
@@ -104,7 +104,7 @@ void EnrollmentController::reopen()
 {
     // From Enrolled too: after "sign in again" the device enrolls anew; the outbox is kept.
     if (m_state == Skipped || m_state == Enrolled) {
-        setError(NoError);
+        setError({});
         setState(Needed);
     }
 }
@@ -123,7 +123,7 @@ void EnrollmentController::finished(bool ok, const QString &clientError)
     }
     if (ok) {
         m_serverName = m_pendingServer;
-        setError(NoError);
+        setError({});
         setState(Enrolled);
         return;
     }
@@ -131,67 +131,8 @@ void EnrollmentController::finished(bool ok, const QString &clientError)
         setState(Unknown);
         return;
     }
-    const ErrorKind kind = classify(clientError);
-    setError(kind, kind == OtherError ? clientError : QString());
+    setError(AppError::fromSyncWords(clientError, AppError::Enroll));
     setState(Needed);
-}
-
-EnrollmentController::ErrorKind EnrollmentController::classify(const QString &clientError)
-{
-    // SyncClient's wording (sync/client/syncclient.cpp answerOf/enroll); the server answers
-    // 401 to an unknown, used or expired code.
-    if (clientError.contains(u"certificate")) {
-        return CertificateMismatch;
-    }
-    // The client aborts a reply whose peer fails the pin (network error 5, "canceled") when
-    // the TLS session was reused and no handshake error came first.
-    if (clientError == u"no answer from the server (network error 5)") {
-        return CertificateMismatch;
-    }
-    if (clientError.startsWith(u"no answer from the server")) {
-        return Unreachable;
-    }
-    if (clientError.startsWith(u"Sign in again") || clientError.startsWith(u"server answered 401")
-        || clientError.startsWith(u"server answered 403")) {
-        return CodeRefused;
-    }
-    if (clientError.contains(u"https")) {
-        return NotHttps;
-    }
-    return OtherError;
-}
-
-QString EnrollmentController::errorText() const
-{
-    switch (m_errorKind) {
-    case NoError:
-        return {};
-    case InvalidLink:
-        return tr("That is not an enrollment link. It starts with sessionbook://enroll.");
-    case MissingServer:
-        return tr("Enter the server address, for example https://office.example:8443.");
-    case NotHttps:
-        return tr("The server address must start with https://.");
-    case MissingCode:
-        return tr("Enter the one-time code from your office.");
-    case MissingPin:
-        return tr("Enter the server's key fingerprint from your office: it proves that this is "
-                  "your office's server.");
-    case BadPin:
-        return tr("The key fingerprint must be 64 hexadecimal digits.");
-    case Unreachable:
-        return tr("The server could not be reached. Check the address and your network, then "
-                  "try again.");
-    case CertificateMismatch:
-        return tr("The server's key does not match the fingerprint you were given. "
-                  "Ask your office for a new enrollment link.");
-    case CodeRefused:
-        return tr("The code was not accepted: it may be mistyped, already used or expired. Ask "
-                  "your office for a new one.");
-    case OtherError:
-        break;
-    }
-    return tr("Enrollment failed (%1). Try again or contact your office.").arg(m_errorDetail);
 }
 
 void EnrollmentController::setState(State state)
@@ -202,11 +143,10 @@ void EnrollmentController::setState(State state)
     }
 }
 
-void EnrollmentController::setError(ErrorKind kind, const QString &detail)
+void EnrollmentController::setError(const AppError &error)
 {
-    if (m_errorKind != kind || m_errorDetail != detail) {
-        m_errorKind = kind;
-        m_errorDetail = detail;
+    if (m_error != error) {
+        m_error = error;
         Q_EMIT errorChanged();
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "apperror.h"
 #include "enrollmentlink.h"
 
 #include <QObject>
@@ -23,34 +24,19 @@ class EnrollmentController : public QObject {
     QML_ELEMENT
     QML_UNCREATABLE("Built by the composition root")
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
-    Q_PROPERTY(ErrorKind errorKind READ errorKind NOTIFY errorChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY errorChanged)
+    /// Why the last enrollment failed (None: it did not); the page words it.
+    Q_PROPERTY(sb::app::AppError error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString suggestedLink READ suggestedLink NOTIFY suggestedLinkChanged)
     Q_PROPERTY(QString serverName READ serverName NOTIFY stateChanged)
 public:
     /// Unknown while locked; Needed shows the enrollment page.
     enum State { Unknown, Needed, Enrolling, Enrolled, Skipped };
     Q_ENUM(State)
-    enum ErrorKind {
-        NoError,
-        InvalidLink,
-        MissingServer,
-        NotHttps,
-        MissingCode,
-        MissingPin,
-        BadPin,
-        Unreachable,
-        CertificateMismatch,
-        CodeRefused,
-        OtherError,
-    };
-    Q_ENUM(ErrorKind)
 
     explicit EnrollmentController(SyncBridge &bridge, QObject *parent = nullptr);
 
     [[nodiscard]] State state() const { return m_state; }
-    [[nodiscard]] ErrorKind errorKind() const { return m_errorKind; }
-    [[nodiscard]] QString errorText() const;
+    [[nodiscard]] AppError error() const { return m_error; }
     [[nodiscard]] QString suggestedLink() const { return m_suggestedLink; }
     [[nodiscard]] QString serverName() const { return m_serverName; }
 
@@ -69,9 +55,6 @@ public:
     /// The app locked: the page state is unknown until the next unlock says.
     void handleLocked();
 
-    /// Maps the sync client's words for a failed enrollment to a kind (no PHI either way).
-    static ErrorKind classify(const QString &clientError);
-
 Q_SIGNALS:
     void stateChanged();
     void errorChanged();
@@ -83,12 +66,11 @@ private:
     void started(bool enrolled);
     void finished(bool ok, const QString &clientError);
     void setState(State state);
-    void setError(ErrorKind kind, const QString &detail = {});
+    void setError(const AppError &error);
 
     SyncBridge &m_bridge;
     State m_state = Unknown;
-    ErrorKind m_errorKind = NoError;
-    QString m_errorDetail; ///< The client's words for OtherError.
+    AppError m_error;
     QString m_suggestedLink;
     bool m_submitSuggested = false;
     QString m_serverName;

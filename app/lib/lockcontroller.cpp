@@ -18,9 +18,7 @@ namespace sb::app {
 struct LockController::Outcome {
     bool ok = false;
     int failures = 0;
-    VaultError::Kind kind = VaultError::Kind::Corrupt;
-    std::int64_t retryAfterMs = 0;
-    bool storeFailed = false;
+    AppError error;
     QString clinicianName;
 };
 
@@ -33,12 +31,12 @@ void openStore(WorkerState &state, DatabaseKey key, bool isNew, LockController::
 {
     auto store = Store::open(state.storePath, key, state.clock, sync::deviceSchema());
     if (!store) {
-        outcome.storeFailed = true;
+        outcome.error = AppError::fromStore(store.error(), AppError::Unlock);
         return;
     }
     if (isNew && state.prepareNewStore) {
         if (auto prepared = state.prepareNewStore(*store.value()); !prepared) {
-            outcome.storeFailed = true;
+            outcome.error = AppError::fromStore(prepared.error(), AppError::Unlock);
             return;
         }
     }
@@ -69,8 +67,7 @@ LockController::LockController(StoreHost &host, QObject *parent)
     connect(&host, &StoreHost::jobFailed, this, [this] {
         if (m_state == Unlocked) {
             lock();
-            setError(tr("Something went wrong, so Sessionbook locked itself. Unlock to go "
-                        "on; nothing you saved is lost."));
+            setError(AppError(AppError::LockedAfterError));
         }
     });
     m_retryTimer.setInterval(1000);
@@ -156,21 +153,21 @@ void LockController::choosePasscode(const QString &passcode, const QString &conf
     }
     switch (checkPasscode(passcode)) {
     case PasscodeTooShort:
-        setError(tr("Use at least %n character(s).", nullptr, minimumPasscodeLength),
+        setError(AppError(AppError::PasscodeTooShort, AppError::Unlock, minimumPasscodeLength),
                  PasscodeTooShort);
         return;
     case PasscodeRepetitive:
-        setError(tr("Do not repeat the same digit or group of digits."), PasscodeRepetitive);
+        setError(AppError(AppError::PasscodeRepetitive, AppError::Unlock), PasscodeRepetitive);
         return;
     case PasscodeSequential:
-        setError(tr("Do not use a run such as 123456 or 987654."), PasscodeSequential);
+        setError(AppError(AppError::PasscodeSequential, AppError::Unlock), PasscodeSequential);
         return;
     case NoPasscodeProblem:
     case PasscodeMismatch:
         break;
     }
     if (passcode != confirmation) {
-        setError(tr("The two passcodes do not match."), PasscodeMismatch);
+        setError(AppError(AppError::PasscodeMismatch, AppError::Unlock), PasscodeMismatch);
         return;
     }
     setError({});
@@ -181,7 +178,7 @@ void LockController::choosePasscode(const QString &passcode, const QString &conf
             Outcome outcome;
             auto key = state.vault.setUp(passcode);
             if (!key) {
-                outcome.kind = key.error().kind;
+                outcome.error = AppError::fromVault(key.error());
                 return outcome;
             }
             openStore(state, std::move(key.value()), true, outcome);
@@ -213,8 +210,7 @@ void LockController::unlock(const QString &passcode)
                 }
             }
             if (!key) {
-                outcome.kind = key.error().kind;
-                outcome.retryAfterMs = key.error().retryAfterMs;
+                outcome.error = AppError::fromVault(key.error());
                 outcome.failures = key.error().failedAttempts;
                 return outcome;
             }
@@ -246,36 +242,16 @@ void LockController::finish(const Outcome &outcome)
     }
     const bool firstRun = !m_host.vaultExists();
     setState(firstRun ? FirstRun : Locked);
-    setRetryAfter(int((outcome.retryAfterMs + 999) / 1000));
+    setRetryAfter(outcome.error.retryAfterSeconds());
     if (m_retryAfterSeconds > 0) {
         m_retryTimer.start();
     }
-    if (outcome.storeFailed) {
-        setError(tr("The encrypted store could not be opened. Nothing was deleted."));
-        return;
-    }
-    switch (outcome.kind) {
-    case VaultError::Kind::WrongPasscode:
+    if (outcome.error.kind() == AppError::WrongPasscode) {
         m_failedAttempts = outcome.failures;
-        setError(tr("Wrong passcode. Nothing was deleted. Repeated wrong attempts make you "
-                    "wait longer before the next try."));
-        break;
-    case VaultError::Kind::Wiped:
+    } else if (outcome.error.kind() == AppError::Wiped) {
         m_failedAttempts = 0;
-        setError(tr("Too many wrong passcodes. As your practice requires, the data on this "
-                    "device was erased. Choose a new passcode and enroll the device again."));
-        break;
-    case VaultError::Kind::TooSoon:
-        setError(tr("Too many attempts. Wait, then try again."));
-        break;
-    case VaultError::Kind::KeystoreMissing:
-    case VaultError::Kind::KeystoreUnavailable:
-        setError(tr("The device keystore is not available."));
-        break;
-    default:
-        setError(tr("The key vault could not be read. Nothing was deleted."));
-        break;
     }
+    setError(outcome.error);
 }
 
 void LockController::lock()
@@ -377,12 +353,12 @@ void LockController::setState(State state)
     }
 }
 
-void LockController::setError(const QString &text, PasscodeProblem problem)
+void LockController::setError(const AppError &error, PasscodeProblem problem)
 {
-    if (m_errorText != text || m_passcodeProblem != problem) {
-        m_errorText = text;
+    if (m_error != error || m_passcodeProblem != problem) {
+        m_error = error;
         m_passcodeProblem = problem;
-        Q_EMIT errorTextChanged();
+        Q_EMIT errorChanged();
     }
 }
 

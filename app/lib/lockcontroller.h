@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "apperror.h"
+
 #include <QObject>
 #include <QTimer>
 #include <QtQmlIntegration>
@@ -21,8 +23,9 @@ class LockController : public QObject {
     QML_ELEMENT
     QML_UNCREATABLE("Built by the composition root")
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
-    Q_PROPERTY(PasscodeProblem passcodeProblem READ passcodeProblem NOTIFY errorTextChanged)
+    /// Why the last passcode choice or unlock failed (None: it did not); the screen words it.
+    Q_PROPERTY(sb::app::AppError error READ error NOTIFY errorChanged)
+    Q_PROPERTY(PasscodeProblem passcodeProblem READ passcodeProblem NOTIFY errorChanged)
     Q_PROPERTY(int retryAfterSeconds READ retryAfterSeconds NOTIFY retryAfterSecondsChanged)
     Q_PROPERTY(QString keystoreName READ keystoreName CONSTANT)
     Q_PROPERTY(bool keystoreIsFake READ keystoreIsFake CONSTANT)
@@ -48,7 +51,7 @@ public:
     explicit LockController(StoreHost &host, QObject *parent = nullptr);
 
     [[nodiscard]] State state() const { return m_state; }
-    [[nodiscard]] QString errorText() const { return m_errorText; }
+    [[nodiscard]] AppError error() const { return m_error; }
     [[nodiscard]] PasscodeProblem passcodeProblem() const { return m_passcodeProblem; }
     [[nodiscard]] int retryAfterSeconds() const { return m_retryAfterSeconds; }
     [[nodiscard]] QString keystoreName() const;
@@ -83,7 +86,7 @@ public:
 
 Q_SIGNALS:
     void stateChanged();
-    void errorTextChanged();
+    void errorChanged();
     void retryAfterSecondsChanged();
     void idleTimeoutSecondsChanged();
     void unlocked();
@@ -94,12 +97,12 @@ private:
     void closeStore();
     void setState(State state);
     void clearClipboard();
-    void setError(const QString &text, PasscodeProblem problem = NoPasscodeProblem);
+    void setError(const AppError &error, PasscodeProblem problem = NoPasscodeProblem);
     void setRetryAfter(int seconds);
 
     StoreHost &m_host;
     State m_state;
-    QString m_errorText;
+    AppError m_error;
     PasscodeProblem m_passcodeProblem = NoPasscodeProblem;
     QString m_clinicianName;
     int m_retryAfterSeconds = 0;

@@ -9,7 +9,8 @@ namespace sb::app {
 /**
  * The device token in the platform keystore (QtKeychain on devices, the FAKE file backend in
  * tests and headless runs), next to the wrapped store key. Used on the store thread only,
- * like the key vault. Clearing the token never touches the outbox.
+ * like the key vault; the keystore's own jobs run on its KeystoreThread, so asking for the
+ * token runs no event loop here. Clearing the token never touches the outbox.
  */
 class SecretTokenStore final : public sync::TokenStore {
 public:

@@ -54,15 +54,17 @@ void loadContext(WorkerState &state, Session &s, coding::SessionFacts &facts,
 
 struct Written {
     bool ok = false;
-    QString error;
+    AppError error;
 };
 
 struct SignedResult {
     std::optional<Signature> signature;
+    AppError error;
 };
 
 struct AddendumResult {
     std::optional<Addendum> addendum;
+    AppError error;
 };
 
 QVariantMap option(const QString &value, const QString &text)
@@ -380,7 +382,7 @@ void SessionController::start(const QString &patientId, const QString &patientNa
     }
     const auto patient = PatientId::fromString(patientId);
     if (!patient) {
-        setError(tr("Unknown patient."));
+        setError(AppError(AppError::NotFound, AppError::Start));
         return;
     }
     setError({});
@@ -421,7 +423,7 @@ void SessionController::start(const QString &patientId, const QString &patientNa
                 return; // locked before the Start tap: nothing was stored, nothing is kept
             }
             if (!started.session) {
-                setError(tr("The session could not be started."));
+                setError(AppError(AppError::Locked, AppError::Start));
                 return;
             }
             m_session = started.session;
@@ -476,7 +478,7 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
 {
     const auto id = SessionId::fromString(sessionId);
     if (!id) {
-        setError(tr("Unknown session."));
+        setError(AppError(AppError::NotFound, AppError::Open));
         return;
     }
     if (m_session && m_session->id == *id) {
@@ -485,7 +487,7 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
         return;
     }
     if (m_phase == Running || m_phase == Paused) {
-        setError(tr("Stop the running session before opening another one."));
+        setError(AppError(AppError::SessionRunning, AppError::Open));
         return;
     }
     close();
@@ -504,7 +506,7 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
                 return;
             }
             if (!opened.session) {
-                setError(tr("The session could not be opened."));
+                setError(AppError(AppError::NotFound, AppError::Open));
                 return;
             }
             if (m_phase == Running || m_phase == Paused) {
@@ -654,10 +656,11 @@ void SessionController::save(bool withNote)
         this,
         [copy](WorkerState &state) {
             if (!state.store) {
-                return Written{false, QStringLiteral("locked")};
+                return Written{false, AppError(AppError::Locked, AppError::Save)};
             }
             auto saved = state.store->sessions().saveDraft(state.actor, copy);
-            return Written{bool(saved), saved ? QString() : saved.error().kindName()};
+            return Written{bool(saved),
+                           saved ? AppError() : AppError::fromStore(saved.error(), AppError::Save)};
         },
         [this, withNote, id = copy.id](const Written &written) {
             if (withNote) {
@@ -669,7 +672,7 @@ void SessionController::save(bool withNote)
             }
             writeFinished();
             if (!written.ok) {
-                setError(tr("Saving failed. Your timing is kept on screen; try again."));
+                setError(written.error);
                 return;
             }
             Q_EMIT sessionSaved();
@@ -683,7 +686,7 @@ void SessionController::sign()
     }
     refreshReadiness();
     if (m_readiness->blockingCount() > 0) {
-        setError(tr("Resolve the items marked as blocking before signing."));
+        setError(AppError(AppError::BlockingItems, AppError::Sign));
         return;
     }
     flushNote(); // queued before the signature on the same thread: the signed note is current
@@ -694,7 +697,7 @@ void SessionController::sign()
         this,
         [id](WorkerState &state) {
             if (!state.store || !state.clinician) {
-                return SignedResult{};
+                return SignedResult{std::nullopt, AppError(AppError::Locked, AppError::Sign)};
             }
             // The signature, its outbox entry and the "on device" status in one transaction;
             // through the sync client when it is built, so that a sync starts after it.
@@ -704,7 +707,9 @@ void SessionController::sign()
                                               state.clock.nowUtc())
                     : sync::DeviceSyncStore(*state.store)
                           .signSession(state.actor, id, state.clinician->id, state.clock.nowUtc());
-            return signature ? SignedResult{signature.value()} : SignedResult{};
+            return signature ? SignedResult{signature.value(), {}}
+                             : SignedResult{std::nullopt,
+                                            AppError::fromStore(signature.error(), AppError::Sign)};
         },
         [this, epoch](const SignedResult &result) {
             writeFinished();
@@ -712,7 +717,7 @@ void SessionController::sign()
                 return; // locked meanwhile: the session reopens from the store, signed or not
             }
             if (!result.signature) {
-                setError(tr("Signing failed; the draft is kept."));
+                setError(result.error);
                 return;
             }
             setError({});
@@ -981,7 +986,8 @@ void SessionController::addAddendum(const QString &text)
         this,
         [id, body](WorkerState &state) {
             if (!state.store || !state.clinician) {
-                return AddendumResult{};
+                return AddendumResult{std::nullopt,
+                                      AppError(AppError::Locked, AppError::SignAddendum)};
             }
             Addendum addendum;
             addendum.id = AddendumId(state.store->ids().next());
@@ -992,7 +998,10 @@ void SessionController::addAddendum(const QString &text)
             // The addendum and its outbox entry are written in one transaction.
             auto stored =
                 sync::DeviceSyncStore(*state.store).addSignedAddendum(state.actor, id, addendum);
-            return stored ? AddendumResult{addendum} : AddendumResult{};
+            return stored
+                       ? AddendumResult{addendum, {}}
+                       : AddendumResult{std::nullopt, AppError::fromStore(stored.error(),
+                                                                          AppError::SignAddendum)};
         },
         [this, epoch](const AddendumResult &result) {
             writeFinished();
@@ -1000,7 +1009,7 @@ void SessionController::addAddendum(const QString &text)
                 return; // locked meanwhile: the session reopens from the store with it
             }
             if (!result.addendum) {
-                setError(tr("The addendum could not be signed; your text is kept."));
+                setError(result.error);
                 return;
             }
             setError({});
@@ -1057,11 +1066,11 @@ void SessionController::setPhase(Phase phase)
     }
 }
 
-void SessionController::setError(const QString &text)
+void SessionController::setError(const AppError &error)
 {
-    if (m_errorText != text) {
-        m_errorText = text;
-        Q_EMIT errorTextChanged();
+    if (m_error != error) {
+        m_error = error;
+        Q_EMIT errorChanged();
     }
 }
 

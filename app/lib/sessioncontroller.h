@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "apperror.h"
 #include "caseloadwarnings.h"
 #include "coding/codingengine.h"
 #include "diagnosissearchmodel.h"
@@ -41,7 +42,7 @@ class SessionController : public QObject {
     Q_PROPERTY(int elapsedSeconds READ elapsedSeconds NOTIFY elapsedChanged)
     Q_PROPERTY(QString elapsedText READ elapsedText NOTIFY elapsedChanged)
     Q_PROPERTY(QString codingHint READ codingHint NOTIFY elapsedChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
+    Q_PROPERTY(sb::app::AppError error READ error NOTIFY errorChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     Q_PROPERTY(bool editable READ editable NOTIFY phaseChanged)
     Q_PROPERTY(QString service READ service NOTIFY detailsChanged)
@@ -85,7 +86,7 @@ public:
     [[nodiscard]] int elapsedSeconds() const;
     [[nodiscard]] QString elapsedText() const;
     [[nodiscard]] QString codingHint() const;
-    [[nodiscard]] QString errorText() const { return m_errorText; }
+    [[nodiscard]] AppError error() const { return m_error; }
     [[nodiscard]] bool busy() const { return m_pendingWrites > 0; }
     [[nodiscard]] bool editable() const { return m_session && m_phase != Signed; }
     [[nodiscard]] QString service() const;
@@ -194,7 +195,7 @@ public:
 Q_SIGNALS:
     void phaseChanged();
     void elapsedChanged();
-    void errorTextChanged();
+    void errorChanged();
     void busyChanged();
     void detailsChanged();
     void diagnosesChanged();
@@ -217,7 +218,7 @@ private:
     /// Saves the draft; `withNote` when it carries a note change (noteStatus follows it).
     void save(bool withNote = false);
     void setPhase(Phase phase);
-    void setError(const QString &text);
+    void setError(const AppError &error);
     void setDiagnosisMessage(const QString &text);
     void writeStarted();
     void writeFinished();
@@ -239,7 +240,7 @@ private:
     coding::SessionFacts m_facts;
     CaseloadWarnings m_caseload;
     QString m_patientName;
-    QString m_errorText;
+    AppError m_error;
     QString m_diagnosisMessage;
     Phase m_phase = Idle;
     int m_pendingWrites = 0;

@@ -32,6 +32,11 @@ QString SyncStatus::lastSuccessText() const
     return tr("synced %1").arg(m_state.lastSuccess.toLocalTime().toString(QStringLiteral("MMM d")));
 }
 
+AppError SyncStatus::error() const
+{
+    return AppError::fromSyncWords(m_state.lastError, AppError::Sync);
+}
+
 bool SyncStatus::offline() const
 {
     return m_state.enrolled && !m_state.signInRequired && !m_state.lastError.isEmpty();

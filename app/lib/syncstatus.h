@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "apperror.h"
+
 #include <QDateTime>
 #include <QObject>
 #include <QTimer>
@@ -42,7 +44,8 @@ class SyncStatus : public QObject {
     Q_PROPERTY(int pendingCount READ pendingCount NOTIFY changed)
     Q_PROPERTY(QDateTime lastSuccess READ lastSuccess NOTIFY changed)
     Q_PROPERTY(QString lastSuccessText READ lastSuccessText NOTIFY changed)
-    Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
+    /// Why the last attempt failed (None: it did not), for the header's badge.
+    Q_PROPERTY(sb::app::AppError error READ error NOTIFY changed)
     Q_PROPERTY(bool syncing READ syncing NOTIFY changed)
     Q_PROPERTY(bool offline READ offline NOTIFY changed)
     Q_PROPERTY(bool clockSkewed READ clockSkewed NOTIFY changed)
@@ -56,6 +59,7 @@ public:
     /// "synced just now", "synced 3 min ago", "synced 2 h ago", "synced Mar 4"; "never synced".
     [[nodiscard]] QString lastSuccessText() const;
     [[nodiscard]] QString lastError() const { return m_state.lastError; }
+    [[nodiscard]] AppError error() const;
     [[nodiscard]] bool syncing() const { return m_state.syncing; }
     /// The last attempt failed for a reason other than sign-in (no network, server error).
     [[nodiscard]] bool offline() const;

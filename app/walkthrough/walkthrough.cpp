@@ -189,7 +189,7 @@ bool Walkthrough::run()
     shoot(QStringLiteral("lock"));
     m_lock.unlock(QStringLiteral("not-the-passcode"));
     if (!step("wrong passcode", [&] {
-            return m_lock.state() == LockController::Locked && !m_lock.errorText().isEmpty();
+            return m_lock.state() == LockController::Locked && m_lock.error().isError();
         })) {
         return false;
     }

@@ -163,12 +163,13 @@ Page {
                 }
             }
             Label {
+                objectName: "captureError"
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
                 horizontalAlignment: Text.AlignHCenter
                 visible: text.length > 0
                 color: Material.color(Material.Red)
-                text: page.capture.errorText
+                text: ErrorWords.text(page.capture.error)
             }
             ReadinessSection {
                 Layout.fillWidth: true

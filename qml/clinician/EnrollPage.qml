@@ -132,7 +132,7 @@ Page {
                 wrapMode: Text.WordWrap
                 visible: text.length > 0
                 color: Material.color(Material.Red)
-                text: page.enrollment.errorText
+                text: ErrorWords.text(page.enrollment.error)
                 Accessible.role: Accessible.AlertMessage
                 Accessible.name: text
             }

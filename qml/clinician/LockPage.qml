@@ -96,6 +96,7 @@ Page {
             visible: running
         }
         Label {
+            objectName: "lockError"
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
@@ -103,8 +104,10 @@ Page {
             color: Material.color(Material.Red)
             text: page.lock.retryAfterSeconds > 0
                   ? qsTr("%1 Try again in %n second(s).", "", page.lock.retryAfterSeconds)
-                        .arg(page.lock.errorText)
-                  : page.lock.errorText
+                        .arg(ErrorWords.text(page.lock.error))
+                  : ErrorWords.text(page.lock.error)
+            Accessible.role: Accessible.AlertMessage
+            Accessible.name: text
         }
         Label {
             Layout.fillWidth: true

@@ -62,10 +62,15 @@ ColumnLayout {
             delegate: Rectangle {
                 id: badge
                 required property int index
+                objectName: "syncBadge" + index
+                // Sign-in, and failures that retrying does not cure, are red; the rest amber.
                 readonly property bool blocking: index === 0
+                    || (index === 1 && (header.sync.error.kind === AppError.CertificateMismatch
+                                        || header.sync.error.kind === AppError.ServerRefused
+                                        || header.sync.error.kind === AppError.UpdateRequired))
                 readonly property string text: index === 0
                     ? qsTr("Sign in again to sync; sessions are kept")
-                    : index === 1 ? qsTr("Offline: will retry")
+                    : index === 1 ? ErrorWords.text(header.sync.error)
                                   : qsTr("Device clock is off; check date and time")
                 visible: index === 0 ? header.sync.signInRequired
                                      : index === 1 ? header.sync.offline : header.sync.clockSkewed

@@ -215,19 +215,19 @@ TEST_CASE("LockController: first run, wrong passcode, lock, auto-lock", "[app]")
 
     lock.choosePasscode(QStringLiteral("12345"), QStringLiteral("12345"));
     CHECK(lock.state() == LockController::FirstRun);
-    CHECK_FALSE(lock.errorText().isEmpty());
+    CHECK(lock.error().isError());
     lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("654321"));
     CHECK(lock.state() == LockController::FirstRun);
     unlockFirstRun(lock);
-    CHECK(lock.errorText().isEmpty());
+    CHECK_FALSE(lock.error().isError());
     CHECK_FALSE(lock.clinicianName().isEmpty());
 
     lock.lock();
     CHECK(lock.state() == LockController::Locked);
     lock.unlock(QStringLiteral("000000"));
-    REQUIRE(waitFor(
-        [&] { return lock.state() == LockController::Locked && !lock.errorText().isEmpty(); }));
-    CHECK(lock.errorText().startsWith(QStringLiteral("Wrong passcode.")));
+    REQUIRE(
+        waitFor([&] { return lock.state() == LockController::Locked && lock.error().isError(); }));
+    CHECK(lock.error().kind() == AppError::WrongPasscode);
     lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
 
@@ -561,7 +561,7 @@ TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[a
         return s && s->isSigned();
     });
     CHECK(isSigned);
-    CHECK(capture.errorText().isEmpty());
+    CHECK_FALSE(capture.error().isError());
 }
 
 TEST_CASE("LockController: repeated wrong passcodes show a countdown; nothing is lost", "[app]")
@@ -582,5 +582,5 @@ TEST_CASE("LockController: repeated wrong passcodes show a countdown; nothing is
     h.clock.advanceMs(1000); // the vault's delay runs on the injected clock
     lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
-    CHECK(lock.errorText().isEmpty());
+    CHECK_FALSE(lock.error().isError());
 }

@@ -333,7 +333,8 @@ TEST_CASE("Readiness: blocking items prevent signing; payer warnings do not", "[
     CHECK(c.item("signature")->level == ReadinessItem::Level::Warning);
     CHECK_FALSE(c.capture.canSign());
     c.capture.sign();
-    CHECK_FALSE(c.capture.errorText().isEmpty());
+    CHECK(c.capture.error().kind() == AppError::BlockingItems);
+    CHECK(c.capture.error().operation() == AppError::Sign);
     CHECK(c.capture.phase() == SessionController::Stopped);
 
     REQUIRE(c.capture.addDiagnosis(QStringLiteral("F41.1")));
@@ -464,7 +465,7 @@ TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync
     c.capture.addAddendum(QStringLiteral("   "));
     c.capture.addAddendum(QStringLiteral("Fictional addendum text."));
     REQUIRE(waitFor([&] { return c.capture.addenda().size() == 1; }));
-    CHECK(c.capture.errorText().isEmpty());
+    CHECK_FALSE(c.capture.error().isError());
     s = c.stored();
     REQUIRE(s.addenda.size() == 1);
     CHECK(s.addenda.first().text == QStringLiteral("Fictional addendum text."));

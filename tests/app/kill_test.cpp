@@ -69,7 +69,7 @@ int runChild(const QString &dataDir, bool pauseFirst)
         capture.pause();
         tapped = waitFor([&] { return capture.phase() == phase && !capture.busy(); });
     }
-    if (!tapped || !capture.errorText().isEmpty()) {
+    if (!tapped || capture.error().isError()) {
         std::fprintf(stderr, "child: the session was not started\n");
         return 3;
     }
@@ -176,7 +176,7 @@ TEST_CASE("A killed app reopens its interrupted session on the next unlock (real
         return lock.state() == LockController::Unlocked && capture.sessionId() == id
                && !capture.busy();
     }));
-    CHECK(capture.errorText().isEmpty());
+    CHECK_FALSE(capture.error().isError());
     CHECK_FALSE(capture.patientName().isEmpty());
     REQUIRE(capture.session().has_value());
     const TimingEvent start = capture.session()->timing.first();

@@ -88,7 +88,7 @@ struct LockedCapture {
         CHECK_FALSE(capture.editable());
         CHECK_FALSE(capture.addendumRequested());
         settle(); // the note flushed on lock, answered before the store closed
-        CHECK(capture.errorText().isEmpty());
+        CHECK_FALSE(capture.error().isError());
         CHECK(capture.phase() == SessionController::Idle);
         const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
         CHECK(closed);
@@ -181,7 +181,9 @@ TEST_CASE("A new store that cannot be prepared fails its first unlock", "[app]")
     lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() != LockController::Unlocking; }));
     CHECK(lock.state() == LockController::Locked);
-    CHECK(lock.errorText().startsWith(QStringLiteral("The encrypted store could not be opened")));
+    // The store's own kind reaches the screen: storage, not "wrong passcode".
+    CHECK(lock.error().kind() == AppError::StorageFull);
+    CHECK(lock.error().operation() == AppError::Unlock);
 }
 
 TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "[app]")
@@ -195,8 +197,7 @@ TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "
     lock.lock();
 
     wrongAttempt(lock);
-    CHECK(lock.errorText().startsWith(QStringLiteral("Wrong passcode.")));
-    CHECK(lock.errorText().contains(QStringLiteral("Nothing was deleted")));
+    CHECK(lock.error().kind() == AppError::WrongPasscode);
     CHECK(lock.failedAttempts() == 1);
     CHECK(lock.retryAfterSeconds() == 0); // the first attempts are free
     wrongAttempt(lock);
@@ -221,14 +222,15 @@ TEST_CASE("Wrong passcode: a clear message, a growing delay, nothing deleted", "
     REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
     lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Locked; }));
-    CHECK(lock.errorText().startsWith(QStringLiteral("Too many attempts")));
+    CHECK(lock.error().kind() == AppError::LockedOut);
+    CHECK(lock.error().retryAfterSeconds() == expected);
     CHECK(lock.retryAfterSeconds() == expected);
 
     REQUIRE(waitFor([&] { return lock.retryAfterSeconds() == 0; }, 5000));
     h.clock.advanceMs(expected * 1000);
     lock.unlock(QStringLiteral("258036"));
     REQUIRE(waitFor([&] { return lock.state() == LockController::Unlocked; }));
-    CHECK(lock.errorText().isEmpty());
+    CHECK_FALSE(lock.error().isError());
     CHECK(lock.failedAttempts() == 0);
     CHECK(sessionCount(h) == before);
 }
@@ -369,7 +371,7 @@ TEST_CASE("Locking drops the open session from memory; the unlock brings it back
     // No tap was added by the lock: one Start, still running.
     REQUIRE(capture.session().has_value());
     CHECK(capture.session()->timing.size() == 1);
-    CHECK(capture.errorText().isEmpty());
+    CHECK_FALSE(capture.error().isError());
 }
 
 TEST_CASE("After an unlock a stopped draft or a signed session is back where it was", "[app]")
@@ -461,8 +463,7 @@ TEST_CASE("A store job that throws locks the app; later jobs still run, in order
     CHECK(delivered == QList<int>{1, 3});
     CHECK(failures == QStringList{QStringLiteral("exception")});
     // The message names no exception text, and the store is closed.
-    CHECK_FALSE(lock.errorText().contains(QStringLiteral("boom")));
-    CHECK_FALSE(lock.errorText().isEmpty());
+    CHECK(lock.error().kind() == AppError::LockedAfterError);
     const bool closed = h.onStore<bool>([](WorkerState &state) { return !state.store; });
     CHECK(closed);
     // Unlocking again works.
@@ -495,15 +496,17 @@ TEST_CASE("The minimum passcode policy: length, no repeats, no runs", "[app]")
     // choosePasscode enforces it with the kind, and sets nothing up.
     Harness h;
     LockController lock(*h.host);
-    QSignalSpy changed(&lock, &LockController::errorTextChanged);
+    QSignalSpy changed(&lock, &LockController::errorChanged);
     lock.choosePasscode(QStringLiteral("123456"), QStringLiteral("123456"));
     CHECK(lock.state() == LockController::FirstRun);
     CHECK(lock.passcodeProblem() == LockController::PasscodeSequential);
-    CHECK_FALSE(lock.errorText().isEmpty());
+    CHECK(lock.error().kind() == AppError::PasscodeSequential);
     lock.choosePasscode(QStringLiteral("111111"), QStringLiteral("111111"));
     CHECK(lock.passcodeProblem() == LockController::PasscodeRepetitive);
+    CHECK(lock.error().kind() == AppError::PasscodeRepetitive);
     lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258037"));
     CHECK(lock.passcodeProblem() == LockController::PasscodeMismatch);
+    CHECK(lock.error().kind() == AppError::PasscodeMismatch);
     CHECK(changed.count() == 3);
     CHECK_FALSE(h.host->vaultExists());
     lock.choosePasscode(QStringLiteral("258036"), QStringLiteral("258036"));
@@ -527,7 +530,7 @@ TEST_CASE("The practice's wipe policy erases the store after N wrong passcodes",
         REQUIRE(waitFor([&] { return lock.state() != LockController::Unlocking; }));
     }
     CHECK(lock.state() == LockController::FirstRun);
-    CHECK(lock.errorText().contains(QStringLiteral("erased")));
+    CHECK(lock.error().kind() == AppError::Wiped);
     CHECK_FALSE(h.host->vaultExists());
     CHECK_FALSE(QFile::exists(storePath));
     // A new passcode makes a new, empty device.

@@ -187,7 +187,7 @@ TEST_CASE("A running session reopened after the app was killed keeps counting", 
     CHECK(app.capture->elapsedSeconds() == 15 * 60);
     CHECK_FALSE(app.capture->patientName().isEmpty());
     CHECK(app.capture->editable());
-    CHECK(app.capture->errorText().isEmpty());
+    CHECK_FALSE(app.capture->error().isError());
     app.h.clock.advanceMs(60 * 1000);
     CHECK(app.capture->elapsedSeconds() == 16 * 60);
 
@@ -296,7 +296,7 @@ TEST_CASE("Opening is refused while another session's timer runs", "[app]")
     app.capture->open(first);
     CHECK(app.capture->sessionId() == second);
     CHECK(app.capture->phase() == SessionController::Running);
-    CHECK_FALSE(app.capture->errorText().isEmpty());
+    CHECK(app.capture->error().isError());
     app.capture->open(QStringLiteral("not-an-id"));
     CHECK(app.capture->sessionId() == second);
 
@@ -304,7 +304,7 @@ TEST_CASE("Opening is refused while another session's timer runs", "[app]")
     app.settle();
     app.open(first); // a stopped session may be left for another
     CHECK(app.capture->phase() == SessionController::Stopped);
-    CHECK(app.capture->errorText().isEmpty());
+    CHECK_FALSE(app.capture->error().isError());
 }
 
 TEST_CASE("An office task opens its signed session ready for an addendum", "[app]")
@@ -345,7 +345,7 @@ TEST_CASE("An office task opens its signed session ready for an addendum", "[app
     app.capture->addAddendum(QStringLiteral("Fictional addendum: times added."));
     REQUIRE(waitFor([&] { return app.capture->addenda().size() == 1; }));
     CHECK_FALSE(app.capture->addendumRequested());
-    CHECK(app.capture->errorText().isEmpty());
+    CHECK_FALSE(app.capture->error().isError());
     app.capture->close();
     app.open(id);
     CHECK(app.capture->addenda().size() == 1);

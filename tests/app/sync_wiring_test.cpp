@@ -175,9 +175,12 @@ TEST_CASE("SyncStatus: relative last-sync text and badges", "[app]")
     CHECK(status.pendingCount() == 2);
     CHECK(status.lastSuccessText() == QStringLiteral("synced 3 min ago"));
     CHECK_FALSE(status.offline());
+    CHECK_FALSE(status.error().isError());
     s.lastError = QStringLiteral("no answer from the server (network error 1)");
     status.apply(s);
     CHECK(status.offline());
+    CHECK(status.error().kind() == AppError::NetworkUnreachable);
+    CHECK(status.error().operation() == AppError::Sync);
     s.signInRequired = true;
     status.apply(s);
     CHECK_FALSE(status.offline());
@@ -210,31 +213,30 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
     SECTION("Not a link, bad code, wrong pin, unreachable: clear errors, not enrolled")
     {
         device.enrollment->enrollWithLink(QStringLiteral("hello"));
-        CHECK(device.enrollment->errorKind() == EnrollmentController::InvalidLink);
+        CHECK(device.enrollment->error().kind() == AppError::InvalidLink);
 
         device.enrollment->enrollWithLink(
             linkFor(office.url(), QStringLiteral("WRONG-CODE"), office.keyPin()));
         CHECK(device.enrollment->state() == EnrollmentController::Enrolling);
         REQUIRE(device.waitFor(settled));
         CHECK(device.enrollment->state() == EnrollmentController::Needed);
-        CHECK(device.enrollment->errorKind() == EnrollmentController::CodeRefused);
-        CHECK(device.enrollment->errorText().contains(QStringLiteral("code was not accepted")));
+        CHECK(device.enrollment->error().kind() == AppError::EnrollmentCodeRefused);
 
         const auto code = office.enrollCode(login);
         REQUIRE(code);
         device.enrollment->enrollWithLink(linkFor(office.url(), *code, QByteArray(32, '\x11')));
         REQUIRE(device.waitFor(settled));
-        CHECK(device.enrollment->errorKind() == EnrollmentController::CertificateMismatch);
+        CHECK(device.enrollment->error().kind() == AppError::CertificateMismatch);
 
         // Without the server's key fingerprint nothing is sent.
         device.enrollment->enroll(QStringLiteral("https://127.0.0.1:1"), *code, QString());
-        CHECK(device.enrollment->errorKind() == EnrollmentController::MissingPin);
+        CHECK(device.enrollment->error().kind() == AppError::MissingPin);
         CHECK(device.enrollment->state() == EnrollmentController::Needed);
 
         device.enrollment->enroll(QStringLiteral("https://127.0.0.1:1"), *code,
                                   QString::fromLatin1(QByteArray(32, '\x11').toHex()));
         REQUIRE(device.waitFor(settled));
-        CHECK(device.enrollment->errorKind() == EnrollmentController::Unreachable);
+        CHECK(device.enrollment->error().kind() == AppError::NetworkUnreachable);
         CHECK(device.enrollment->state() == EnrollmentController::Needed);
         CHECK_FALSE(device.status->connected());
     }
@@ -245,7 +247,7 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(code);
         device.enrollment->enrollWithLink(linkFor(office.url(), *code, office.keyPin()));
         REQUIRE(device.waitFor(settled));
-        INFO(device.enrollment->errorText().toStdString());
+        INFO(device.enrollment->error().kindName().toStdString());
         REQUIRE(device.enrollment->state() == EnrollmentController::Enrolled);
         CHECK(device.enrollment->serverName() == QStringLiteral("127.0.0.1:%1").arg(office.port()));
         // The initial pull brings the clinician's caseload into Today.

@@ -57,10 +57,8 @@ TEST_CASE("The embedded English translation gives %n strings singular and plural
     SECTION("C++ contexts")
     {
         const char *passcode = "Use at least %n character(s).";
-        CHECK(translate("sb::app::LockController", passcode, 1)
-              == QStringLiteral("Use at least 1 character."));
-        CHECK(translate("sb::app::LockController", passcode, 3)
-              == QStringLiteral("Use at least 3 characters."));
+        CHECK(translate("ErrorWords", passcode, 1) == QStringLiteral("Use at least 1 character."));
+        CHECK(translate("ErrorWords", passcode, 3) == QStringLiteral("Use at least 3 characters."));
         const char *auth = "Auth: %n visit(s) left, expires %1";
         CHECK(translate("CaseloadWarnings", auth, 1)
               == QStringLiteral("Auth: 1 visit left, expires %1"));
@@ -73,6 +71,10 @@ TEST_CASE("The embedded English translation gives %n strings singular and plural
         Harness h;
         LockController lock(*h.host);
         lock.choosePasscode(QStringLiteral("12"), QStringLiteral("12"));
-        CHECK(lock.errorText() == QStringLiteral("Use at least 6 characters."));
+        // The controller gives the kind and the number; the lock screen words it.
+        CHECK(lock.error().kind() == AppError::PasscodeTooShort);
+        CHECK(lock.error().code() == LockController::minimumPasscodeLength);
+        CHECK(translate("ErrorWords", "Use at least %n character(s).", lock.error().code())
+              == QStringLiteral("Use at least 6 characters."));
     }
 }

@@ -68,6 +68,20 @@ void CaptureHarness::startFirstPatient()
                      row.data(sb::app::TodayModel::PatientNameRole).toString());
 }
 
+void CaptureHarness::showSyncFailure(const QString &words)
+{
+    if (words.isEmpty()) {
+        m_sync->reset();
+        return;
+    }
+    sb::app::SyncSnapshot failed;
+    failed.enrolled = true;
+    failed.pendingCount = 1;
+    failed.lastSuccess = m_clock.nowUtc().addSecs(-3 * 60);
+    failed.lastError = words;
+    m_sync->apply(failed);
+}
+
 void CaptureHarness::advanceMinutes(int minutes)
 {
     m_clock.advanceMs(std::int64_t(minutes) * 60 * 1000);

@@ -62,6 +62,9 @@ public:
     Q_INVOKABLE void startFirstPatient();
     /// Moves the manual clock on and lets the screen see it.
     Q_INVOKABLE void advanceMinutes(int minutes);
+    /// Shows an enrolled device whose last sync failed with the sync client's `words` (a
+    /// scripted run has no server); empty words: back to "not connected".
+    Q_INVOKABLE void showSyncFailure(const QString &words);
 
 Q_SIGNALS:
     void readyChanged();
