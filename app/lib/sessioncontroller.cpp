@@ -458,6 +458,10 @@ void SessionController::close()
 
 void SessionController::replaceSession(std::optional<Session> session, const QString &patientName)
 {
+    if (!m_state.session && !session) {
+        m_state.patientName = patientName;
+        return; // nothing shown before or after: the models stay as they are
+    }
     m_participants->beginReplace();
     m_diagnoses->beginReplace();
     m_addenda->beginReplace();

@@ -240,7 +240,7 @@ bool Walkthrough::reopen(const QString &signedId, const QString &signedName)
     m_capture.open(draftId);
     if (!step("reopen draft", [&] {
             return m_capture.sessionId() == draftId && m_capture.phase() == Phase::Stopped
-                   && m_capture.elapsedSeconds() == 12 * 60;
+                   && m_capture.timer()->elapsedSeconds() == 12 * 60;
         })) {
         return false;
     }
