@@ -139,6 +139,11 @@ bool Walkthrough::run()
         QMetaObject::invokeMethod(dialog, "open");
         shoot(QStringLiteral("capture-leave"));
         QMetaObject::invokeMethod(dialog, "close");
+        // Its fade-out ends before the next shot, or that shot shows it half-closed.
+        if (!step("leave dialog closed",
+                  [dialog] { return !dialog->property("visible").toBool(); })) {
+            return false;
+        }
     }
     if (!m_capture.diagnoses()->add(QStringLiteral("F41.1"))) {
         std::fprintf(stderr, "self-test: diagnosis refused\n");
