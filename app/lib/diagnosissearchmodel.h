@@ -23,7 +23,7 @@ class StoreHost;
 class DiagnosisSearchModel : public QAbstractListModel {
     Q_OBJECT
     QML_ELEMENT
-    QML_UNCREATABLE("Owned by SessionController")
+    QML_UNCREATABLE("Owned by DiagnosisModel")
     Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
     Q_PROPERTY(int pageSize READ pageSize WRITE setPageSize NOTIFY pageSizeChanged)
     Q_PROPERTY(bool searching READ searching NOTIFY searchingChanged)

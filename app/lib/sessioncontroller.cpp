@@ -9,8 +9,6 @@
 #include "readiness.h"
 #include "storehost.h"
 
-#include <QLocale>
-
 #include <utility>
 
 namespace sb::app {
@@ -67,50 +65,6 @@ struct AddendumResult {
     AppError error;
 };
 
-QVariantMap option(const QString &value, const QString &text)
-{
-    return {{QStringLiteral("value"), value}, {QStringLiteral("text"), text}};
-}
-
-QString withDot(const QString &code)
-{
-    return code.size() > 3 ? code.left(3) + u'.' + code.mid(3) : code;
-}
-
-/// "f41.1 " -> "F411": what the code set and the store expect.
-QString normalizedCode(const QString &code)
-{
-    QString out;
-    for (const QChar c : code) {
-        if (c.isLetterOrNumber()) {
-            out.append(c.toUpper());
-        }
-    }
-    return out;
-}
-
-QString roleText(ParticipantRole role)
-{
-    switch (role) {
-    case ParticipantRole::Patient:
-        return SessionController::tr("Patient");
-    case ParticipantRole::FamilyMember:
-        return SessionController::tr("Family member");
-    case ParticipantRole::GroupMember:
-        return SessionController::tr("Group member");
-    case ParticipantRole::Interpreter:
-        return SessionController::tr("Interpreter");
-    case ParticipantRole::Other:
-        return SessionController::tr("Other");
-    }
-    return {};
-}
-
-bool isGroup(ServiceKind kind)
-{
-    return kind == ServiceKind::Group || kind == ServiceKind::MultipleFamilyGroup;
-}
-
 } // namespace
 
 /// What open() and resumeInterrupted() need from the store: the stored session, its patient
@@ -150,56 +104,34 @@ SessionController::SessionController(StoreHost &host, QObject *parent)
     : QObject(parent)
     , m_host(host)
     , m_timerClock(host.clock())
+    , m_timer(new CaptureTimer(m_state, host.clock(), m_timerClock, this))
+    , m_details(new CaptureDetails(m_state, this))
+    , m_participants(new ParticipantModel(m_state, this))
+    , m_diagnoses(new DiagnosisModel(m_state, host, this))
+    , m_note(new CaptureNote(m_state, host.clock(), this))
+    , m_addenda(new AddendumModel(m_state, this))
+    , m_readiness(new ReadinessModel(this))
 {
     if (auto rules = coding::RuleSet::builtin()) {
         m_engine.emplace(rules.value());
     }
-    m_tick.setInterval(1000);
-    connect(&m_tick, &QTimer::timeout, this, &SessionController::elapsedChanged);
-    m_autosave.setSingleShot(true);
-    m_autosave.setInterval(noteAutosaveMs);
-    connect(&m_autosave, &QTimer::timeout, this, &SessionController::flushNote);
-    m_search = new DiagnosisSearchModel(host, this);
-    m_readiness = new ReadinessModel(this);
-    connect(m_search, &DiagnosisSearchModel::readyChanged, this, [this] {
-        Q_EMIT diagnosesChanged(); // descriptions come from the index
-        refreshReadiness();
-    });
+    connect(m_timer, &CaptureTimer::elapsedChanged, this, &SessionController::codingHintChanged);
+    connect(m_timer, &CaptureTimer::tapped, this, &SessionController::timerTapped);
+    connect(m_details, &CaptureDetails::edited, this, &SessionController::draftEdited);
+    connect(m_participants, &ParticipantModel::edited, this, &SessionController::draftEdited);
+    connect(m_diagnoses, &DiagnosisModel::edited, this, &SessionController::draftEdited);
+    connect(m_diagnoses, &DiagnosisModel::indexReady, this, &SessionController::refreshReadiness);
+    connect(m_note, &CaptureNote::saveRequested, this, [this] { save(true); });
+    connect(m_note, &CaptureNote::readinessChanged, this, &SessionController::refreshReadiness);
+    connect(m_addenda, &AddendumModel::addRequested, this, &SessionController::addAddendum);
     connect(this, &SessionController::busyChanged, this, &SessionController::refreshReadiness);
 }
 
 SessionController::~SessionController() = default;
 
-int SessionController::elapsedSeconds() const
-{
-    if (!m_session) {
-        return 0;
-    }
-    std::int64_t ms = m_session->elapsedMs();
-    if (m_phase == Running && !m_session->timing.isEmpty()) {
-        const TimingEvent &since = m_session->timing.last();
-        const Clock &clock = m_host.clock();
-        std::int64_t running = clock.monotonicMs() - since.monotonicMs;
-        if (since.bootId != clock.bootId() || running < 0) {
-            // The device rebooted since the tap: the wall clock is all we have.
-            running = std::max<std::int64_t>(0, since.wallClockUtc.msecsTo(clock.nowUtc()));
-        }
-        ms += running;
-    }
-    return int(ms / 1000);
-}
-
-QString SessionController::elapsedText() const
-{
-    const int s = elapsedSeconds();
-    return QStringLiteral("%1:%2")
-        .arg(s / 60, 2, 10, QLatin1Char('0'))
-        .arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
 QString SessionController::codingHint() const
 {
-    if (!m_engine || !m_session) {
+    if (!m_engine || !m_state.session) {
         return {};
     }
     return app::codingHint(*m_engine, factsNow(), m_phase == Running || m_phase == Paused);
@@ -208,171 +140,20 @@ QString SessionController::codingHint() const
 coding::SessionFacts SessionController::factsNow() const
 {
     coding::SessionFacts facts = m_facts;
-    facts.minutes = elapsedSeconds() / 60;
-    if (m_session) {
-        facts.service = m_session->service;
-        facts.modality = m_session->modality;
-        facts.patientLocation = m_session->patientLocation;
-        facts.interactiveComplexity = m_session->interactiveComplexity;
-        facts.primaryDiagnosis =
-            m_session->diagnoses.isEmpty() ? QString() : m_session->diagnoses.first().code;
+    facts.minutes = m_timer->elapsedSeconds() / 60;
+    if (const auto &s = m_state.session) {
+        facts.service = s->service;
+        facts.modality = s->modality;
+        facts.patientLocation = s->patientLocation;
+        facts.interactiveComplexity = s->interactiveComplexity;
+        facts.primaryDiagnosis = s->diagnoses.isEmpty() ? QString() : s->diagnoses.first().code;
     }
     return facts;
 }
 
-QString SessionController::service() const
+QString SessionController::sessionId() const
 {
-    return m_session ? toName(m_session->service) : QString();
-}
-
-QString SessionController::modality() const
-{
-    return m_session ? toName(m_session->modality) : QString();
-}
-
-QString SessionController::patientLocation() const
-{
-    return m_session ? toName(m_session->patientLocation) : QString();
-}
-
-bool SessionController::interactiveComplexity() const
-{
-    return m_session && m_session->interactiveComplexity;
-}
-
-bool SessionController::telehealth() const
-{
-    return m_session && m_session->modality != Modality::InPerson;
-}
-
-bool SessionController::groupSession() const
-{
-    return m_session && isGroup(m_session->service);
-}
-
-QVariantList SessionController::participants() const
-{
-    QVariantList out;
-    if (!m_session) {
-        return out;
-    }
-    for (const Participant &p : m_session->participants) {
-        const bool patient = p.role == ParticipantRole::Patient;
-        out.append(QVariantMap{{QStringLiteral("name"),
-                                patient && p.displayName.isEmpty() ? m_patientName : p.displayName},
-                               {QStringLiteral("role"), toName(p.role)},
-                               {QStringLiteral("roleText"), roleText(p.role)},
-                               {QStringLiteral("present"), p.present},
-                               {QStringLiteral("removable"), !patient}});
-    }
-    return out;
-}
-
-QVariantList SessionController::serviceOptions() const
-{
-    return {
-        option(toName(ServiceKind::IndividualPsychotherapy), tr("Individual psychotherapy")),
-        option(toName(ServiceKind::PsychotherapyWithEm), tr("Psychotherapy with E/M")),
-        option(toName(ServiceKind::Crisis), tr("Crisis psychotherapy")),
-        option(toName(ServiceKind::FamilyWithPatient), tr("Family, with patient")),
-        option(toName(ServiceKind::FamilyWithoutPatient), tr("Family, without patient")),
-        option(toName(ServiceKind::Group), tr("Group psychotherapy")),
-        option(toName(ServiceKind::MultipleFamilyGroup), tr("Multiple-family group")),
-        option(toName(ServiceKind::DiagnosticEval), tr("Diagnostic evaluation")),
-        option(toName(ServiceKind::DiagnosticEvalMedical),
-               tr("Diagnostic evaluation with medical services")),
-        option(toName(ServiceKind::PsychTestingEval), tr("Psychological testing evaluation")),
-        option(toName(ServiceKind::PsychTestingAdmin), tr("Psychological test administration")),
-        option(toName(ServiceKind::EmOfficeNew), tr("Office visit, new patient")),
-        option(toName(ServiceKind::EmOfficeEstablished), tr("Office visit, established")),
-        option(toName(ServiceKind::HealthBehaviorIndividual), tr("Health behavior intervention"))};
-}
-
-QVariantList SessionController::modalityOptions() const
-{
-    return {option(toName(Modality::InPerson), tr("In person")),
-            option(toName(Modality::Video), tr("Video")),
-            option(toName(Modality::AudioOnly), tr("Audio only"))};
-}
-
-QVariantList SessionController::locationOptions() const
-{
-    return {option(toName(PatientLocation::Office), tr("Clinic or office")),
-            option(toName(PatientLocation::Home), tr("Patient's home")),
-            option(toName(PatientLocation::Other), tr("Other site"))};
-}
-
-QVariantList SessionController::participantRoleOptions() const
-{
-    return {option(toName(ParticipantRole::FamilyMember), roleText(ParticipantRole::FamilyMember)),
-            option(toName(ParticipantRole::GroupMember), roleText(ParticipantRole::GroupMember)),
-            option(toName(ParticipantRole::Interpreter), roleText(ParticipantRole::Interpreter)),
-            option(toName(ParticipantRole::Other), roleText(ParticipantRole::Other))};
-}
-
-QVariantList SessionController::diagnoses() const
-{
-    QVariantList out;
-    if (!m_session) {
-        return out;
-    }
-    const auto index = m_search->codeIndex();
-    bool first = true;
-    for (const Diagnosis &dx : m_session->diagnoses) {
-        QString description;
-        if (index) {
-            if (const Icd10Check check = index->check(dx.code, m_session->dateOfService)) {
-                description = check->description;
-            }
-        }
-        out.append(QVariantMap{{QStringLiteral("code"), dx.code},
-                               {QStringLiteral("displayCode"), withDot(dx.code)},
-                               {QStringLiteral("description"), description},
-                               {QStringLiteral("primary"), first}});
-        first = false;
-    }
-    return out;
-}
-
-QString SessionController::note() const
-{
-    return m_session ? m_session->note : QString();
-}
-
-QString SessionController::noteTemplate() const
-{
-    return m_session ? m_session->noteTemplate : QString();
-}
-
-QString SessionController::noteStatus() const
-{
-    if (!m_session) {
-        return {};
-    }
-    if (m_noteDirty) {
-        return tr("Not saved yet");
-    }
-    return m_noteSaves > 0 ? tr("Saving…") : tr("Saved");
-}
-
-bool SessionController::canSign() const
-{
-    return m_canSign;
-}
-
-QVariantList SessionController::addenda() const
-{
-    QVariantList out;
-    if (!m_session) {
-        return out;
-    }
-    for (const Addendum &a : m_session->addenda) {
-        const QDateTime at = a.signature ? a.signature->signedAt : a.createdAt;
-        out.append(QVariantMap{{QStringLiteral("text"), a.text},
-                               {QStringLiteral("signedAt"),
-                                QLocale().toString(at.toLocalTime(), QLocale::ShortFormat)}});
-    }
-    return out;
+    return m_state.session ? m_state.session->id.toString() : QString();
 }
 
 void SessionController::start(const QString &patientId, const QString &patientName)
@@ -386,9 +167,9 @@ void SessionController::start(const QString &patientId, const QString &patientNa
         return;
     }
     setError({});
-    m_patientName = patientName;
-    if (!m_search->ready()) {
-        m_search->loadIndex();
+    DiagnosisSearchModel &search = *m_diagnoses->search();
+    if (!search.ready()) {
+        search.loadIndex();
     }
     const PatientId id = *patient;
     const int epoch = m_lockEpoch;
@@ -417,7 +198,7 @@ void SessionController::start(const QString &patientId, const QString &patientNa
             out.session = s;
             return out;
         },
-        [this, epoch, startTap](const Started &started) {
+        [this, epoch, patientName, startTap](const Started &started) {
             writeFinished();
             if (epoch != m_lockEpoch) {
                 return; // locked before the Start tap: nothing was stored, nothing is kept
@@ -426,22 +207,11 @@ void SessionController::start(const QString &patientId, const QString &patientNa
                 setError(AppError(AppError::Locked, AppError::Start));
                 return;
             }
-            m_session = started.session;
             m_facts = started.facts;
             m_caseload = started.caseload;
-            m_noteDirty = false;
-            setDiagnosisMessage({});
-            Q_EMIT detailsChanged();
-            Q_EMIT diagnosesChanged();
-            Q_EMIT noteChanged();
-            Q_EMIT addendaChanged();
-            tap(startTap, Running);
+            replaceSession(started.session, patientName);
+            m_timer->startNew(startTap);
         });
-}
-
-QString SessionController::sessionId() const
-{
-    return m_session ? m_session->id.toString() : QString();
 }
 
 SessionController::Phase SessionController::phaseOf(const Session &session)
@@ -481,7 +251,7 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
         setError(AppError(AppError::NotFound, AppError::Open));
         return;
     }
-    if (m_session && m_session->id == *id) {
+    if (m_state.session && m_state.session->id == *id) {
         setAddendumRequested(forAddendum && m_phase == Signed);
         Q_EMIT sessionOpened();
         return;
@@ -491,8 +261,9 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
         return;
     }
     close();
-    if (!m_search->ready()) {
-        m_search->loadIndex();
+    DiagnosisSearchModel &search = *m_diagnoses->search();
+    if (!search.ready()) {
+        search.loadIndex();
     }
     const SessionId wanted = *id;
     const int epoch = m_lockEpoch;
@@ -519,25 +290,18 @@ void SessionController::openSession(const QString &sessionId, bool forAddendum)
 void SessionController::showOpened(const Opened &opened, bool forAddendum)
 {
     setError({});
-    m_session = opened.session;
-    m_patientName = opened.patientName;
     m_facts = opened.facts;
     m_caseload = opened.caseload;
-    m_noteDirty = false;
-    setDiagnosisMessage({});
-    const Phase phase = phaseOf(*m_session);
+    replaceSession(opened.session, opened.patientName);
+    const Phase phase = phaseOf(*m_state.session);
     const bool samePhase = phase == m_phase;
     setPhase(phase);
-    if (phase == Running) {
-        m_tick.start();
-    } else {
-        m_tick.stop();
-    }
     setAddendumRequested(forAddendum && phase == Signed);
     if (samePhase) {
         Q_EMIT phaseChanged(); // patientName and sessionId notify with the phase
     }
-    notifySessionReplaced();
+    refreshReadiness();
+    Q_EMIT codingHintChanged();
     Q_EMIT sessionOpened();
 }
 
@@ -586,8 +350,9 @@ void SessionController::resumeInterrupted()
             if (!opened.session || m_phase != Idle) {
                 return; // nothing to resume, or the clinician opened something meanwhile
             }
-            if (!m_search->ready()) {
-                m_search->loadIndex();
+            DiagnosisSearchModel &search = *m_diagnoses->search();
+            if (!search.ready()) {
+                search.loadIndex();
             }
             showOpened(opened, forAddendum);
         });
@@ -595,62 +360,28 @@ void SessionController::resumeInterrupted()
 
 void SessionController::handleLocked()
 {
-    flushNote(); // posted before the lock's close job, so it is stored first
+    m_note->flush(); // posted before the lock's close job, so it is stored first
     ++m_lockEpoch;
-    if (m_session) {
-        m_resumeId = m_session->id;
+    if (m_state.session) {
+        m_resumeId = m_state.session->id;
         m_resumeForAddendum = m_addendumRequested;
     }
     dropSession();
 }
 
-void SessionController::pause()
+void SessionController::timerTapped()
 {
-    if (m_phase == Running) {
-        tap(TimingEventKind::Pause, Paused);
-    }
-}
-
-void SessionController::resume()
-{
-    if (m_phase == Paused) {
-        tap(TimingEventKind::Resume, Running);
-    }
-}
-
-void SessionController::stop()
-{
-    if (m_phase == Running || m_phase == Paused) {
-        tap(TimingEventKind::Stop, Stopped);
-    }
-}
-
-void SessionController::tap(TimingEventKind kind, Phase next)
-{
-    tap(m_timerClock.tap(kind), next);
-}
-
-void SessionController::tap(const TimingEvent &event, Phase next)
-{
-    m_session->timing.append(event);
-    m_session->updatedAt = event.wallClockUtc;
     save(); // queued before anything a phase change triggers (Today reloads on it)
-    setPhase(next);
-    if (next == Running) {
-        m_tick.start();
-    } else {
-        m_tick.stop();
-    }
-    Q_EMIT elapsedChanged();
+    setPhase(phaseOf(*m_state.session));
     refreshReadiness();
 }
 
 void SessionController::save(bool withNote)
 {
-    const Session copy = *m_session;
+    const Session copy = *m_state.session;
     writeStarted();
     if (withNote) {
-        ++m_noteSaves;
+        m_note->saveStarted();
     }
     m_host.run<Written>(
         this,
@@ -664,11 +395,7 @@ void SessionController::save(bool withNote)
         },
         [this, withNote, id = copy.id](const Written &written) {
             if (withNote) {
-                --m_noteSaves;
-                if (!written.ok && m_session && m_session->id == id) {
-                    m_noteDirty = true; // "Not saved yet": the next flush tries again
-                }
-                Q_EMIT noteStatusChanged();
+                m_note->saveFinished(written.ok, m_state.session && m_state.session->id == id);
             }
             writeFinished();
             if (!written.ok) {
@@ -681,7 +408,7 @@ void SessionController::save(bool withNote)
 
 void SessionController::sign()
 {
-    if (m_phase != Stopped || !m_session) {
+    if (m_phase != Stopped || !m_state.session) {
         return;
     }
     refreshReadiness();
@@ -689,8 +416,8 @@ void SessionController::sign()
         setError(AppError(AppError::BlockingItems, AppError::Sign));
         return;
     }
-    flushNote(); // queued before the signature on the same thread: the signed note is current
-    const SessionId id = m_session->id;
+    m_note->flush(); // queued before the signature on the same thread: the signed note is current
+    const SessionId id = m_state.session->id;
     const int epoch = m_lockEpoch;
     writeStarted();
     m_host.run<SignedResult>(
@@ -711,9 +438,9 @@ void SessionController::sign()
                              : SignedResult{std::nullopt,
                                             AppError::fromStore(signature.error(), AppError::Sign)};
         },
-        [this, epoch](const SignedResult &result) {
+        [this, epoch, id](const SignedResult &result) {
             writeFinished();
-            if (epoch != m_lockEpoch) {
+            if (epoch != m_lockEpoch || !m_state.session || m_state.session->id != id) {
                 return; // locked meanwhile: the session reopens from the store, signed or not
             }
             if (!result.signature) {
@@ -721,8 +448,9 @@ void SessionController::sign()
                 return;
             }
             setError({});
-            m_session->signature = result.signature;
-            m_autosave.stop();
+            m_state.session->signature = result.signature;
+            m_note->reset();
+            m_timer->refresh();
             setPhase(Signed);
             refreshReadiness();
             Q_EMIT sessionSigned();
@@ -734,252 +462,56 @@ void SessionController::close()
     if (m_phase == Running || m_phase == Paused) {
         return;
     }
-    flushNote();
+    m_note->flush();
     dropSession();
 }
 
-void SessionController::notifySessionReplaced()
+void SessionController::replaceSession(std::optional<Session> session, const QString &patientName)
 {
-    Q_EMIT elapsedChanged();
-    Q_EMIT detailsChanged();
-    Q_EMIT diagnosesChanged();
-    Q_EMIT noteChanged();
-    Q_EMIT noteStatusChanged();
-    Q_EMIT addendaChanged();
-    refreshReadiness();
+    if (!m_state.session && !session) {
+        m_state.patientName = patientName;
+        return; // nothing shown before or after: the models stay as they are
+    }
+    m_participants->beginReplace();
+    m_diagnoses->beginReplace();
+    m_addenda->beginReplace();
+    m_state.session = std::move(session);
+    m_state.patientName = patientName;
+    m_addenda->endReplace();
+    m_diagnoses->endReplace();
+    m_participants->endReplace();
+    m_note->reset();
+    Q_EMIT m_details->changed();
+    m_timer->refresh();
 }
 
 void SessionController::dropSession()
 {
-    m_autosave.stop();
-    m_session.reset();
-    m_noteDirty = false;
-    m_tick.stop();
     setAddendumRequested(false);
-    m_patientName.clear();
     m_facts = {};
     m_caseload = {};
+    replaceSession(std::nullopt, {});
     setError({});
-    setDiagnosisMessage({});
-    m_search->clear();
+    m_diagnoses->search()->clear();
     setPhase(Idle);
-    notifySessionReplaced();
+    refreshReadiness();
+    Q_EMIT codingHintChanged();
 }
 
-void SessionController::detailsEdited()
+void SessionController::draftEdited()
 {
-    m_session->updatedAt = m_host.clock().nowUtc();
-    Q_EMIT detailsChanged();
-    Q_EMIT elapsedChanged(); // the coding hint depends on the details
+    m_state.session->updatedAt = m_host.clock().nowUtc();
+    Q_EMIT codingHintChanged(); // the coding hint depends on the details
     save();
     refreshReadiness();
 }
 
-void SessionController::setService(const QString &name)
+void SessionController::addAddendum(const QString &body)
 {
-    const auto value = fromName<ServiceKind>(name);
-    if (!editable() || !value || *value == m_session->service) {
+    if (m_phase != Signed || !m_state.session) {
         return;
     }
-    m_session->service = *value;
-    detailsEdited();
-}
-
-void SessionController::setModality(const QString &name)
-{
-    const auto value = fromName<Modality>(name);
-    if (!editable() || !value || *value == m_session->modality) {
-        return;
-    }
-    m_session->modality = *value;
-    if (*value == Modality::InPerson) {
-        m_session->patientLocation = PatientLocation::Office;
-    } else if (m_session->patientLocation == PatientLocation::Office) {
-        m_session->patientLocation = PatientLocation::Home; // the usual telehealth case
-    }
-    detailsEdited();
-}
-
-void SessionController::setPatientLocation(const QString &name)
-{
-    const auto value = fromName<PatientLocation>(name);
-    if (!editable() || !value || *value == m_session->patientLocation) {
-        return;
-    }
-    m_session->patientLocation = *value;
-    detailsEdited();
-}
-
-void SessionController::setInteractiveComplexity(bool on)
-{
-    if (!editable() || m_session->interactiveComplexity == on) {
-        return;
-    }
-    m_session->interactiveComplexity = on;
-    detailsEdited();
-}
-
-void SessionController::addParticipant(const QString &displayName, const QString &role)
-{
-    const QString name = displayName.simplified();
-    const auto value = fromName<ParticipantRole>(role);
-    if (!editable() || name.isEmpty() || !value || *value == ParticipantRole::Patient) {
-        return;
-    }
-    m_session->participants.append(Participant{*value, std::nullopt, name.left(200), true});
-    detailsEdited();
-}
-
-void SessionController::removeParticipant(int index)
-{
-    if (!editable() || index < 0 || index >= m_session->participants.size()
-        || m_session->participants.at(index).role == ParticipantRole::Patient) {
-        return;
-    }
-    m_session->participants.removeAt(index);
-    detailsEdited();
-}
-
-void SessionController::setParticipantPresent(int index, bool present)
-{
-    if (!editable() || index < 0 || index >= m_session->participants.size()
-        || m_session->participants.at(index).present == present) {
-        return;
-    }
-    m_session->participants[index].present = present;
-    detailsEdited();
-}
-
-bool SessionController::addDiagnosis(const QString &code)
-{
-    if (!editable()) {
-        return false;
-    }
-    const QString normalized = normalizedCode(code);
-    const auto index = m_search->codeIndex();
-    if (!index) {
-        setDiagnosisMessage(tr("The code list is still loading; try again in a moment."));
-        return false;
-    }
-    if (normalized.isEmpty()) {
-        setDiagnosisMessage(tr("Enter an ICD-10-CM code."));
-        return false;
-    }
-    for (const Diagnosis &dx : m_session->diagnoses) {
-        if (dx.code == normalized) {
-            setDiagnosisMessage(tr("%1 is already on this session.").arg(withDot(normalized)));
-            return false;
-        }
-    }
-    if (m_session->diagnoses.size() >= 12) {
-        setDiagnosisMessage(tr("A claim holds at most 12 diagnoses."));
-        return false;
-    }
-    const QString problem = diagnosisProblem(*index, normalized, m_session->dateOfService);
-    if (!problem.isEmpty()) {
-        setDiagnosisMessage(problem);
-        return false;
-    }
-    setDiagnosisMessage({});
-    m_session->diagnoses.append(Diagnosis{normalized});
-    Q_EMIT diagnosesChanged();
-    detailsEdited();
-    return true;
-}
-
-void SessionController::removeDiagnosis(int index)
-{
-    if (!editable() || index < 0 || index >= m_session->diagnoses.size()) {
-        return;
-    }
-    m_session->diagnoses.removeAt(index);
-    setDiagnosisMessage({});
-    Q_EMIT diagnosesChanged();
-    detailsEdited();
-}
-
-void SessionController::makePrimaryDiagnosis(int index)
-{
-    if (!editable() || index <= 0 || index >= m_session->diagnoses.size()) {
-        return;
-    }
-    m_session->diagnoses.move(index, 0);
-    Q_EMIT diagnosesChanged();
-    detailsEdited();
-}
-
-void SessionController::setNote(const QString &text)
-{
-    if (!editable() || m_session->note == text) {
-        return;
-    }
-    const bool wasEmpty = m_session->note.trimmed().isEmpty();
-    m_session->note = text;
-    m_session->updatedAt = m_host.clock().nowUtc();
-    if (!m_noteDirty) {
-        m_noteDirty = true;
-        Q_EMIT noteStatusChanged();
-    }
-    m_autosave.start();
-    if (wasEmpty != text.trimmed().isEmpty()) {
-        refreshReadiness();
-    }
-}
-
-QString SessionController::templateText(const QString &name)
-{
-    QStringList headings;
-    if (name == u"SOAP") {
-        headings = {tr("Subjective"), tr("Objective"), tr("Assessment"), tr("Plan")};
-    } else if (name == u"DAP") {
-        headings = {tr("Data"), tr("Assessment"), tr("Plan")};
-    } else if (name == u"BIRP") {
-        headings = {tr("Behavior"), tr("Intervention"), tr("Response"), tr("Plan")};
-    }
-    QString text;
-    for (const QString &heading : headings) {
-        text += heading + QStringLiteral(":\n\n");
-    }
-    return text;
-}
-
-void SessionController::applyTemplate(const QString &name)
-{
-    const QString sections = templateText(name);
-    if (!editable() || sections.isEmpty()) {
-        return;
-    }
-    QString note = m_session->note;
-    if (!note.trimmed().isEmpty()) {
-        note += note.endsWith(u'\n') ? QStringLiteral("\n") : QStringLiteral("\n\n");
-    }
-    m_session->note = note + sections;
-    m_session->noteTemplate = name;
-    m_session->updatedAt = m_host.clock().nowUtc();
-    m_noteDirty = true;
-    Q_EMIT noteChanged();
-    flushNote();
-    refreshReadiness();
-}
-
-void SessionController::flushNote()
-{
-    m_autosave.stop();
-    if (!m_noteDirty || !m_session) {
-        return;
-    }
-    m_noteDirty = false;
-    save(true);
-    Q_EMIT noteStatusChanged();
-}
-
-void SessionController::addAddendum(const QString &text)
-{
-    const QString body = text.trimmed();
-    if (m_phase != Signed || !m_session || body.isEmpty()) {
-        return;
-    }
-    const SessionId id = m_session->id;
+    const SessionId id = m_state.session->id;
     const int epoch = m_lockEpoch;
     writeStarted();
     m_host.run<AddendumResult>(
@@ -1003,7 +535,7 @@ void SessionController::addAddendum(const QString &text)
                        : AddendumResult{std::nullopt, AppError::fromStore(stored.error(),
                                                                           AppError::SignAddendum)};
         },
-        [this, epoch](const AddendumResult &result) {
+        [this, epoch, id](const AddendumResult &result) {
             writeFinished();
             if (epoch != m_lockEpoch) {
                 return; // locked meanwhile: the session reopens from the store with it
@@ -1013,9 +545,8 @@ void SessionController::addAddendum(const QString &text)
                 return;
             }
             setError({});
-            if (m_session) {
-                m_session->addenda.append(*result.addendum);
-                Q_EMIT addendaChanged();
+            if (m_state.session && m_state.session->id == id) {
+                m_addenda->appendSigned(*result.addendum);
             }
             setAddendumRequested(false);
             Q_EMIT addendumSigned();
@@ -1025,11 +556,11 @@ void SessionController::addAddendum(const QString &text)
 void SessionController::refreshReadiness()
 {
     ReadinessInput input;
-    const auto index = m_search->codeIndex();
-    if (m_session && m_engine) {
-        input.session = &*m_session;
+    const auto index = m_diagnoses->search()->codeIndex();
+    if (m_state.session && m_engine) {
+        input.session = &*m_state.session;
         input.timerStopped = m_phase == Stopped || m_phase == Signed;
-        input.minutes = elapsedSeconds() / 60;
+        input.minutes = m_timer->elapsedSeconds() / 60;
         input.decision = m_engine->code(factsNow());
         input.caseload = m_caseload;
         input.codes = index.get();
@@ -1039,14 +570,6 @@ void SessionController::refreshReadiness()
     if (can != m_canSign) {
         m_canSign = can;
         Q_EMIT canSignChanged();
-    }
-}
-
-void SessionController::setDiagnosisMessage(const QString &text)
-{
-    if (m_diagnosisMessage != text) {
-        m_diagnosisMessage = text;
-        Q_EMIT diagnosisMessageChanged();
     }
 }
 

@@ -104,15 +104,15 @@ bool Walkthrough::run()
         return false;
     }
     m_clock.advanceMs(38 * 60 * 1000 + 12 * 1000);
-    Q_EMIT m_capture.elapsedChanged();
+    Q_EMIT m_capture.timer()->elapsedChanged();
     shoot(QStringLiteral("capture-running"));
     shootLargest(QStringLiteral("capture-running"));
 
     // Session details, then the diagnosis picker searching by words.
-    m_capture.setModality(QStringLiteral("video"));
-    m_capture.setPatientLocation(QStringLiteral("home"));
-    m_capture.addParticipant(QStringLiteral("Alex Rivera"), QStringLiteral("family_member"));
-    DiagnosisSearchModel &search = *m_capture.diagnosisSearch();
+    m_capture.details()->setModality(QStringLiteral("video"));
+    m_capture.details()->setPatientLocation(QStringLiteral("home"));
+    m_capture.participants()->add(QStringLiteral("Alex Rivera"), QStringLiteral("family_member"));
+    DiagnosisSearchModel &search = *m_capture.diagnoses()->search();
     if (!step("code index", [&] { return search.ready(); })) {
         return false;
     }
@@ -127,9 +127,9 @@ bool Walkthrough::run()
     shoot(QStringLiteral("capture-details"), "participantName");
     shoot(QStringLiteral("capture-diagnosis-search"), "diagnosisSearchField");
     setSearchText(QString());
-    m_capture.pause();
-    m_capture.resume();
-    m_capture.stop();
+    m_capture.timer()->pause();
+    m_capture.timer()->resume();
+    m_capture.timer()->stop();
     if (!step("stop", [&] { return !m_capture.busy(); })) {
         return false;
     }
@@ -139,18 +139,24 @@ bool Walkthrough::run()
         QMetaObject::invokeMethod(dialog, "open");
         shoot(QStringLiteral("capture-leave"));
         QMetaObject::invokeMethod(dialog, "close");
+        // Its fade-out ends before the next shot, or that shot shows it half-closed.
+        if (!step("leave dialog closed",
+                  [dialog] { return !dialog->property("visible").toBool(); })) {
+            return false;
+        }
     }
-    if (!m_capture.addDiagnosis(QStringLiteral("F41.1"))) {
+    if (!m_capture.diagnoses()->add(QStringLiteral("F41.1"))) {
         std::fprintf(stderr, "self-test: diagnosis refused\n");
         return false;
     }
-    m_capture.applyTemplate(QStringLiteral("SOAP"));
-    // Typed into the note as a clinician would; the text area hands it to setNote().
+    m_capture.note()->applyTemplate(QStringLiteral("SOAP"));
+    // Typed into the note as a clinician would; the text area hands it to the note.
     if (auto *note = m_window.findChild<QQuickItem *>(QStringLiteral("noteArea"))) {
-        const QString typed = m_capture.note() + QStringLiteral("Fictional walkthrough note.");
+        const QString typed =
+            m_capture.note()->text() + QStringLiteral("Fictional walkthrough note.");
         note->setProperty("text", typed);
     }
-    m_capture.flushNote();
+    m_capture.note()->flush();
     if (!step("ready", [&] { return m_capture.canSign(); })) {
         return false;
     }
@@ -162,8 +168,8 @@ bool Walkthrough::run()
         return false;
     }
     shoot(QStringLiteral("capture-signed"));
-    m_capture.addAddendum(QStringLiteral("Fictional addendum: follow-up call scheduled."));
-    if (!step("addendum", [&] { return m_capture.addenda().size() == 1; })) {
+    m_capture.addenda()->add(QStringLiteral("Fictional addendum: follow-up call scheduled."));
+    if (!step("addendum", [&] { return m_capture.addenda()->rowCount() == 1; })) {
         return false;
     }
     shoot(QStringLiteral("capture-addendum"));
@@ -218,7 +224,7 @@ bool Walkthrough::reopen(const QString &signedId, const QString &signedName)
         return false;
     }
     m_clock.advanceMs(12 * 60 * 1000);
-    m_capture.stop();
+    m_capture.timer()->stop();
     const QString draftId = m_capture.sessionId();
     if (!step("second stop", [&] { return !m_capture.busy(); })) {
         return false;
@@ -239,7 +245,7 @@ bool Walkthrough::reopen(const QString &signedId, const QString &signedName)
     m_capture.open(draftId);
     if (!step("reopen draft", [&] {
             return m_capture.sessionId() == draftId && m_capture.phase() == Phase::Stopped
-                   && m_capture.elapsedSeconds() == 12 * 60;
+                   && m_capture.timer()->elapsedSeconds() == 12 * 60;
         })) {
         return false;
     }
@@ -277,7 +283,7 @@ void Walkthrough::setSearchText(const QString &text)
     if (auto *field = m_window.findChild<QQuickItem *>(QStringLiteral("diagnosisSearchField"))) {
         field->setProperty("text", text);
     }
-    m_capture.diagnosisSearch()->setQuery(text);
+    m_capture.diagnoses()->search()->setQuery(text);
 }
 
 /// Scrolls the capture screen so that the item named `target` is near the top (or to the

@@ -10,6 +10,7 @@ import Sessionbook.Components
 ColumnLayout {
     id: section
     required property SessionController capture
+    readonly property AddendumModel addenda: capture.addenda
     property bool composing: false
     spacing: 6
 
@@ -17,28 +18,29 @@ ColumnLayout {
         text: qsTr("Addenda")
     }
     Label {
-        visible: section.capture.addenda.length === 0 && !section.composing
+        visible: section.addenda.count === 0 && !section.composing
         opacity: 0.7
         text: qsTr("The note is signed. Add an addendum to correct or complete it.")
         Layout.fillWidth: true
         wrapMode: Text.WordWrap
     }
     Repeater {
-        model: section.capture.addenda
+        model: section.addenda
         ColumnLayout {
             id: addendum
-            required property var modelData
+            required property string text
+            required property string signedAt
             Layout.fillWidth: true
             spacing: 2
             Label {
                 font.pixelSize: Type.caption
                 color: Material.accent
-                text: qsTr("Signed addendum · %1").arg(addendum.modelData.signedAt)
+                text: qsTr("Signed addendum · %1").arg(addendum.signedAt)
             }
             Label {
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
-                text: addendum.modelData.text
+                text: addendum.text
             }
         }
     }
@@ -88,7 +90,7 @@ ColumnLayout {
             enabled: addendumText.text.trim().length > 0 && !section.capture.busy
             text: qsTr("Sign addendum")
             Accessible.name: qsTr("Sign the addendum")
-            onClicked: section.capture.addAddendum(addendumText.text)
+            onClicked: section.addenda.add(addendumText.text)
         }
     }
     Connections {

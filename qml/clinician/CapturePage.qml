@@ -94,7 +94,7 @@ Page {
             }
             TimerDisplay {
                 Layout.fillWidth: true
-                elapsed: page.capture.elapsedText
+                elapsed: page.capture.timer.elapsedText
                 caption: page.capture.codingHint
             }
             Label {
@@ -128,8 +128,8 @@ Page {
                              || page.phase === SessionController.Paused
                     text: page.phase === SessionController.Paused ? qsTr("Resume") : qsTr("Pause")
                     Accessible.name: text
-                    onClicked: page.phase === SessionController.Paused ? page.capture.resume()
-                                                                       : page.capture.pause()
+                    onClicked: page.phase === SessionController.Paused ? page.capture.timer.resume()
+                                                                       : page.capture.timer.pause()
                 }
                 Button {
                     objectName: "stop"
@@ -140,7 +140,7 @@ Page {
                     highlighted: true
                     text: qsTr("Stop")
                     Accessible.name: qsTr("Stop the session")
-                    onClicked: page.capture.stop()
+                    onClicked: page.capture.timer.stop()
                 }
                 Button {
                     objectName: "sign"

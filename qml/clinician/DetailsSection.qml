@@ -12,6 +12,8 @@ import Sessionbook.Components
 ColumnLayout {
     id: section
     required property SessionController capture
+    readonly property CaptureDetails details: capture.details
+    readonly property ParticipantModel participants: capture.participants
     readonly property bool editable: capture.editable
     spacing: 8
 
@@ -34,12 +36,12 @@ ColumnLayout {
             Layout.fillWidth: true
             Layout.minimumHeight: 48
             enabled: section.editable
-            model: section.capture.serviceOptions
+            model: section.details.serviceOptions
             textRole: "text"
             valueRole: "value"
-            currentIndex: count > 0 ? indexOfValue(section.capture.service) : -1
+            currentIndex: count > 0 ? indexOfValue(section.details.service) : -1
             Accessible.name: qsTr("Service type")
-            onActivated: section.capture.setService(currentValue)
+            onActivated: section.details.setService(currentValue)
         }
         Label {
             text: qsTr("Modality")
@@ -50,15 +52,15 @@ ColumnLayout {
             Layout.fillWidth: true
             Layout.minimumHeight: 48
             enabled: section.editable
-            model: section.capture.modalityOptions
+            model: section.details.modalityOptions
             textRole: "text"
             valueRole: "value"
-            currentIndex: count > 0 ? indexOfValue(section.capture.modality) : -1
+            currentIndex: count > 0 ? indexOfValue(section.details.modality) : -1
             Accessible.name: qsTr("Modality")
-            onActivated: section.capture.setModality(currentValue)
+            onActivated: section.details.setModality(currentValue)
         }
         Label {
-            visible: section.capture.telehealth
+            visible: section.details.telehealth
             text: qsTr("Patient is at")
             opacity: 0.8
         }
@@ -66,14 +68,14 @@ ColumnLayout {
             objectName: "locationCombo"
             Layout.fillWidth: true
             Layout.minimumHeight: 48
-            visible: section.capture.telehealth
+            visible: section.details.telehealth
             enabled: section.editable
-            model: section.capture.locationOptions
+            model: section.details.locationOptions
             textRole: "text"
             valueRole: "value"
-            currentIndex: count > 0 ? indexOfValue(section.capture.patientLocation) : -1
+            currentIndex: count > 0 ? indexOfValue(section.details.patientLocation) : -1
             Accessible.name: qsTr("Patient location, decides the place of service")
-            onActivated: section.capture.setPatientLocation(currentValue)
+            onActivated: section.details.setPatientLocation(currentValue)
         }
     }
 
@@ -82,50 +84,53 @@ ColumnLayout {
         Layout.fillWidth: true
         Layout.minimumHeight: 48
         enabled: section.editable
-        checked: section.capture.interactiveComplexity
+        checked: section.details.interactiveComplexity
         text: qsTr("Interactive complexity")
         Accessible.name: qsTr("Interactive complexity")
-        onToggled: section.capture.setInteractiveComplexity(checked)
+        onToggled: section.details.setInteractiveComplexity(checked)
     }
 
     Label {
-        text: section.capture.groupSession ? qsTr("Participants and attendance")
+        text: section.details.groupSession ? qsTr("Participants and attendance")
                                            : qsTr("Participants")
         opacity: 0.8
     }
     Repeater {
-        model: section.capture.participants
+        model: section.participants
         RowLayout {
             id: participantRow
-            required property var modelData
+            required property string name
+            required property string roleText
+            required property bool present
+            required property bool removable
             required property int index
             Layout.fillWidth: true
             spacing: 4
             CheckBox {
                 Layout.minimumHeight: 48
-                visible: section.capture.groupSession
+                visible: section.details.groupSession
                 enabled: section.editable
-                checked: participantRow.modelData.present
-                Accessible.name: qsTr("%1 attended").arg(participantRow.modelData.name)
-                onToggled: section.capture.setParticipantPresent(participantRow.index, checked)
+                checked: participantRow.present
+                Accessible.name: qsTr("%1 attended").arg(participantRow.name)
+                onToggled: section.participants.setPresent(participantRow.index, checked)
             }
             Label {
                 Layout.fillWidth: true
                 elide: Text.ElideRight
-                text: participantRow.modelData.name
+                text: participantRow.name
             }
             Label {
-                text: participantRow.modelData.roleText
+                text: participantRow.roleText
                 opacity: 0.7
                 font.pixelSize: Type.small
             }
             ToolButton {
                 Layout.preferredWidth: 48
                 Layout.preferredHeight: Math.max(48, implicitHeight)
-                visible: participantRow.modelData.removable && section.editable
+                visible: participantRow.removable && section.editable
                 text: "✕"
-                Accessible.name: qsTr("Remove %1").arg(participantRow.modelData.name)
-                onClicked: section.capture.removeParticipant(participantRow.index)
+                Accessible.name: qsTr("Remove %1").arg(participantRow.name)
+                onClicked: section.participants.remove(participantRow.index)
             }
         }
     }
@@ -153,10 +158,10 @@ ColumnLayout {
             Layout.fillWidth: true
             Layout.preferredWidth: 180
             Layout.minimumHeight: 48
-            model: section.capture.participantRoleOptions
+            model: section.participants.roleOptions
             textRole: "text"
             valueRole: "value"
-            currentIndex: section.capture.groupSession ? 1 : 0
+            currentIndex: section.details.groupSession ? 1 : 0
             Accessible.name: qsTr("Participant role")
         }
         Button {
@@ -167,7 +172,7 @@ ColumnLayout {
             text: qsTr("Add")
             Accessible.name: qsTr("Add participant")
             onClicked: {
-                section.capture.addParticipant(participantName.text, participantRole.currentValue)
+                section.participants.add(participantName.text, participantRole.currentValue)
                 participantName.clear()
             }
         }

@@ -12,7 +12,8 @@ import Sessionbook.Components
 ColumnLayout {
     id: section
     required property SessionController capture
-    readonly property DiagnosisSearchModel search: capture.diagnosisSearch
+    readonly property DiagnosisModel diagnoses: capture.diagnoses
+    readonly property DiagnosisSearchModel search: capture.diagnoses.search
     readonly property bool editable: capture.editable
     spacing: 4
 
@@ -20,51 +21,53 @@ ColumnLayout {
         text: qsTr("Diagnoses")
     }
     Label {
-        visible: section.capture.diagnoses.length === 0
+        visible: section.diagnoses.count === 0
         opacity: 0.7
         text: qsTr("No diagnosis yet.")
     }
     Repeater {
-        model: section.capture.diagnoses
+        model: section.diagnoses
         RowLayout {
             id: dxRow
-            required property var modelData
+            required property string displayCode
+            required property string description
+            required property bool primary
             required property int index
             Layout.fillWidth: true
             spacing: 8
             Label {
                 Layout.preferredWidth: Type.scaled(64)
                 font.weight: Font.Medium
-                text: dxRow.modelData.displayCode
+                text: dxRow.displayCode
             }
             Label {
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
                 maximumLineCount: 2
                 elide: Text.ElideRight
-                text: dxRow.modelData.description
+                text: dxRow.description
             }
             Label {
-                visible: dxRow.modelData.primary
+                visible: dxRow.primary
                 text: qsTr("Primary")
                 color: Material.accent
                 font.pixelSize: Type.caption
             }
             ToolButton {
                 Layout.preferredHeight: Math.max(48, implicitHeight)
-                visible: !dxRow.modelData.primary && section.editable
+                visible: !dxRow.primary && section.editable
                 text: qsTr("Make primary")
                 font.pixelSize: Type.caption
-                Accessible.name: qsTr("Make %1 the primary diagnosis").arg(dxRow.modelData.displayCode)
-                onClicked: section.capture.makePrimaryDiagnosis(dxRow.index)
+                Accessible.name: qsTr("Make %1 the primary diagnosis").arg(dxRow.displayCode)
+                onClicked: section.diagnoses.makePrimary(dxRow.index)
             }
             ToolButton {
                 Layout.preferredWidth: 48
                 Layout.preferredHeight: Math.max(48, implicitHeight)
                 visible: section.editable
                 text: "✕"
-                Accessible.name: qsTr("Remove diagnosis %1").arg(dxRow.modelData.displayCode)
-                onClicked: section.capture.removeDiagnosis(dxRow.index)
+                Accessible.name: qsTr("Remove diagnosis %1").arg(dxRow.displayCode)
+                onClicked: section.diagnoses.remove(dxRow.index)
             }
         }
     }
@@ -80,7 +83,7 @@ ColumnLayout {
         Accessible.name: qsTr("Search diagnoses")
         onTextEdited: section.search.query = text
         onAccepted: {
-            if (section.capture.addDiagnosis(text))
+            if (section.diagnoses.add(text))
                 clear()
         }
         onVisibleChanged: if (!visible) clear()
@@ -91,7 +94,7 @@ ColumnLayout {
         wrapMode: Text.WordWrap
         color: Material.color(Material.Red, section.Material.theme === Material.Dark
                                                 ? Material.Shade300 : Material.Shade700)
-        text: section.capture.diagnosisMessage
+        text: section.diagnoses.message
         Accessible.role: Accessible.AlertMessage
         Accessible.name: text
     }
@@ -107,7 +110,7 @@ ColumnLayout {
             Layout.preferredHeight: Math.max(56, implicitContentHeight + 16)
             Accessible.name: qsTr("Add %1, %2").arg(displayCode).arg(description)
             onClicked: {
-                if (section.capture.addDiagnosis(hit.code)) {
+                if (section.diagnoses.add(hit.code)) {
                     searchField.clear()
                     section.search.clear()
                 }

@@ -12,6 +12,7 @@ import Sessionbook.Components
 ColumnLayout {
     id: section
     required property SessionController capture
+    readonly property CaptureNote note: capture.note
     readonly property bool editable: capture.editable
     spacing: 4
 
@@ -24,7 +25,7 @@ ColumnLayout {
             objectName: "noteStatus"
             opacity: 0.7
             font.pixelSize: Type.caption
-            text: section.editable ? section.capture.noteStatus : qsTr("Signed, read-only")
+            text: section.editable ? section.note.status : qsTr("Signed, read-only")
         }
     }
     Flow {
@@ -38,10 +39,10 @@ ColumnLayout {
                 required property string modelData
                 height: Math.max(48, implicitHeight)
                 flat: true
-                highlighted: section.capture.noteTemplate === templateButton.modelData
+                highlighted: section.note.templateName === templateButton.modelData
                 text: templateButton.modelData
                 Accessible.name: qsTr("Insert %1 sections").arg(templateButton.modelData)
-                onClicked: section.capture.applyTemplate(templateButton.modelData)
+                onClicked: section.note.applyTemplate(templateButton.modelData)
             }
         }
     }
@@ -52,12 +53,12 @@ ColumnLayout {
         Layout.minimumHeight: 160
         readOnly: !section.editable
         wrapMode: TextEdit.Wrap
-        text: section.capture.note
+        text: section.note.text
         placeholderText: qsTr("Write the note, or insert a template.")
         // PHI: keyboards must not learn it, suggest it or send it to a cloud dictionary.
         inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
         Accessible.name: qsTr("Session note")
-        onTextChanged: if (!readOnly) section.capture.setNote(text)
-        onActiveFocusChanged: if (!activeFocus) section.capture.flushNote()
+        onTextChanged: if (!readOnly) section.note.setText(text)
+        onActiveFocusChanged: if (!activeFocus) section.note.flush()
     }
 }

@@ -531,13 +531,13 @@ TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[a
                   row.data(TodayModel::PatientNameRole).toString());
     REQUIRE(waitFor([&] { return capture.phase() == SessionController::Running; }));
     h.clock.advanceMs(20 * 60 * 1000);
-    capture.pause();
+    capture.timer()->pause();
     h.clock.advanceMs(5 * 60 * 1000);
-    capture.resume();
+    capture.timer()->resume();
     h.clock.advanceMs(18 * 60 * 1000);
-    CHECK(capture.elapsedSeconds() == 38 * 60);
+    CHECK(capture.timer()->elapsedSeconds() == 38 * 60);
     CHECK(capture.codingHint() == QStringLiteral("38 min → 90834 · 15 more min for 90837"));
-    capture.stop();
+    capture.timer()->stop();
     CHECK(capture.phase() == SessionController::Stopped);
     CHECK(capture.codingHint() == QStringLiteral("38 min → 90834"));
     REQUIRE(waitFor([&] { return !capture.busy(); }));
@@ -552,8 +552,8 @@ TEST_CASE("SessionController: every tap is stored; sign makes it immutable", "[a
     // Signing needs a diagnosis (the readiness check blocks without one).
     capture.sign();
     CHECK(capture.phase() == SessionController::Stopped);
-    REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
-    REQUIRE(capture.addDiagnosis(QStringLiteral("F41.1")));
+    REQUIRE(waitFor([&] { return capture.diagnoses()->search()->ready(); }));
+    REQUIRE(capture.diagnoses()->add(QStringLiteral("F41.1")));
     capture.sign();
     REQUIRE(waitFor([&] { return capture.phase() == SessionController::Signed; }));
     const bool isSigned = h.onStore<bool>([id](WorkerState &state) {

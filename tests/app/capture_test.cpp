@@ -40,7 +40,7 @@ struct Capture {
         capture.start(row.data(TodayModel::PatientIdRole).toString(),
                       row.data(TodayModel::PatientNameRole).toString());
         REQUIRE(waitFor([&] { return capture.phase() == SessionController::Running; }));
-        REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
+        REQUIRE(waitFor([&] { return capture.diagnoses()->search()->ready(); }));
     }
 
     void settle()
@@ -65,7 +65,7 @@ struct Capture {
     void runAndStop()
     {
         h.clock.advanceMs(38 * 60 * 1000);
-        capture.stop();
+        capture.timer()->stop();
         REQUIRE(capture.phase() == SessionController::Stopped);
         settle();
     }
@@ -183,9 +183,9 @@ TEST_CASE("Diagnoses: an imported release decides; headers and unknown codes are
                     row.data(TodayModel::PatientNameRole).toString());
     REQUIRE(waitFor([&] {
         return c.capture.phase() == SessionController::Running
-               && c.capture.diagnosisSearch()->ready();
+               && c.capture.diagnoses()->search()->ready();
     }));
-    DiagnosisSearchModel &search = *c.capture.diagnosisSearch();
+    DiagnosisSearchModel &search = *c.capture.diagnoses()->search();
     QAbstractItemModelTester tester(&search,
                                     QAbstractItemModelTester::FailureReportingMode::Warning);
     CHECK_FALSE(search.codeIndex()->isBuiltIn());
@@ -194,31 +194,31 @@ TEST_CASE("Diagnoses: an imported release decides; headers and unknown codes are
           == QStringList{QStringLiteral("F41"), QStringLiteral("F411"), QStringLiteral("F419")});
     CHECK_FALSE(search.index(0, 0).data(DiagnosisSearchModel::BillableRole).toBool());
 
-    CHECK_FALSE(c.capture.addDiagnosis(QStringLiteral("F41")));
-    CHECK(c.capture.diagnosisMessage()
+    CHECK_FALSE(c.capture.diagnoses()->add(QStringLiteral("F41")));
+    CHECK(c.capture.diagnoses()->message()
           == QStringLiteral("F41 is a category, not billable: choose a more specific code."));
-    CHECK_FALSE(c.capture.addDiagnosis(QStringLiteral("F32.A")));
-    CHECK(c.capture.diagnosisMessage().startsWith(QStringLiteral("F32.A is not in")));
-    CHECK_FALSE(c.capture.addDiagnosis(QStringLiteral("hello")));
-    CHECK_FALSE(c.capture.diagnosisMessage().isEmpty());
+    CHECK_FALSE(c.capture.diagnoses()->add(QStringLiteral("F32.A")));
+    CHECK(c.capture.diagnoses()->message().startsWith(QStringLiteral("F32.A is not in")));
+    CHECK_FALSE(c.capture.diagnoses()->add(QStringLiteral("hello")));
+    CHECK_FALSE(c.capture.diagnoses()->message().isEmpty());
 
-    CHECK(c.capture.addDiagnosis(QStringLiteral("f43.10")));
-    CHECK(c.capture.diagnosisMessage().isEmpty());
-    CHECK(c.capture.addDiagnosis(QStringLiteral("F41.1")));
-    CHECK_FALSE(c.capture.addDiagnosis(QStringLiteral("F411")));
-    CHECK(c.capture.diagnosisMessage() == QStringLiteral("F41.1 is already on this session."));
-    c.capture.makePrimaryDiagnosis(1);
-    const QVariantList shown = c.capture.diagnoses();
-    REQUIRE(shown.size() == 2);
-    CHECK(shown.at(0).toMap().value(QStringLiteral("displayCode")).toString()
-          == QStringLiteral("F41.1"));
-    CHECK(shown.at(0).toMap().value(QStringLiteral("primary")).toBool());
-    CHECK(shown.at(0).toMap().value(QStringLiteral("description")).toString()
+    CHECK(c.capture.diagnoses()->add(QStringLiteral("f43.10")));
+    CHECK(c.capture.diagnoses()->message().isEmpty());
+    CHECK(c.capture.diagnoses()->add(QStringLiteral("F41.1")));
+    CHECK_FALSE(c.capture.diagnoses()->add(QStringLiteral("F411")));
+    CHECK(c.capture.diagnoses()->message() == QStringLiteral("F41.1 is already on this session."));
+    c.capture.diagnoses()->makePrimary(1);
+    const DiagnosisModel &shown = *c.capture.diagnoses();
+    REQUIRE(shown.rowCount() == 2);
+    const QModelIndex primary = shown.index(0, 0);
+    CHECK(primary.data(DiagnosisModel::DisplayCodeRole).toString() == QStringLiteral("F41.1"));
+    CHECK(primary.data(DiagnosisModel::PrimaryRole).toBool());
+    CHECK(primary.data(DiagnosisModel::DescriptionRole).toString()
           == QStringLiteral("Generalized anxiety disorder"));
 
     const Session s = c.stored();
     CHECK(s.diagnoses == QList<Diagnosis>{{QStringLiteral("F411")}, {QStringLiteral("F4310")}});
-    c.capture.removeDiagnosis(0);
+    c.capture.diagnoses()->remove(0);
     CHECK(c.stored().diagnoses == QList<Diagnosis>{{QStringLiteral("F4310")}});
     CHECK(ModelTestGuard::failures() == 0);
 }
@@ -227,22 +227,23 @@ TEST_CASE("SessionController: details and participants are saved as a draft", "[
 {
     Capture c;
     c.startFirst();
-    CHECK(c.capture.service() == QStringLiteral("individual_psychotherapy"));
-    CHECK(c.capture.modality() == QStringLiteral("in_person"));
-    CHECK_FALSE(c.capture.telehealth());
+    CHECK(c.capture.details()->service() == QStringLiteral("individual_psychotherapy"));
+    CHECK(c.capture.details()->modality() == QStringLiteral("in_person"));
+    CHECK_FALSE(c.capture.details()->telehealth());
 
-    c.capture.setModality(QStringLiteral("audio_only"));
-    CHECK(c.capture.telehealth());
-    CHECK(c.capture.patientLocation() == QStringLiteral("home")); // telehealth default
-    c.capture.setPatientLocation(QStringLiteral("other"));
-    c.capture.setInteractiveComplexity(true);
-    c.capture.setService(QStringLiteral("no_such_service")); // ignored
-    c.capture.setService(QStringLiteral("group"));
-    CHECK(c.capture.groupSession());
-    c.capture.addParticipant(QStringLiteral("  Member   One "), QStringLiteral("group_member"));
-    c.capture.addParticipant(QStringLiteral("Member Two"), QStringLiteral("group_member"));
-    c.capture.addParticipant(QStringLiteral("Nobody"), QStringLiteral("patient")); // refused
-    c.capture.setParticipantPresent(2, false);
+    c.capture.details()->setModality(QStringLiteral("audio_only"));
+    CHECK(c.capture.details()->telehealth());
+    CHECK(c.capture.details()->patientLocation() == QStringLiteral("home")); // telehealth default
+    c.capture.details()->setPatientLocation(QStringLiteral("other"));
+    c.capture.details()->setInteractiveComplexity(true);
+    c.capture.details()->setService(QStringLiteral("no_such_service")); // ignored
+    c.capture.details()->setService(QStringLiteral("group"));
+    CHECK(c.capture.details()->groupSession());
+    c.capture.participants()->add(QStringLiteral("  Member   One "),
+                                  QStringLiteral("group_member"));
+    c.capture.participants()->add(QStringLiteral("Member Two"), QStringLiteral("group_member"));
+    c.capture.participants()->add(QStringLiteral("Nobody"), QStringLiteral("patient")); // refused
+    c.capture.participants()->setPresent(2, false);
 
     Session s = c.stored();
     CHECK(s.service == ServiceKind::Group);
@@ -256,18 +257,18 @@ TEST_CASE("SessionController: details and participants are saved as a draft", "[
     CHECK(s.participants.at(2).role == ParticipantRole::GroupMember);
     CHECK_FALSE(s.participants.at(2).present);
 
-    c.capture.removeParticipant(0); // the patient stays
-    c.capture.removeParticipant(1);
-    const QVariantList shown = c.capture.participants();
-    REQUIRE(shown.size() == 2);
-    CHECK_FALSE(shown.at(0).toMap().value(QStringLiteral("removable")).toBool());
-    CHECK(shown.at(1).toMap().value(QStringLiteral("name")).toString()
+    c.capture.participants()->remove(0); // the patient stays
+    c.capture.participants()->remove(1);
+    const ParticipantModel &shown = *c.capture.participants();
+    REQUIRE(shown.rowCount() == 2);
+    CHECK_FALSE(shown.index(0, 0).data(ParticipantModel::RemovableRole).toBool());
+    CHECK(shown.index(1, 0).data(ParticipantModel::NameRole).toString()
           == QStringLiteral("Member Two"));
     s = c.stored();
     CHECK(s.participants.size() == 2);
 
-    c.capture.setModality(QStringLiteral("in_person"));
-    CHECK(c.capture.patientLocation() == QStringLiteral("office"));
+    c.capture.details()->setModality(QStringLiteral("in_person"));
+    CHECK(c.capture.details()->patientLocation() == QStringLiteral("office"));
     CHECK(c.stored().patientLocation == PatientLocation::Office);
 }
 
@@ -275,34 +276,33 @@ TEST_CASE("SessionController: the note autosaves after typing stops and when lea
 {
     Capture c;
     c.startFirst();
-    CHECK(SessionController::templateText(QStringLiteral("SOAP"))
+    CHECK(CaptureNote::templateText(QStringLiteral("SOAP"))
           == QStringLiteral("Subjective:\n\nObjective:\n\nAssessment:\n\nPlan:\n\n"));
-    CHECK(
-        SessionController::templateText(QStringLiteral("DAP")).startsWith(QStringLiteral("Data:")));
-    CHECK(SessionController::templateText(QStringLiteral("BIRP"))
+    CHECK(CaptureNote::templateText(QStringLiteral("DAP")).startsWith(QStringLiteral("Data:")));
+    CHECK(CaptureNote::templateText(QStringLiteral("BIRP"))
           == QStringLiteral("Behavior:\n\nIntervention:\n\nResponse:\n\nPlan:\n\n"));
-    CHECK(SessionController::templateText(QStringLiteral("XYZ")).isEmpty());
+    CHECK(CaptureNote::templateText(QStringLiteral("XYZ")).isEmpty());
 
-    c.capture.applyTemplate(QStringLiteral("SOAP"));
-    CHECK(c.stored().note == SessionController::templateText(QStringLiteral("SOAP")));
+    c.capture.note()->applyTemplate(QStringLiteral("SOAP"));
+    CHECK(c.stored().note == CaptureNote::templateText(QStringLiteral("SOAP")));
     CHECK(c.stored().noteTemplate == QStringLiteral("SOAP"));
 
-    const QString typed = c.capture.note() + QStringLiteral("Fictional text.");
-    c.capture.setNote(typed);
-    CHECK(c.capture.noteDirty());
-    CHECK(c.capture.noteStatus() == QStringLiteral("Not saved yet"));
+    const QString typed = c.capture.note()->text() + QStringLiteral("Fictional text.");
+    c.capture.note()->setText(typed);
+    CHECK(c.capture.note()->dirty());
+    CHECK(c.capture.note()->status() == QStringLiteral("Not saved yet"));
     c.settle();
     CHECK(c.stored().note != typed); // not yet: typing may go on
-    REQUIRE(waitFor([&] { return !c.capture.noteDirty(); }, 5000));
+    REQUIRE(waitFor([&] { return !c.capture.note()->dirty(); }, 5000));
     CHECK(c.stored().note == typed);
-    CHECK(c.capture.noteStatus() == QStringLiteral("Saved"));
+    CHECK(c.capture.note()->status() == QStringLiteral("Saved"));
 
-    c.capture.applyTemplate(QStringLiteral("BIRP"));
-    CHECK(c.capture.note().startsWith(typed + QStringLiteral("\n")));
-    CHECK(c.capture.note().endsWith(SessionController::templateText(QStringLiteral("BIRP"))));
+    c.capture.note()->applyTemplate(QStringLiteral("BIRP"));
+    CHECK(c.capture.note()->text().startsWith(typed + QStringLiteral("\n")));
+    CHECK(c.capture.note()->text().endsWith(CaptureNote::templateText(QStringLiteral("BIRP"))));
 
-    const QString last = c.capture.note() + QStringLiteral("Last words.");
-    c.capture.setNote(last);
+    const QString last = c.capture.note()->text() + QStringLiteral("Last words.");
+    c.capture.note()->setText(last);
     c.runAndStop();
     const SessionId id = c.capture.session()->id;
     c.capture.close(); // leaving saves at once
@@ -337,9 +337,9 @@ TEST_CASE("Readiness: blocking items prevent signing; payer warnings do not", "[
     CHECK(c.capture.error().operation() == AppError::Sign);
     CHECK(c.capture.phase() == SessionController::Stopped);
 
-    REQUIRE(c.capture.addDiagnosis(QStringLiteral("F41.1")));
-    c.capture.setModality(QStringLiteral("audio_only"));
-    c.capture.setPatientLocation(QStringLiteral("home"));
+    REQUIRE(c.capture.diagnoses()->add(QStringLiteral("F41.1")));
+    c.capture.details()->setModality(QStringLiteral("audio_only"));
+    c.capture.details()->setPatientLocation(QStringLiteral("home"));
     c.settle();
     CHECK(c.item("diagnosis")->level == ReadinessItem::Level::Done);
     REQUIRE(c.item("coding") != nullptr);
@@ -430,12 +430,12 @@ TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync
 {
     Capture c;
     c.startFirst();
-    c.capture.applyTemplate(QStringLiteral("DAP"));
-    REQUIRE(c.capture.addDiagnosis(QStringLiteral("F41.1")));
+    c.capture.note()->applyTemplate(QStringLiteral("DAP"));
+    REQUIRE(c.capture.diagnoses()->add(QStringLiteral("F41.1")));
     c.runAndStop();
     REQUIRE(waitFor([&] { return c.capture.canSign(); }));
-    const QString typed = c.capture.note() + QStringLiteral("Signed at once.");
-    c.capture.setNote(typed); // not yet autosaved: signing saves it first
+    const QString typed = c.capture.note()->text() + QStringLiteral("Signed at once.");
+    c.capture.note()->setText(typed); // not yet autosaved: signing saves it first
     c.capture.sign();
     REQUIRE(waitFor([&] { return c.capture.phase() == SessionController::Signed; }));
     CHECK_FALSE(c.capture.editable());
@@ -453,18 +453,18 @@ TEST_CASE("Signed sessions are read-only; addenda are signed and queued for sync
     });
     CHECK(queued); // signing enqueues the session for sync in the same transaction
 
-    c.capture.setNote(QStringLiteral("changed"));
-    CHECK(c.capture.note() == typed);
-    CHECK_FALSE(c.capture.addDiagnosis(QStringLiteral("F41.9")));
-    c.capture.setModality(QStringLiteral("video"));
-    CHECK(c.capture.modality() == QStringLiteral("in_person"));
+    c.capture.note()->setText(QStringLiteral("changed"));
+    CHECK(c.capture.note()->text() == typed);
+    CHECK_FALSE(c.capture.diagnoses()->add(QStringLiteral("F41.9")));
+    c.capture.details()->setModality(QStringLiteral("video"));
+    CHECK(c.capture.details()->modality() == QStringLiteral("in_person"));
 
     const std::int64_t before = c.h.onStore<std::int64_t>([](WorkerState &state) {
         return sync::DeviceSyncStore(*state.store).pendingCount().valueOr(-1);
     });
-    c.capture.addAddendum(QStringLiteral("   "));
-    c.capture.addAddendum(QStringLiteral("Fictional addendum text."));
-    REQUIRE(waitFor([&] { return c.capture.addenda().size() == 1; }));
+    c.capture.addenda()->add(QStringLiteral("   "));
+    c.capture.addenda()->add(QStringLiteral("Fictional addendum text."));
+    REQUIRE(waitFor([&] { return c.capture.addenda()->rowCount() == 1; }));
     CHECK_FALSE(c.capture.error().isError());
     s = c.stored();
     REQUIRE(s.addenda.size() == 1);

@@ -66,7 +66,7 @@ int runChild(const QString &dataDir, bool pauseFirst)
     bool tapped =
         waitFor([&] { return capture.phase() == SessionController::Running && !capture.busy(); });
     if (tapped && pauseFirst) {
-        capture.pause();
+        capture.timer()->pause();
         tapped = waitFor([&] { return capture.phase() == phase && !capture.busy(); });
     }
     if (!tapped || capture.error().isError()) {
@@ -187,14 +187,14 @@ TEST_CASE("A killed app reopens its interrupted session on the next unlock (real
         CHECK(capture.phase() == SessionController::Running);
         // Counted from the stored Start: at least the time since the child reported it, at
         // most the wall-clock time since the tap.
-        const int elapsed = capture.elapsedSeconds();
+        const int elapsed = capture.timer()->elapsedSeconds();
         CHECK(elapsed >= 1);
         CHECK(elapsed >= int(sinceStart.elapsed() / 1000));
         CHECK(elapsed <= int(start.wallClockUtc.msecsTo(clock.nowUtc()) / 1000) + 1);
-        CHECK(waitFor([&] { return capture.elapsedSeconds() > elapsed; }, 3'000));
+        CHECK(waitFor([&] { return capture.timer()->elapsedSeconds() > elapsed; }, 3'000));
     } else {
         CHECK(capture.phase() == SessionController::Paused);
-        const int elapsed = capture.elapsedSeconds();
+        const int elapsed = capture.timer()->elapsedSeconds();
         CHECK(elapsed == int(capture.session()->elapsedMs() / 1000));
         CHECK(elapsed < int(sinceStart.elapsed() / 1000)); // the dead time was paused time
     }

@@ -76,15 +76,15 @@ struct LockedCapture {
         CHECK(capture.sessionId().isEmpty());
         CHECK_FALSE(capture.session().has_value());
         CHECK(capture.patientName().isEmpty());
-        CHECK(capture.note().isEmpty());
-        CHECK(capture.noteTemplate().isEmpty());
-        CHECK(capture.diagnoses().isEmpty());
-        CHECK(capture.participants().isEmpty());
-        CHECK(capture.addenda().isEmpty());
-        CHECK(capture.service().isEmpty());
-        CHECK(capture.modality().isEmpty());
+        CHECK(capture.note()->text().isEmpty());
+        CHECK(capture.note()->templateName().isEmpty());
+        CHECK(capture.diagnoses()->rowCount() == 0);
+        CHECK(capture.participants()->rowCount() == 0);
+        CHECK(capture.addenda()->rowCount() == 0);
+        CHECK(capture.details()->service().isEmpty());
+        CHECK(capture.details()->modality().isEmpty());
         CHECK(capture.codingHint().isEmpty());
-        CHECK(capture.elapsedSeconds() == 0);
+        CHECK(capture.timer()->elapsedSeconds() == 0);
         CHECK_FALSE(capture.editable());
         CHECK_FALSE(capture.addendumRequested());
         settle(); // the note flushed on lock, answered before the store closed
@@ -345,16 +345,16 @@ TEST_CASE("Locking drops the open session from memory; the unlock brings it back
     const QString id = app.start();
     const QString patientName = capture.patientName();
     REQUIRE_FALSE(patientName.isEmpty());
-    REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
-    REQUIRE(capture.addDiagnosis(QStringLiteral("F41.1")));
-    capture.setModality(QStringLiteral("video"));
-    capture.addParticipant(QStringLiteral("Alex Rivera"), QStringLiteral("family_member"));
+    REQUIRE(waitFor([&] { return capture.diagnoses()->search()->ready(); }));
+    REQUIRE(capture.diagnoses()->add(QStringLiteral("F41.1")));
+    capture.details()->setModality(QStringLiteral("video"));
+    capture.participants()->add(QStringLiteral("Alex Rivera"), QStringLiteral("family_member"));
     app.settle();
     app.h.clock.advanceMs(10 * 60'000);
     // Typed within the last second: not autosaved yet when the lock comes.
     const QString typed = QStringLiteral("Fictional note typed just before the lock.");
-    capture.setNote(typed);
-    REQUIRE(capture.noteDirty());
+    capture.note()->setText(typed);
+    REQUIRE(capture.note()->dirty());
 
     app.lockAndCheckForgotten();
     app.h.clock.advanceMs(5 * 60'000); // the timer runs on while the screen is locked
@@ -362,12 +362,12 @@ TEST_CASE("Locking drops the open session from memory; the unlock brings it back
     app.unlockAndWaitFor(id);
     CHECK(capture.phase() == SessionController::Running);
     CHECK(capture.patientName() == patientName);
-    CHECK(capture.note() == typed); // read back from the store: the flush was saved
-    CHECK_FALSE(capture.noteDirty());
-    REQUIRE(capture.diagnoses().size() == 1);
-    CHECK(capture.modality() == QStringLiteral("video"));
-    CHECK(capture.participants().size() == 2);
-    CHECK(capture.elapsedSeconds() == 15 * 60);
+    CHECK(capture.note()->text() == typed); // read back from the store: the flush was saved
+    CHECK_FALSE(capture.note()->dirty());
+    REQUIRE(capture.diagnoses()->rowCount() == 1);
+    CHECK(capture.details()->modality() == QStringLiteral("video"));
+    CHECK(capture.participants()->rowCount() == 2);
+    CHECK(capture.timer()->elapsedSeconds() == 15 * 60);
     // No tap was added by the lock: one Start, still running.
     REQUIRE(capture.session().has_value());
     CHECK(capture.session()->timing.size() == 1);
@@ -379,11 +379,11 @@ TEST_CASE("After an unlock a stopped draft or a signed session is back where it 
     LockedCapture app;
     SessionController &capture = app.capture;
     const QString id = app.start();
-    REQUIRE(waitFor([&] { return capture.diagnosisSearch()->ready(); }));
-    REQUIRE(capture.addDiagnosis(QStringLiteral("F41.1")));
-    capture.applyTemplate(QStringLiteral("SOAP"));
+    REQUIRE(waitFor([&] { return capture.diagnoses()->search()->ready(); }));
+    REQUIRE(capture.diagnoses()->add(QStringLiteral("F41.1")));
+    capture.note()->applyTemplate(QStringLiteral("SOAP"));
     app.h.clock.advanceMs(40 * 60'000);
-    capture.stop();
+    capture.timer()->stop();
     app.settle();
 
     SECTION("a stopped draft (no timer running: only the remembered id finds it)")
@@ -391,8 +391,8 @@ TEST_CASE("After an unlock a stopped draft or a signed session is back where it 
         app.lockAndCheckForgotten();
         app.unlockAndWaitFor(id);
         CHECK(capture.phase() == SessionController::Stopped);
-        CHECK(capture.elapsedSeconds() == 40 * 60);
-        CHECK(capture.noteTemplate() == QStringLiteral("SOAP"));
+        CHECK(capture.timer()->elapsedSeconds() == 40 * 60);
+        CHECK(capture.note()->templateName() == QStringLiteral("SOAP"));
         CHECK(capture.editable());
     }
     SECTION("a signed session being read")
@@ -423,7 +423,7 @@ TEST_CASE("A session opening as the app locks is not shown until the unlock", "[
     LockedCapture app;
     SessionController &capture = app.capture;
     const QString id = app.start();
-    capture.stop();
+    capture.timer()->stop();
     app.settle();
     capture.close();
     // The open job is on its way when the lock comes: its answer must not bring PHI back.

@@ -155,14 +155,14 @@ TEST_CASE("Today lists the day's sessions with their phase, then the caseload", 
     CHECK(inCaseload);
     CHECK(sessionsFirst);
 
-    app.capture->pause();
+    app.capture->timer()->pause();
     app.settle();
     app.reloadToday();
     CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString()
           == QStringLiteral("Paused"));
     CHECK(app.sessionRow(id).data(TodayModel::ActiveRole).toBool());
     CHECK(app.interrupted() == id);
-    app.capture->stop();
+    app.capture->timer()->stop();
     app.settle();
     app.reloadToday();
     CHECK(app.sessionRow(id).data(TodayModel::StateTextRole).toString() == QStringLiteral("Draft"));
@@ -184,29 +184,29 @@ TEST_CASE("A running session reopened after the app was killed keeps counting", 
     app.open(id);
     CHECK(opened.count() == 1);
     CHECK(app.capture->phase() == SessionController::Running);
-    CHECK(app.capture->elapsedSeconds() == 15 * 60);
+    CHECK(app.capture->timer()->elapsedSeconds() == 15 * 60);
     CHECK_FALSE(app.capture->patientName().isEmpty());
     CHECK(app.capture->editable());
     CHECK_FALSE(app.capture->error().isError());
     app.h.clock.advanceMs(60 * 1000);
-    CHECK(app.capture->elapsedSeconds() == 16 * 60);
+    CHECK(app.capture->timer()->elapsedSeconds() == 16 * 60);
 
     // The reopened session takes taps as before; all of them are stored.
-    app.capture->pause();
+    app.capture->timer()->pause();
     app.h.clock.advanceMs(3 * 60 * 1000);
     app.kill();
     app.open(id);
     CHECK(app.capture->phase() == SessionController::Paused);
-    CHECK(app.capture->elapsedSeconds() == 16 * 60);
-    app.capture->resume();
+    CHECK(app.capture->timer()->elapsedSeconds() == 16 * 60);
+    app.capture->timer()->resume();
     app.h.clock.advanceMs(4 * 60 * 1000);
-    app.capture->stop();
+    app.capture->timer()->stop();
     app.settle();
-    CHECK(app.capture->elapsedSeconds() == 20 * 60);
+    CHECK(app.capture->timer()->elapsedSeconds() == 20 * 60);
     app.kill();
     app.open(id);
     CHECK(app.capture->phase() == SessionController::Stopped);
-    CHECK(app.capture->elapsedSeconds() == 20 * 60);
+    CHECK(app.capture->timer()->elapsedSeconds() == 20 * 60);
     CHECK(app.capture->session()->timing.size() == 4);
 }
 
@@ -214,7 +214,7 @@ TEST_CASE("resumeInterrupted reopens a session started on an earlier day, only w
 {
     App app;
     const QString id = app.startNew();
-    app.capture->pause();
+    app.capture->timer()->pause();
     app.settle();
     app.kill();
     app.h.clock.advanceMs(26 * 60 * 60'000); // the next day: not one of Today's sessions
@@ -228,7 +228,7 @@ TEST_CASE("resumeInterrupted reopens a session started on an earlier day, only w
     // With another session on screen it leaves that one there.
     app.kill(); // the first one is still paused in the store
     const QString other = app.startNew();
-    app.capture->stop();
+    app.capture->timer()->stop();
     app.settle();
     app.capture->resumeInterrupted();
     app.settle();
@@ -257,7 +257,7 @@ TEST_CASE("After a reboot a running session counts by the wall clock", "[app]")
     REQUIRE(rewritten);
     app.open(id);
     CHECK(app.capture->phase() == SessionController::Running);
-    CHECK(app.capture->elapsedSeconds() == 7 * 60);
+    CHECK(app.capture->timer()->elapsedSeconds() == 7 * 60);
 }
 
 TEST_CASE("A session started before a reboot and stopped after it counts the wall-clock time "
@@ -272,8 +272,8 @@ TEST_CASE("A session started before a reboot and stopped after it counts the wal
     app.h.clock.advanceMs(28 * 60'000); // the phone is off, then on again
     app.open(id);
     CHECK(app.capture->phase() == SessionController::Running);
-    CHECK(app.capture->elapsedSeconds() == 38 * 60);
-    app.capture->stop();
+    CHECK(app.capture->timer()->elapsedSeconds() == 38 * 60);
+    app.capture->timer()->stop();
     app.settle();
     const auto &timing = app.capture->session()->timing;
     REQUIRE(timing.size() == 2);
@@ -287,7 +287,7 @@ TEST_CASE("Opening is refused while another session's timer runs", "[app]")
 {
     App app;
     const QString first = app.startNew();
-    app.capture->stop();
+    app.capture->timer()->stop();
     app.settle();
     app.capture->close();
     app.reloadToday();
@@ -300,7 +300,7 @@ TEST_CASE("Opening is refused while another session's timer runs", "[app]")
     app.capture->open(QStringLiteral("not-an-id"));
     CHECK(app.capture->sessionId() == second);
 
-    app.capture->stop();
+    app.capture->timer()->stop();
     app.settle();
     app.open(first); // a stopped session may be left for another
     CHECK(app.capture->phase() == SessionController::Stopped);
@@ -311,11 +311,11 @@ TEST_CASE("An office task opens its signed session ready for an addendum", "[app
 {
     App app;
     const QString id = app.startNew();
-    REQUIRE(waitFor([&] { return app.capture->diagnosisSearch()->ready(); }));
-    REQUIRE(app.capture->addDiagnosis(QStringLiteral("F41.1")));
-    app.capture->applyTemplate(QStringLiteral("SOAP"));
+    REQUIRE(waitFor([&] { return app.capture->diagnoses()->search()->ready(); }));
+    REQUIRE(app.capture->diagnoses()->add(QStringLiteral("F41.1")));
+    app.capture->note()->applyTemplate(QStringLiteral("SOAP"));
     app.h.clock.advanceMs(40 * 60 * 1000);
-    app.capture->stop();
+    app.capture->timer()->stop();
     app.settle();
     REQUIRE(waitFor([&] { return app.capture->canSign(); }));
     app.capture->sign();
@@ -328,7 +328,7 @@ TEST_CASE("An office task opens its signed session ready for an addendum", "[app
     CHECK(app.capture->phase() == SessionController::Signed);
     CHECK_FALSE(app.capture->editable());
     CHECK_FALSE(app.capture->addendumRequested());
-    CHECK(app.capture->elapsedSeconds() == 40 * 60);
+    CHECK(app.capture->timer()->elapsedSeconds() == 40 * 60);
     app.capture->close();
 
     TaskModel tasks(*app.h.host);
@@ -342,11 +342,11 @@ TEST_CASE("An office task opens its signed session ready for an addendum", "[app
     REQUIRE(waitFor([&] { return app.capture->sessionId() == id && !app.capture->busy(); }));
     CHECK(app.capture->phase() == SessionController::Signed);
     CHECK(app.capture->addendumRequested());
-    app.capture->addAddendum(QStringLiteral("Fictional addendum: times added."));
-    REQUIRE(waitFor([&] { return app.capture->addenda().size() == 1; }));
+    app.capture->addenda()->add(QStringLiteral("Fictional addendum: times added."));
+    REQUIRE(waitFor([&] { return app.capture->addenda()->rowCount() == 1; }));
     CHECK_FALSE(app.capture->addendumRequested());
     CHECK_FALSE(app.capture->error().isError());
     app.capture->close();
     app.open(id);
-    CHECK(app.capture->addenda().size() == 1);
+    CHECK(app.capture->addenda()->rowCount() == 1);
 }

@@ -262,10 +262,10 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(
             device.waitFor([&] { return device.capture->phase() == SessionController::Running; }));
         device.clock.advanceMs(40 * 60 * 1000);
-        device.capture->stop();
+        device.capture->timer()->stop();
         REQUIRE(device.waitFor([&] { return !device.capture->busy(); }));
         // Signing needs a diagnosis (the readiness check blocks without one).
-        REQUIRE(device.capture->addDiagnosis(QStringLiteral("F41.1")));
+        REQUIRE(device.capture->diagnoses()->add(QStringLiteral("F41.1")));
         REQUIRE(device.waitFor([&] { return device.capture->canSign(); }));
         device.capture->sign();
         REQUIRE(
@@ -344,9 +344,9 @@ TEST_CASE("App enrollment and sync against the real office server", "[app][integ
         REQUIRE(
             device.waitFor([&] { return device.capture->phase() == SessionController::Running; }));
         device.clock.advanceMs(20 * 60 * 1000);
-        device.capture->stop();
+        device.capture->timer()->stop();
         REQUIRE(device.waitFor([&] { return !device.capture->busy(); }));
-        REQUIRE(device.capture->addDiagnosis(QStringLiteral("F41.1")));
+        REQUIRE(device.capture->diagnoses()->add(QStringLiteral("F41.1")));
         REQUIRE(device.waitFor([&] { return device.capture->canSign(); }));
         device.capture->sign();
         REQUIRE(device.waitFor(

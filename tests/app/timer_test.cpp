@@ -88,11 +88,11 @@ struct TimerDevice {
         capture.start(patientId, patientName);
         REQUIRE(waitFor([&] { return capture.phase() == SessionController::Running; }));
         h.clock.advanceMs(20 * minuteMs);
-        capture.pause();
+        capture.timer()->pause();
         h.clock.advanceMs(5 * minuteMs);
-        capture.resume();
+        capture.timer()->resume();
         h.clock.advanceMs(30 * minuteMs);
-        capture.stop();
+        capture.timer()->stop();
         REQUIRE(waitFor([&] { return !capture.busy(); }));
         const SessionId id = capture.session()->id;
         const auto stored = h.onStore<std::optional<Session>>([id](WorkerState &state) {

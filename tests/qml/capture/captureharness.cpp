@@ -85,5 +85,5 @@ void CaptureHarness::showSyncFailure(const QString &words)
 void CaptureHarness::advanceMinutes(int minutes)
 {
     m_clock.advanceMs(std::int64_t(minutes) * 60 * 1000);
-    Q_EMIT m_capture->elapsedChanged();
+    Q_EMIT m_capture->timer()->elapsedChanged();
 }

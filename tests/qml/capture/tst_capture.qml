@@ -71,8 +71,8 @@ Item {
             verify(!shown.includes("Saving…"), "timer taps: " + shown.join(" / "))
             compare(noteStatus.text, "Saved")
             // A note change does say so (the check above can see "Saving…").
-            capture.setNote("Fictional note.")
-            capture.flushNote()
+            capture.note.setText("Fictional note.")
+            capture.note.flush()
             verify(shown.includes("Saving…"), "note save: " + shown.join(" / "))
             tryCompare(noteStatus, "text", "Saved", 5000)
             noteStatus.textChanged.disconnect(record)
@@ -97,13 +97,14 @@ Item {
             verify(capture.readiness.blockingCount > 0)
 
             const field = findChild(page, "diagnosisSearchField")
-            tryVerify(() => capture.diagnosisSearch.ready, 10000)
+            tryVerify(() => capture.diagnoses.search.ready, 10000)
             field.forceActiveFocus()
             typeText("F41.1")
-            tryVerify(() => capture.diagnosisSearch.count > 0, 5000)
+            tryVerify(() => capture.diagnoses.search.count > 0, 5000)
             keyClick(Qt.Key_Return)
-            compare(capture.diagnoses.length, 1)
-            compare(capture.diagnoses[0].displayCode, "F41.1")
+            compare(capture.diagnoses.count, 1)
+            compare(capture.diagnoses.data(capture.diagnoses.index(0, 0), DiagnosisModel.DisplayCodeRole),
+                    "F41.1")
             compare(field.text, "")
             tryVerify(() => sign.enabled, 5000)
 
@@ -130,8 +131,9 @@ Item {
             const signAddendum = findChild(page, "signAddendum")
             verify(signAddendum.enabled)
             mouseClick(signAddendum)
-            tryCompare(capture.addenda, "length", 1, 10000)
-            compare(capture.addenda[0].text, "Late entry")
+            tryCompare(capture.addenda, "count", 1, 10000)
+            compare(capture.addenda.data(capture.addenda.index(0, 0), AddendumModel.TextRole),
+                    "Late entry")
             capture.close()
             compare(capture.phase, SessionController.Idle)
         }

@@ -170,7 +170,7 @@ Item {
             verify(close.visible)
             verify(!close.enabled, "a running timer is stopped before leaving, as on a phone")
 
-            CaptureHarness.capture.stop()
+            CaptureHarness.capture.timer.stop()
             tryVerify(() => !CaptureHarness.capture.busy, 5000)
             CaptureHarness.today.reload()
             tryVerify(() => !CaptureHarness.today.loading, 5000)

@@ -240,7 +240,7 @@ Item {
             let tooSmall = small(capturePage, [])
             verify(tooSmall.length === 0, "touch targets under 48 px: " + tooSmall.join(", "))
 
-            CaptureHarness.capture.stop()
+            CaptureHarness.capture.timer.stop()
             tryVerify(() => CaptureHarness.capture.phase === SessionController.Stopped
                             && !CaptureHarness.capture.busy, 5000)
             const sign = findChild(capturePage, "sign")
