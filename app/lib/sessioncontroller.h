@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "apperror.h"
 #include "addendummodel.h"
+#include "apperror.h"
 #include "capturedetails.h"
 #include "capturenote.h"
 #include "capturestate.h"

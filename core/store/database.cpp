@@ -6,8 +6,8 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <sqlite3.h>
 #include <system_error>
 

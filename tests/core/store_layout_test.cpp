@@ -219,7 +219,7 @@ Found layoutOf(const QString &path, const DatabaseKey &key)
         options.create = false;
         options.layout = layout;
         // The store's own schema, already applied: no step runs.
-        auto db = Database::open(path, key, storeSchema(), options);
+        auto db = Database::openModules(path, key, std::span(&coreSchema(), 1), options);
         if (db) {
             return layout == Database::PageLayout::Current ? Found::New : Found::Old;
         }
